@@ -1,0 +1,103 @@
+"""Phase 1 and 2 output: a scene of the script, with its time window and emotion."""
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ._base import Contract
+
+ScriptType = Literal["timestamped_drama", "raw_drama", "event_schedule", "cue_sheet", "mixed"]
+
+EmotionLabel = Literal[
+    # the basic seven
+    "anger",
+    "disgust",
+    "fear",
+    "joy",
+    "neutral",
+    "sadness",
+    "surprise",
+    # the stage-useful ones
+    "tension",
+    "mystery",
+    "romantic",
+    "hope",
+    "triumph",
+    "despair",
+    "serenity",
+    "awe",
+    "nostalgia",
+    "anticipation",
+    "confusion",
+    "jealousy",
+]
+
+
+class TimeWindow(Contract):
+    """Where a scene sits on the show clock, in seconds from the top of the show."""
+
+    start: float = Field(ge=0, description="Seconds from the start of the show.")
+    end: float = Field(ge=0, description="Seconds from the start of the show; not before start.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TimeWindow":
+        if self.end < self.start:
+            raise ValueError(f"time window ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+class Emotion(Contract):
+    """The emotional read of one scene."""
+
+    primary: EmotionLabel
+    primary_confidence: float = Field(ge=0, le=1)
+    secondary: EmotionLabel | None = None
+    secondary_confidence: float | None = Field(default=None, ge=0, le=1)
+    valence: float = Field(ge=-1, le=1, description="Unpleasant (-1) to pleasant (+1).")
+    arousal: float = Field(ge=0, le=1, description="Calm (0) to agitated (1).")
+    method: str = Field(min_length=1, description="How the emotion was found, e.g. 'lexicon'.")
+
+
+class DialogueLine(Contract):
+    character: str = Field(min_length=1)
+    text: str
+
+
+class SourceSpan(Contract):
+    """Where the scene's text sits in the normalised script text (0-based, end exclusive)."""
+
+    start_char: int = Field(ge=0)
+    end_char: int = Field(ge=0)
+    start_line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+
+
+class Scene(Contract):
+    scene_id: str = Field(pattern=r"^scene_\d{3,}$")
+    script_type: ScriptType
+    time_window: TimeWindow
+    text: str
+    heading: str | None = None
+    location: str | None = None
+    time_of_day: str | None = Field(default=None, description="DAY, NIGHT, DAWN... when the heading or text says so.")
+    characters: list[str] = Field(default_factory=list)
+    dialogue: list[DialogueLine] = Field(default_factory=list)
+    emotion: Emotion | None = Field(default=None, description="Null when Phase 2 is off or failed for this scene.")
+    explicit_lighting: list[str] = Field(
+        default_factory=list, description="Lighting and effect directions, verbatim from the script."
+    )
+    source: SourceSpan | None = None
+
+
+class ParsedScript(Contract):
+    """Phase 1's whole output: the scenes plus what kind of script they came from."""
+
+    source_name: str
+    script_type: ScriptType
+    confidence: float = Field(ge=0, le=1)
+    reader: str = Field(description="Which reader segmented it: play, screenplay, fountain, ...")
+    scenes: list[Scene] = Field(min_length=1)

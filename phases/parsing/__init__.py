@@ -1,0 +1,137 @@
+"""Phase 1: read a script file and split it into scenes with time windows and explicit cues."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from phases.contracts import ParsedScript, Scene, SourceSpan
+
+from .cues import segment_csv, segment_json
+from .detect import Detection, detect
+from .errors import ParseError
+from .explicit import find_cues
+from .plays import read_play_scene, segment_play
+from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
+from .screenplay import read_fountain, read_plain_scene, segment_screenplay
+from .segments import Segment, split_lines
+from .timed import segment_schedule, segment_timestamped
+from .timing import TimingRates, assign_windows
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SUPPORTED_EXTENSIONS",
+    "ParseError",
+    "ParseOptions",
+    "TimingRates",
+    "parse_file",
+    "parse_text",
+]
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    rates: TimingRates = field(default_factory=TimingRates)
+
+
+def parse_file(path: str | Path, options: ParseOptions = ParseOptions()) -> ParsedScript:
+    source = read_script(path, max_bytes=options.max_bytes)
+    return _parse(source.text, source.name, source.kind, options)
+
+
+def parse_text(text: str, name: str = "text", kind: str = "txt", options: ParseOptions = ParseOptions()) -> ParsedScript:
+    if not isinstance(text, str):
+        raise ParseError(f"{name}: expected text, got {type(text).__name__}")
+    if len(text.encode("utf-8", "surrogatepass")) > options.max_bytes:
+        raise ParseError(f"{name}: the text is over the {options.max_bytes:,}-byte limit")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise ParseError(f"{name}: the text holds unpaired surrogates (undecodable characters)")
+    return _parse(check_text(text, name), name, kind, options)
+
+
+def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScript:
+    lines = split_lines(text)
+    detection = detect(lines, kind)
+    segments = _segment(text, lines, detection, name)
+    bodies = _bodies(text, segments)
+    for segment, body in zip(segments, bodies, strict=True):
+        own = body[segment.content_start - segment.start :] if segment.content_start else body
+        _read_details(segment, own)
+    windows = assign_windows(segments, options.rates)
+    scenes = []
+    for index, (segment, body, window) in enumerate(zip(segments, bodies, windows, strict=True), start=1):
+        span = None
+        if segment.body is None:
+            end = segment.start + len(body)
+            span = SourceSpan(
+                start_char=segment.start,
+                end_char=end,
+                start_line=text.count("\n", 0, segment.start) + 1,
+                end_line=text.count("\n", 0, max(segment.start, end - 1)) + 1,
+            )
+        scenes.append(
+            Scene(
+                scene_id=f"scene_{index:03d}",
+                script_type=segment.script_type,
+                time_window=window,
+                text=body,
+                heading=segment.heading,
+                location=segment.location,
+                time_of_day=segment.time_of_day,
+                characters=segment.characters,
+                dialogue=segment.dialogue,
+                explicit_lighting=list(dict.fromkeys(segment.cues)),
+                source=span,
+            )
+        )
+    return ParsedScript(
+        source_name=name,
+        script_type=detection.script_type,
+        confidence=detection.confidence,
+        reader="+".join(detection.readers),
+        scenes=scenes,
+    )
+
+
+def _segment(text: str, lines: list, detection: Detection, name: str) -> list[Segment]:
+    readers = {
+        "play": lambda: segment_play(text, lines),
+        "screenplay": lambda: segment_screenplay(text, lines),
+        "fountain": lambda: read_fountain(text),
+        "timestamped": lambda: segment_timestamped(text, lines),
+        "schedule": lambda: segment_schedule(text, lines),
+        "cue_csv": lambda: segment_csv(text, name),
+        "cue_json": lambda: segment_json(text, name),
+        "prose": lambda: [Segment(start=0, script_type="raw_drama")],
+    }
+    merged: dict[int, Segment] = {}
+    for reader in detection.readers:
+        for segment in readers[reader]():
+            segment.reader = reader
+            merged.setdefault(segment.start, segment)
+    segments = [merged[k] for k in sorted(merged)]
+    if len(detection.readers) > 1:
+        # Each reader put its own first scene at 0; keep only the true first boundary there.
+        segments = [s for i, s in enumerate(segments) if i == 0 or s.start > 0]
+    return segments
+
+
+def _bodies(text: str, segments: list[Segment]) -> list[str]:
+    bodies = []
+    for index, segment in enumerate(segments):
+        if segment.body is not None:
+            bodies.append(segment.body)
+            continue
+        end = segments[index + 1].start if index + 1 < len(segments) else len(text)
+        bodies.append(text[segment.start : end])
+    return bodies
+
+
+def _read_details(segment: Segment, body: str) -> None:
+    if segment.reader == "play":
+        read_play_scene(segment, body)
+    elif segment.reader in ("screenplay", "prose"):
+        read_plain_scene(segment, body)
+    elif segment.reader == "timestamped":
+        segment.dialogue_words += len(body.split())
+        for direction in segment.directions:
+            segment.cues.extend(find_cues(direction))

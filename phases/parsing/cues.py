@@ -1,0 +1,136 @@
+"""Cue sheets: CSV cue lists (cue id, fade speed, looks) and JSON lists of scenes."""
+
+import csv
+import json
+import re
+
+from phases.contracts import ScriptType
+
+from .errors import ParseError
+from .explicit import find_cues
+from .segments import Segment, split_lines
+from .timed import parse_timestamp
+
+_CUE_ID = re.compile(r"^(?:[A-Z]{0,4}[ -]?)?\d+(?:\.\d+)?[A-Z]?(?:-[A-Z]+)?$", re.IGNORECASE)
+_SPEED = re.compile(r"^(?:SNAP|QUICK|FAST|MEDIUM|MED|SLOW|VERY SLOW|\d+(?:\.\d+)?\s*S?)$", re.IGNORECASE)
+_TIME_HEADERS = ("time", "start", "clock", "timecode", "at")
+
+
+def segment_csv(text: str, name: str) -> list[Segment]:
+    lines = split_lines(text)
+    rows: list[tuple[int, list[str]]] = []
+    for line in lines:
+        if not line.text.strip():
+            continue
+        try:
+            cells = next(csv.reader([line.text]))
+        except (csv.Error, StopIteration):
+            raise ParseError(f"{name}: line {line.number} is not valid CSV") from None
+        rows.append((line.start, [c.strip() for c in cells]))
+    if not rows:
+        raise ParseError(f"{name}: the cue sheet has no rows")
+    header = rows[0][1]
+    has_header = not _CUE_ID.match(header[0] or "") or any(
+        h and not _SPEED.match(h) and not _CUE_ID.match(h) for h in header[1:2]
+    )
+    body = rows[1:] if has_header else rows
+    if not body:
+        raise ParseError(f"{name}: the cue sheet has a header but no cues")
+    names = [h or f"column {i + 1}" for i, h in enumerate(header)] if has_header else []
+    time_col = next((i for i, h in enumerate(names) if h.lower() in _TIME_HEADERS), None)
+    segments = []
+    for start, cells in body:
+        cue_id = cells[0] if cells else ""
+        segment = Segment(start=start, script_type="cue_sheet", heading=cue_id or None)
+        described = []
+        for i, cell in enumerate(cells[1:], start=1):
+            if not cell or i == time_col:
+                continue
+            column = names[i] if i < len(names) else ""
+            if _SPEED.match(cell):
+                segment.cues.append(f"{column} {cell}".strip())
+            elif not column.upper().endswith("TYPE"):
+                segment.cues.append(cell)
+                described.append(cell)
+            segment.action_words += len(cell.split())
+        segment.directions.extend(described)
+        if time_col is not None and time_col < len(cells) and cells[time_col]:
+            try:
+                segment.start_time = parse_timestamp(cells[time_col])
+            except ValueError:
+                raise ParseError(f"{name}: cue {cue_id}: time {cells[time_col]!r} is not hh:mm:ss") from None
+        segments.append(segment)
+    segments[0].content_start, segments[0].start = segments[0].start, 0
+    return segments
+
+
+_JSON_KEYS = {
+    "scene_id",
+    "heading",
+    "title",
+    "text",
+    "location",
+    "time_of_day",
+    "start",
+    "end",
+    "time_window",
+    "explicit_lighting",
+    "script_type",
+    "characters",
+}
+
+
+def segment_json(text: str, name: str) -> list[Segment]:
+    """A JSON list of scenes (or {"scenes": [...]}), each with at least `text`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("scenes"), list):
+        data = data["scenes"]
+    if not isinstance(data, list) or not data:
+        raise ParseError(f"{name}: expected a non-empty JSON list of scenes")
+    segments = []
+    for index, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise ParseError(f"{name}: scene {index} is not an object")
+        unknown = sorted(set(item) - _JSON_KEYS - {"emotion", "source", "dialogue"})
+        if unknown:
+            raise ParseError(f"{name}: scene {index} has unknown field(s) {', '.join(unknown)}")
+        body = item.get("text")
+        if not isinstance(body, str) or not body.strip():
+            raise ParseError(f"{name}: scene {index} has no text")
+        script_type: ScriptType = item.get("script_type", "cue_sheet")  # type: ignore[assignment]
+        if script_type not in ("timestamped_drama", "raw_drama", "event_schedule", "cue_sheet", "mixed"):
+            raise ParseError(f"{name}: scene {index} has unknown script_type {script_type!r}")
+        segment = Segment(start=0, script_type=script_type, heading=item.get("heading") or item.get("title"))
+        segment.body = body
+        segment.location = item.get("location")
+        segment.time_of_day = item.get("time_of_day")
+        window = item.get("time_window") or {}
+        try:
+            segment.start_time = _seconds(item.get("start", window.get("start")))
+            segment.end_time = _seconds(item.get("end", window.get("end")))
+        except (TypeError, ValueError):
+            raise ParseError(f"{name}: scene {index} has an invalid start or end time") from None
+        given = item.get("explicit_lighting") or []
+        if not isinstance(given, list) or not all(isinstance(c, str) for c in given):
+            raise ParseError(f"{name}: scene {index}: explicit_lighting must be a list of strings")
+        segment.cues = list(given) or find_cues(body)
+        segment.action_words = len(body.split())
+        segments.append(segment)
+    return segments
+
+
+def _seconds(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("negative")
+        return float(value)
+    if isinstance(value, str):
+        return parse_timestamp(value)
+    raise TypeError(type(value).__name__)

@@ -1,0 +1,38 @@
+"""Phase 7: evaluate a lighting plan with metrics that can fail."""
+
+from collections.abc import Sequence
+
+from phases.contracts import Colour, EvaluationReport, LightingInstruction, LightingRule, Rig, Scene
+
+from .metrics import ALL_METRICS, PlanContext, worst
+from .thresholds import Thresholds, default_thresholds
+
+__all__ = ["PlanContext", "Thresholds", "default_thresholds", "evaluate"]
+
+
+def evaluate(
+    scenes: Sequence[Scene],
+    plan: Sequence[LightingInstruction],
+    rig: Rig,
+    colours: Sequence[Colour],
+    rules: Sequence[LightingRule],
+    thresholds: Thresholds | None = None,
+    second_plan: Sequence[LightingInstruction] | None = None,
+) -> EvaluationReport:
+    thresholds = thresholds or default_thresholds()
+    ctx = PlanContext(
+        scenes=scenes,
+        plan=plan,
+        rig=rig,
+        colours={c.name: c for c in colours},
+        rules=rules,
+        thresholds=thresholds,
+        second_plan=second_plan,
+    )
+    results = [metric(ctx) for metric in ALL_METRICS]
+    return EvaluationReport(
+        verdict=worst([r.verdict for r in results]),
+        scene_count=len(scenes),
+        metrics=results,
+        thresholds={k: float(v) for k, v in thresholds.model_dump().items()},
+    )

@@ -1,0 +1,327 @@
+"""Metrics over a lighting plan. Each is computed from the plan itself; none is a constant."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from phases.contracts import Colour, LightingInstruction, LightingRule, MetricResult, Rig, Scene, Verdict
+
+from .thresholds import Thresholds
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    scenes: Sequence[Scene]
+    plan: Sequence[LightingInstruction]
+    rig: Rig
+    colours: dict[str, Colour]
+    rules: Sequence[LightingRule]
+    thresholds: Thresholds
+    second_plan: Sequence[LightingInstruction] | None = None
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    return "FAIL" if "FAIL" in verdicts else "WARN" if "WARN" in verdicts else "PASS"
+
+
+def _by_share(value: float, warn: float, fail: float) -> Verdict:
+    return "FAIL" if value < fail else "WARN" if value < warn else "PASS"
+
+
+def schema_integrity(ctx: PlanContext) -> MetricResult:
+    per_scene: dict[str, Verdict] = {}
+    for instruction in ctx.plan:
+        try:
+            LightingInstruction.model_validate(instruction.model_dump())
+            per_scene[instruction.scene_id] = "PASS"
+        except ValidationError:
+            per_scene[instruction.scene_id] = "FAIL"
+    scene_ids = [s.scene_id for s in ctx.scenes]
+    missing = [sid for sid in scene_ids if sid not in per_scene]
+    for sid in missing:
+        per_scene[sid] = "FAIL"
+    extra = [i.scene_id for i in ctx.plan if i.scene_id not in scene_ids]
+    valid = sum(1 for v in per_scene.values() if v == "PASS") - len(extra)
+    value = max(valid, 0) / max(len(scene_ids), 1)
+    detail = f"{valid} of {len(scene_ids)} scenes have a valid instruction"
+    if missing:
+        detail += f"; missing: {', '.join(missing[:5])}"
+    if extra:
+        detail += f"; for unknown scenes: {', '.join(extra[:5])}"
+    return MetricResult(
+        name="schema_integrity",
+        value=round(value, 4),
+        verdict="PASS" if value == 1 and not extra else "FAIL",
+        detail=detail,
+        per_scene=per_scene,
+    )
+
+
+def rig_limits(ctx: PlanContext) -> MetricResult:
+    groups = {g.group_id: g for g in ctx.rig.groups}
+    per_scene: dict[str, Verdict] = {}
+    problems: list[str] = []
+    checked = violations = 0
+    for instruction in ctx.plan:
+        bad = False
+        for group in instruction.groups:
+            checked += 1
+            rig_group = groups.get(group.group_id)
+            issue = None
+            if rig_group is None:
+                issue = f"{instruction.scene_id}: no group {group.group_id} in the rig"
+            else:
+                fixtures = ctx.rig.fixtures_in(group.group_id)
+                ceiling = min(rig_group.max_intensity, max(f.constraints.max_intensity for f in fixtures))
+                if group.parameters.intensity > ceiling + 1e-9:
+                    issue = f"{instruction.scene_id}: {group.group_id} at {group.parameters.intensity} over its limit {ceiling}"
+                elif group.parameters.color not in ctx.colours:
+                    issue = f"{instruction.scene_id}: unknown colour {group.parameters.color}"
+                elif not any("color" in f.capabilities for f in fixtures) and group.parameters.color not in {
+                    f.fixed_color for f in fixtures
+                }:
+                    issue = f"{instruction.scene_id}: {group.group_id} cannot mix {group.parameters.color}"
+            if issue:
+                bad = True
+                violations += 1
+                problems.append(issue)
+        per_scene[instruction.scene_id] = "FAIL" if bad else "PASS"
+    value = 1 - violations / max(checked, 1)
+    detail = f"{violations} of {checked} group settings break the rig" + (f": {problems[0]}" if problems else "")
+    return MetricResult(
+        name="rig_limits", value=round(value, 4), verdict="FAIL" if violations else "PASS", detail=detail, per_scene=per_scene
+    )
+
+
+def conflicts(ctx: PlanContext) -> MetricResult:
+    budget = ctx.rig.power_budget_groups_at_full
+    per_scene: dict[str, Verdict] = {}
+    over = mixed = 0
+    for instruction in ctx.plan:
+        at_full = sum(1 for g in instruction.groups if g.parameters.intensity >= ctx.thresholds.full_level)
+        types = {g.transition.type for g in instruction.groups if g.transition}
+        verdict: Verdict = "PASS"
+        if at_full > budget:
+            over += 1
+            verdict = "FAIL"
+        if {"cut", "crossfade"} <= types:
+            mixed += 1
+            verdict = "FAIL"
+        per_scene[instruction.scene_id] = verdict
+    bad = sum(1 for v in per_scene.values() if v == "FAIL")
+    value = bad / max(len(ctx.plan), 1)
+    detail = f"{over} cues exceed the power budget ({budget} groups at full); {mixed} cues mix cut and crossfade"
+    return MetricResult(
+        name="conflicts", value=round(value, 4), verdict="FAIL" if bad else "PASS", detail=detail, per_scene=per_scene
+    )
+
+
+def stability(ctx: PlanContext) -> MetricResult:
+    minimum = ctx.thresholds.min_transition_seconds
+    per_scene: dict[str, Verdict] = {}
+    short = total = 0
+    for instruction in ctx.plan:
+        flicker = False
+        for g in instruction.groups:
+            if g.transition and g.transition.type != "cut":
+                total += 1
+                if g.transition.duration < minimum:
+                    short += 1
+                    flicker = True
+        per_scene[instruction.scene_id] = "FAIL" if flicker else "PASS"
+    value = short / max(total, 1)
+    return MetricResult(
+        name="stability",
+        value=round(value, 4),
+        verdict="FAIL" if short else "PASS",
+        detail=f"{short} of {total} non-cut transitions are shorter than {minimum:g} s",
+        per_scene=per_scene,
+    )
+
+
+def drift(ctx: PlanContext) -> MetricResult:
+    per_scene: dict[str, Verdict] = {}
+    jumps = []
+    previous: dict[str, float] | None = None
+    for instruction in ctx.plan:
+        levels = {g.group_id: g.parameters.intensity for g in instruction.groups}
+        if previous is not None:
+            keys = set(levels) | set(previous)
+            jump = sum(abs(levels.get(k, 0) - previous.get(k, 0)) for k in keys) / max(len(keys), 1)
+            jumps.append(jump)
+            explicit_cut = all(g.transition and g.transition.type == "cut" for g in instruction.groups)
+            verdict: Verdict = (
+                "FAIL"
+                if jump > ctx.thresholds.drift_fail and not explicit_cut
+                else "WARN"
+                if jump > ctx.thresholds.drift_warn
+                else "PASS"
+            )
+            per_scene[instruction.scene_id] = verdict
+        else:
+            per_scene[instruction.scene_id] = "PASS"
+        previous = levels
+    mean = sum(jumps) / len(jumps) if jumps else 0.0
+    verdict = "FAIL" if mean > ctx.thresholds.drift_fail else "WARN" if mean > ctx.thresholds.drift_warn else "PASS"
+    return MetricResult(
+        name="drift",
+        value=round(mean, 4),
+        verdict=verdict,
+        detail=f"mean intensity jump {mean:.3f} over {len(jumps)} scene changes (max {max(jumps, default=0):.3f})",
+        per_scene=per_scene,
+    )
+
+
+def _lit_kelvin(instruction: LightingInstruction, colours: dict[str, Colour]) -> tuple[float, float | None]:
+    lit = [g for g in instruction.groups if g.parameters.intensity > 0.05]
+    if not lit:
+        return 0.0, None
+    weight = sum(g.parameters.intensity for g in lit)
+    mean_level = sum(g.parameters.intensity for g in instruction.groups) / len(instruction.groups)
+    kelvins = [
+        (colours[g.parameters.color].kelvin, g.parameters.intensity)
+        for g in lit
+        if g.parameters.color in colours and colours[g.parameters.color].kelvin
+    ]
+    if not kelvins:
+        return mean_level, None
+    return mean_level, sum(k * w for k, w in kelvins) / sum(w for _, w in kelvins) if weight else None
+
+
+def coherence(ctx: PlanContext) -> MetricResult:
+    """Does each scene's level and colour temperature sit inside its emotion rule's ranges?"""
+    emotion_rules = {r.context_value: r for r in ctx.rules if r.context_type == "emotion"}
+    scenes = {s.scene_id: s for s in ctx.scenes}
+    per_scene: dict[str, Verdict] = {}
+    judged = coherent = 0
+    for instruction in ctx.plan:
+        scene = scenes.get(instruction.scene_id)
+        if scene is None or scene.emotion is None or scene.emotion.primary not in emotion_rules:
+            continue
+        if all(g.parameters.intensity == 0 for g in instruction.groups):
+            continue  # an explicit blackout is judged by cue compliance, not mood
+        rule = emotion_rules[scene.emotion.primary]
+        level, kelvin = _lit_kelvin(instruction, ctx.colours)
+        ok = True
+        if rule.intensity:
+            tol = ctx.thresholds.coherence_intensity_tolerance
+            ok &= rule.intensity.min - tol <= level <= rule.intensity.max + tol
+        if rule.color_temperature and kelvin is not None:
+            tol_k = ctx.thresholds.coherence_kelvin_tolerance
+            ok &= rule.color_temperature.min - tol_k <= kelvin <= rule.color_temperature.max + tol_k
+        judged += 1
+        coherent += ok
+        per_scene[instruction.scene_id] = "PASS" if ok else "WARN"
+    if not judged:
+        return MetricResult(
+            name="emotion_coherence",
+            value=None,
+            verdict="WARN",
+            detail="no scene had an emotion to judge against",
+            per_scene=per_scene,
+        )
+    value = coherent / judged
+    return MetricResult(
+        name="emotion_coherence",
+        value=round(value, 4),
+        verdict=_by_share(value, ctx.thresholds.coherence_warn, ctx.thresholds.coherence_fail),
+        detail=f"{coherent} of {judged} scenes sit inside their emotion's intensity and colour-temperature ranges",
+        per_scene=per_scene,
+    )
+
+
+def coverage(ctx: PlanContext) -> MetricResult:
+    rig_groups = set(ctx.rig.group_ids())
+    used: set[str] = set()
+    per_scene: dict[str, Verdict] = {}
+    for instruction in ctx.plan:
+        present = {g.group_id for g in instruction.groups}
+        used |= {g.group_id for g in instruction.groups if g.parameters.intensity > 0}
+        per_scene[instruction.scene_id] = "PASS" if rig_groups <= present else "WARN"
+    value = len(used & rig_groups) / max(len(rig_groups), 1)
+    unused = sorted(rig_groups - used)
+    verdict = _by_share(value, ctx.thresholds.coverage_warn, ctx.thresholds.coverage_fail)
+    return MetricResult(
+        name="group_coverage",
+        value=round(value, 4),
+        verdict=verdict,
+        detail=f"{len(used & rig_groups)} of {len(rig_groups)} groups used"
+        + (f"; never lit: {', '.join(unused)}" if unused else ""),
+        per_scene=per_scene,
+    )
+
+
+_BLACKOUT = re.compile(r"black ?out|cut to black|fades? (?:slowly |quickly )?to black|lights? out", re.I)
+_SPOT = re.compile(r"spot|focus", re.I)
+_FLASH = re.compile(r"lightning|thunder", re.I)
+
+
+def explicit_compliance(ctx: PlanContext) -> MetricResult:
+    """Each explicit cue must be honoured, and the state must show it where its meaning is unambiguous."""
+    plan = {i.scene_id: i for i in ctx.plan}
+    per_scene: dict[str, Verdict] = {}
+    cues = honoured = 0
+    misses: list[str] = []
+    for scene in ctx.scenes:
+        if not scene.explicit_lighting:
+            continue
+        instruction = plan.get(scene.scene_id)
+        ok_scene = True
+        for cue in scene.explicit_lighting:
+            cues += 1
+            listed = instruction is not None and instruction.metadata is not None and cue in instruction.metadata.honoured_cues
+            shown = instruction is not None and _shows(cue, instruction)
+            if listed and shown:
+                honoured += 1
+            else:
+                ok_scene = False
+                misses.append(f"{scene.scene_id}: {cue[:40]}")
+        per_scene[scene.scene_id] = "PASS" if ok_scene else "FAIL"
+    if not cues:
+        return MetricResult(
+            name="explicit_cue_compliance", value=None, verdict="PASS", detail="the script gives no explicit lighting cues"
+        )
+    value = honoured / cues
+    return MetricResult(
+        name="explicit_cue_compliance",
+        value=round(value, 4),
+        verdict=_by_share(value, ctx.thresholds.compliance_warn, ctx.thresholds.compliance_fail),
+        detail=f"{honoured} of {cues} explicit cues honoured" + (f"; missed {misses[0]}" if misses else ""),
+        per_scene=per_scene,
+    )
+
+
+def _shows(cue: str, instruction: LightingInstruction) -> bool:
+    levels = {g.group_id: g.parameters.intensity for g in instruction.groups}
+    if _BLACKOUT.search(cue):
+        return all(v == 0 for v in levels.values())
+    if _SPOT.search(cue) and "specials" in levels:
+        return levels["specials"] >= max(v for k, v in levels.items() if k != "specials")
+    if _FLASH.search(cue):
+        return any(g.parameters.effect and g.parameters.effect.type == "flash" for g in instruction.groups)
+    return True
+
+
+def determinism(ctx: PlanContext) -> MetricResult:
+    if ctx.second_plan is None:
+        return MetricResult(name="determinism", value=None, verdict="WARN", detail="no second run to compare")
+    first = [i.model_dump(mode="json") for i in ctx.plan]
+    second = [i.model_dump(mode="json") for i in ctx.second_plan]
+    per_scene: dict[str, Verdict] = {}
+    for a, b in zip(first, second, strict=False):
+        per_scene[a["scene_id"]] = "PASS" if a == b else "FAIL"
+    same = sum(1 for v in per_scene.values() if v == "PASS")
+    equal = first == second
+    value = same / max(len(first), 1) if len(first) == len(second) else 0.0
+    return MetricResult(
+        name="determinism",
+        value=round(value, 4),
+        verdict="PASS" if equal else "FAIL",
+        detail=f"{same} of {len(first)} instructions identical on a second run",
+        per_scene=per_scene,
+    )
+
+
+ALL_METRICS = (schema_integrity, rig_limits, conflicts, stability, drift, coherence, coverage, explicit_compliance, determinism)

@@ -1,0 +1,164 @@
+"""The `cueflow` command: run the pipeline on a laptop with ephemeral Prefect, no server to start."""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cueflow", description="Turn a script into a lighting plan for a real rig.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="plan the lighting for one script")
+    run.add_argument("script", help="a .txt, .fountain, .pdf, .docx, .csv or .json script")
+    run.add_argument("--out", required=True, help="output directory")
+    run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
+    run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
+    run.add_argument("--genre", help="the production's genre, e.g. tragedy, comedy, pantomime")
+    run.add_argument("--llm", action="store_true", help="ask an OpenAI-compatible LLM for the looks")
+    run.add_argument("--stop-on-scene-failure", action="store_true", help="stop at the first scene that fails")
+    run.add_argument("--concurrency", type=int, default=1, help="scene subflows in flight at once (default 1)")
+
+    batch = sub.add_parser("batch", help="plan every script in a directory, one output folder each")
+    batch.add_argument("directory")
+    batch.add_argument("--out", required=True, help="output directory (one folder per script)")
+    batch.add_argument("--no-emotion", action="store_true")
+
+    schemas = sub.add_parser("schemas", help="export the contracts' JSON Schemas")
+    schemas.add_argument("--check", action="store_true", help="fail when the checked-in schemas are stale")
+    return parser
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"cueflow: error: {message}", file=sys.stderr)
+    return code
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, event: str, data: dict[str, object]) -> None:
+        if event == "parsed":
+            print(f"cueflow: {data['scenes']} scenes ({data['script_type']}, confidence {data['confidence']})", file=sys.stderr)
+        elif event == "scene":
+            done, total = int(data["done"]), int(data["total"])  # type: ignore[call-overload]
+            mark = " FAILED" if data["failed"] else ""
+            if self.tty:
+                end = "\n" if done == total or mark else ""
+                print(f"\rcueflow: scenes {done}/{total} {data['scene_id']}{mark}   ", end=end, file=sys.stderr, flush=True)
+            elif mark or done == total or time.monotonic() - self.last > 2:
+                print(f"cueflow: scenes {done}/{total} {data['scene_id']}{mark}", file=sys.stderr)
+                self.last = time.monotonic()
+        elif event == "warning":
+            print(f"cueflow: warning: {data['message']}", file=sys.stderr)
+        elif event == "script":
+            status = "ok" if data["success"] else f"FAILED: {data['error']}"
+            print(f"cueflow: {data['script']}: {status}", file=sys.stderr)
+
+
+def _summary(result: object, wall: float) -> str:
+    from phases.contracts import PipelineResult
+
+    assert isinstance(result, PipelineResult)
+    rows: dict[int, list[object]] = {}
+    for p in result.phases:
+        row = rows.setdefault(p.phase, [p.name, 0, 0, 0, 0.0])
+        row[1 + ("completed", "failed", "skipped").index(p.status if p.status != "degraded" else "completed")] += 1  # type: ignore[operator]
+        row[4] += p.duration  # type: ignore[operator]
+    lines = [f"{'phase':<14}{'ok':>5}{'failed':>8}{'skipped':>9}{'time':>10}"]
+    for phase, (name, ok, failed, skipped, seconds) in sorted(rows.items()):
+        lines.append(f"{phase} {name:<12}{ok:>5}{failed:>8}{skipped:>9}{seconds:>9.3f}s")
+    out = result.final_output
+    if out:
+        lines.append(
+            f"scenes {out.scene_count}, instructions {out.instruction_count}, failed scenes {len(out.failed_scenes)}, "
+            f"evaluation {out.evaluation_verdict or 'not run'}"
+        )
+    startup = max(0.0, wall - result.total_duration)
+    orchestration = max(0.0, result.total_duration - result.phase_work_duration)
+    lines.append(
+        f"wall {wall:.2f}s = Prefect start-up {startup:.2f}s + orchestration {orchestration:.2f}s"
+        f" + phase work {result.phase_work_duration:.2f}s"
+    )
+    if out:
+        lines.append(f"outputs in {out.output_dir}: {', '.join(Path(f).name for f in out.files.values())}")
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from phases.parsing import ParseError, parse_file
+
+    script = Path(args.script)
+    try:
+        parse_file(script)  # fail fast on bad input, before Prefect starts
+    except ParseError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    if args.concurrency < 1 or args.concurrency > 16:
+        return _fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+    started = time.perf_counter()
+    from flows import PipelineConfig, run
+    from flows.progress import set_listener
+
+    config = PipelineConfig(
+        output_dir=args.out,
+        enable_phase_2=not args.no_emotion,
+        enable_phase_8=args.send_dmx,
+        genre=args.genre,
+        use_llm=args.llm,
+        continue_on_scene_failure=not args.stop_on_scene_failure,
+        scene_concurrency=args.concurrency,
+    )
+    set_listener(_Progress())
+    result = run(script.resolve(), config)
+    print(_summary(result, time.perf_counter() - started), file=sys.stderr)
+    if not result.success:
+        return _fail(result.error or "the run failed", EXIT_FAILED)
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        return _fail(f"{directory}: not a directory", EXIT_BAD_INPUT)
+    from flows import PipelineConfig, run_directory
+    from flows.progress import set_listener
+
+    set_listener(_Progress())
+    summary = run_directory(directory.resolve(), Path(args.out).resolve(), PipelineConfig(enable_phase_2=not args.no_emotion))
+    print(
+        f"cueflow: {summary.succeeded} of {summary.total} scripts planned, {summary.failed} failed "
+        f"({summary.total_duration:.1f}s); outputs in {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_OK if summary.failed == 0 else EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "schemas":
+            from phases.contracts.schema_export import main as export
+
+            return export(["--check"] if args.check else [])
+        if args.command == "run":
+            return _run(args)
+        if args.command == "batch":
+            return _batch(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_FAILED)
+    except Exception as exc:  # a bug or an environment problem: one line, unless --debug
+        if args.debug or os.environ.get("CUEFLOW_DEBUG"):
+            raise
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", EXIT_FAILED)
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

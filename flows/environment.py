@@ -1,0 +1,57 @@
+"""Prefect settings this project needs for sane speed on small machines, applied before Prefect loads.
+
+Every value is a default: a variable the user has already set wins. See ../shared/notes/prefect.md
+(in the repository's development notes) for the measurements behind each one.
+"""
+
+import os
+from pathlib import Path
+
+SERVER_DEFAULTS = {
+    # Telemetry off: on a fresh database the analytics heartbeat also logged "database is locked".
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # Batch task-run state writes: the default batch of one is the biggest source of SQLite lock
+    # back-offs (503s with 2-16 s client sleeps) and costs ~25 ms per subflow even on PostgreSQL.
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
+    # Services cueflow does not use, each of which competes for the SQLite write lock.
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_ACTIONS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED": "false",
+    # Fresh databases run migrations first: 7-8 s here, more on a loaded CI machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+CLIENT_DEFAULTS = {
+    # The default thread pool has no bound (500 mapped tasks made ~200 threads).
+    "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": "4",
+    # Task results live in the returned PipelineResult and output files; persisting each costs I/O.
+    "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED": "false",
+}
+
+# Ephemeral (laptop) runs: nothing reads the event feed, and logs go to the terminal, not the API.
+EPHEMERAL_DEFAULTS = {
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def cueflow_home() -> Path:
+    return Path(os.environ.get("CUEFLOW_HOME", Path.home() / ".cueflow")).expanduser()
+
+
+def configure_prefect(ephemeral: bool | None = None) -> None:
+    """Set the defaults. Must run before `import prefect`; flows/__init__.py calls it first."""
+    if ephemeral is None:
+        ephemeral = not os.environ.get("PREFECT_API_URL")
+    os.environ.setdefault("PREFECT_HOME", str(cueflow_home() / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    for key, value in {**SERVER_DEFAULTS, **CLIENT_DEFAULTS}.items():
+        os.environ.setdefault(key, value)
+    if ephemeral:
+        for key, value in EPHEMERAL_DEFAULTS.items():
+            os.environ.setdefault(key, value)

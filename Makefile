@@ -1,0 +1,49 @@
+# The two commands in the README: `make demo` and `make test`. Both set up what they need first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+APT_PACKAGES := ola ola-python chromium postgresql
+
+.PHONY: setup demo test lint schemas bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -c "import prefect.server.api.server"  # fails loudly if the server cannot import
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+
+# Main job: plan the lighting for the bundled example play.
+demo: setup
+	$(BIN)/cueflow run examples/the_keepers_light.txt --out out/demo
+
+# System packages the tests need (OLA, Chromium, PostgreSQL), installed with apt when missing.
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages: $$missing"; \
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		rm -f /usr/sbin/policy-rc.d; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check phases flows deployments tests bench
+
+schemas: setup
+	$(BIN)/python -m phases.contracts.schema_export
+
+test: system-deps setup lint
+	$(BIN)/python -m phases.contracts.schema_export --check
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

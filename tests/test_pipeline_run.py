@@ -1,0 +1,96 @@
+"""Acceptance for the foundation: Macbeth end to end through the real Prefect pipeline."""
+
+import json
+import time
+
+import jsonschema
+import pytest
+
+from flows import PipelineConfig, run, run_snapshot
+from phases.contracts.schema_export import SCHEMA_DIR
+
+pytestmark = pytest.mark.prefect
+
+
+@pytest.fixture(scope="module")
+def macbeth_run(macbeth, tmp_path_factory):
+    out = tmp_path_factory.mktemp("macbeth")
+    result = run(macbeth, PipelineConfig(output_dir=str(out)))
+    return result, out
+
+
+def _validate(path, schema_name):
+    schema = json.loads((SCHEMA_DIR / schema_name).read_text())
+    jsonschema.validate(json.loads(path.read_text()), schema)
+
+
+def test_macbeth_gives_one_instruction_per_scene(macbeth_run):
+    result, out = macbeth_run
+    assert result.success, result.error
+    scenes = json.loads((out / "scenes.json").read_text())
+    plan = json.loads((out / "lighting_instructions.json").read_text())
+    assert len(scenes) == 26
+    assert [i["scene_id"] for i in plan] == [s["scene_id"] for s in scenes]
+
+
+def test_every_output_validates_against_the_exported_schemas(macbeth_run):
+    _, out = macbeth_run
+    _validate(out / "scenes.json", "scenes.json")
+    _validate(out / "lighting_instructions.json", "lighting_instructions.json")
+    _validate(out / "result.json", "pipeline_result.json")
+    _validate(out / "report.json", "evaluation_report.json")
+    page = (out / "preview.html").read_text()
+    assert page.startswith("<!doctype html>") and "scene_026" in page
+
+
+def test_phase_8_did_not_run(macbeth_run):
+    _, out = macbeth_run
+    result = json.loads((out / "result.json").read_text())
+    phase_8 = [p for p in result["phases"] if p["phase"] == 8]
+    assert phase_8 == [{**phase_8[0], "status": "skipped", "success": True}]
+    assert phase_8[0]["data"]["reason"] == "enable_phase_8 is off"
+
+
+def test_result_accounts_for_every_phase_in_order(macbeth_run):
+    result, _ = macbeth_run
+    order = []
+    for p in result.phases:
+        if not order or order[-1] != p.phase:
+            order.append(p.phase)
+    # 1, then 2-3-4 per scene, 4 (sequence), 5 (preview), 7, 5 (preview with verdicts), 8 (skipped)
+    assert order[0] == 1 and order[-5:] == [4, 5, 7, 5, 8]
+    per_scene = {p.phase for p in result.phases if p.scene_id}
+    assert per_scene == {2, 3, 4}
+    assert 0 < result.phase_work_duration < result.total_duration
+
+
+def test_run_snapshot_answers_from_the_prefect_api(macbeth_run):
+    result, _ = macbeth_run
+    deadline = time.monotonic() + 30
+    while True:  # task-run states reach the server through events, a little after the flow returns
+        snapshot = run_snapshot(result.flow_run_id)
+        counts = {p.phase: p.states.get("Completed", 0) for p in snapshot.phases}
+        if all(counts.get(phase, 0) >= 26 for phase in (2, 3, 4)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert snapshot.status == "Completed"
+    assert sorted(snapshot.scenes) == [f"scene_{i:03d}" for i in range(1, 27)]
+    assert set(snapshot.scenes.values()) == {"Completed"}
+    assert snapshot.failed_scenes == []
+    assert counts[1] == 1 and counts[2] == 26 and counts[3] == 26 and counts[4] >= 26 and counts[7] == 1
+    assert snapshot.current_scene == "scene_026"
+    assert snapshot.current_phase in (5, 7)
+
+
+def test_scene_subflows_are_named_after_their_scenes(macbeth_run):
+    from uuid import UUID
+
+    from prefect import get_client
+
+    from flows.snapshot import child_flow_runs
+
+    result, _ = macbeth_run
+    with get_client(sync_client=True) as client:
+        children = child_flow_runs(client, UUID(result.flow_run_id))
+    assert sorted(c.name for c in children) == [f"scene_{i:03d}" for i in range(1, 27)]
+    assert all(f"scene:{c.name}" in c.tags for c in children)

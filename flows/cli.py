@@ -4,9 +4,14 @@ import argparse
 import os
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+# Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
+# `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
+COMMAND_MODULES = ("flows.dmx_commands", "deployments.commands")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,10 +36,19 @@ def _parser() -> argparse.ArgumentParser:
 
     schemas = sub.add_parser("schemas", help="export the contracts' JSON Schemas")
     schemas.add_argument("--check", action="store_true", help="fail when the checked-in schemas are stale")
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
     return parser
 
 
-def _fail(message: str, code: int) -> int:
+def fail(message: str, code: int) -> int:
+    """Print the one-line error users see, and return the exit code."""
     print(f"cueflow: error: {message}", file=sys.stderr)
     return code
 
@@ -99,9 +113,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         parse_file(script)  # fail fast on bad input, before Prefect starts
     except ParseError as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
+        return fail(str(exc), EXIT_BAD_INPUT)
     if args.concurrency < 1 or args.concurrency > 16:
-        return _fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
     started = time.perf_counter()
     from flows import PipelineConfig, run
     from flows.progress import set_listener
@@ -119,14 +133,14 @@ def _run(args: argparse.Namespace) -> int:
     result = run(script.resolve(), config)
     print(_summary(result, time.perf_counter() - started), file=sys.stderr)
     if not result.success:
-        return _fail(result.error or "the run failed", EXIT_FAILED)
+        return fail(result.error or "the run failed", EXIT_FAILED)
     return EXIT_OK
 
 
 def _batch(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     if not directory.is_dir():
-        return _fail(f"{directory}: not a directory", EXIT_BAD_INPUT)
+        return fail(f"{directory}: not a directory", EXIT_BAD_INPUT)
     from flows import PipelineConfig, run_directory
     from flows.progress import set_listener
 
@@ -151,12 +165,14 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "batch":
             return _batch(args)
+        if hasattr(args, "handler"):
+            return int(args.handler(args))
     except KeyboardInterrupt:
-        return _fail("interrupted", EXIT_FAILED)
+        return fail("interrupted", EXIT_FAILED)
     except Exception as exc:  # a bug or an environment problem: one line, unless --debug
         if args.debug or os.environ.get("CUEFLOW_DEBUG"):
             raise
-        return _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", EXIT_FAILED)
+        return fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", EXIT_FAILED)
     return EXIT_BAD_INPUT
 
 

@@ -33,7 +33,7 @@ system-deps:
 	fi
 
 lint: setup
-	$(BIN)/ruff check phases flows deployments tests bench
+	$(BIN)/ruff check .
 
 schemas: setup
 	$(BIN)/python -m phases.contracts.schema_export

@@ -39,10 +39,13 @@ def test_dialogue_never_becomes_a_cue(tmp_path):
 
 def test_fountain_through_screenplain(shared_data):
     parsed = parse_file(shared_data / "scripts" / "fountain" / "ascent_to_guru_peak.fountain")
-    assert parsed.reader == "fountain" and len(parsed.scenes) == 6
+    assert parsed.reader == "fountain" and len(parsed.scenes) == 7
     assert parsed.scenes[0].location == "MOUNT GURU FOOTHILLS" and parsed.scenes[0].time_of_day == "DAY"
-    assert parsed.scenes[-1].time_of_day == "NIGHT"
-    assert "CUT TO BLACK:" in parsed.scenes[-1].explicit_lighting
+    peak, black = parsed.scenes[-2:]
+    assert peak.time_of_day == "NIGHT" and "CUT TO BLACK:" not in peak.explicit_lighting
+    # The dialogue after "> CUT TO BLACK:" plays in the dark: the black is its own cue, not the peak's look.
+    assert black.heading == "CUT TO BLACK:" and black.explicit_lighting == ["CUT TO BLACK:"]
+    assert "Oh, okay, I get it." in black.text
     assert "YORBLEF" in parsed.scenes[0].characters
 
 
@@ -142,8 +145,11 @@ def test_encrypted_and_corrupt_documents(tmp_path):
 
 def test_example_play(tmp_path):
     parsed = parse_file(EXAMPLE)
-    assert len(parsed.scenes) == 5
-    assert parsed.scenes[2].explicit_lighting[-1] == "Blackout."
+    assert len(parsed.scenes) == 7
+    storm, blackout = parsed.scenes[2:4]
+    assert "Thunder and lightning." in storm.explicit_lighting and "Blackout." not in storm.explicit_lighting
+    assert blackout.heading == "Blackout." and blackout.explicit_lighting == ["Blackout."]
+    assert parsed.scenes[-1].explicit_lighting == ["The lights fade slowly to black."]
     assert parsed.scenes[0].time_of_day == "DUSK"
 
 
@@ -151,7 +157,7 @@ def _windows_ok(parsed):
     previous_end = 0.0
     for scene in parsed.scenes:
         assert scene.time_window.start >= previous_end
-        assert scene.time_window.end - scene.time_window.start >= 10
+        assert scene.time_window.end - scene.time_window.start >= 10 - 1e-6  # seconds, rounded to ms
         previous_end = scene.time_window.end
 
 
@@ -186,6 +192,20 @@ _LINES = st.sampled_from(
         "(Lights fade.)",
         "JOHN",
         "Hello there.",
+        "Actus Primus. Scoena Prima.",
+        "Scena Secunda.",
+        "  Ham. To be, or not to be",
+        "Ham.",
+        "Enter Ghost.",
+        "Thunder.",
+        "CHORUS.",
+        "THESEUS",
+        "00:00:01,000 --> 00:00:04,000",
+        "ANNA: Where is everyone?",
+        "CUT TO:",
+        "                    MARA (CONT'D)",
+        "Time,Cue,Label",
+        "9:30 PM | Awards | Main Hall",
     ]
 )
 

@@ -1,19 +1,20 @@
 """Phase 1: read a script file and split it into scenes with time windows and explicit cues."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from phases.contracts import ParsedScript, Scene, SourceSpan
 
+from .closing import split_closing_cues
 from .cues import segment_csv, segment_json
 from .detect import Detection, detect
 from .errors import ParseError
-from .explicit import find_cues
 from .plays import read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
 from .screenplay import read_fountain, read_plain_scene, segment_screenplay
 from .segments import Segment, split_lines
-from .timed import segment_schedule, segment_timestamped
+from .timed import read_timed_scene, segment_schedule, segment_timestamped
 from .timing import TimingRates, assign_windows
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "parse_file",
     "parse_text",
 ]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -43,31 +47,34 @@ def parse_text(text: str, name: str = "text", kind: str = "txt", options: ParseO
         raise ParseError(f"{name}: expected text, got {type(text).__name__}")
     if len(text.encode("utf-8", "surrogatepass")) > options.max_bytes:
         raise ParseError(f"{name}: the text is over the {options.max_bytes:,}-byte limit")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+    if _SURROGATE.search(text):
         raise ParseError(f"{name}: the text holds unpaired surrogates (undecodable characters)")
     return _parse(check_text(text, name), name, kind, options)
 
 
 def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScript:
     lines = split_lines(text)
-    detection = detect(lines, kind)
-    segments = _segment(text, lines, detection, name)
+    detection = detect(lines, kind, text)
+    segments = split_closing_cues(text, _segment(text, lines, detection, name))
     bodies = _bodies(text, segments)
     for segment, body in zip(segments, bodies, strict=True):
         own = body[segment.content_start - segment.start :] if segment.content_start else body
         _read_details(segment, own)
     windows = assign_windows(segments, options.rates)
     scenes = []
+    line_number = 1  # counted scene by scene: counting from the top each time is quadratic on long scripts
     for index, (segment, body, window) in enumerate(zip(segments, bodies, windows, strict=True), start=1):
         span = None
         if segment.body is None:
             end = segment.start + len(body)
+            inner_breaks = body.count("\n", 0, max(len(body) - 1, 0))
             span = SourceSpan(
                 start_char=segment.start,
                 end_char=end,
-                start_line=text.count("\n", 0, segment.start) + 1,
-                end_line=text.count("\n", 0, max(segment.start, end - 1)) + 1,
+                start_line=line_number,
+                end_line=line_number + inner_breaks,
             )
+            line_number += body.count("\n")
         scenes.append(
             Scene(
                 scene_id=f"scene_{index:03d}",
@@ -103,15 +110,23 @@ def _segment(text: str, lines: list, detection: Detection, name: str) -> list[Se
         "cue_json": lambda: segment_json(text, name),
         "prose": lambda: [Segment(start=0, script_type="raw_drama")],
     }
+    if len(detection.readers) == 1:
+        segments = readers[detection.readers[0]]()
+        for segment in segments:
+            segment.reader = detection.readers[0]
+        return segments
+    # A mixed script: each reader gave its first scene the front matter (start 0); merge on where each
+    # heading really is, then give the front matter to whichever scene comes first overall.
     merged: dict[int, Segment] = {}
     for reader in detection.readers:
         for segment in readers[reader]():
             segment.reader = reader
-            merged.setdefault(segment.start, segment)
+            where = segment.content_start if segment.content_start is not None else segment.start
+            segment.start, segment.content_start = where, None
+            merged.setdefault(where, segment)
     segments = [merged[k] for k in sorted(merged)]
-    if len(detection.readers) > 1:
-        # Each reader put its own first scene at 0; keep only the true first boundary there.
-        segments = [s for i, s in enumerate(segments) if i == 0 or s.start > 0]
+    if segments[0].start > 0:
+        segments[0].content_start, segments[0].start = segments[0].start, 0
     return segments
 
 
@@ -132,6 +147,4 @@ def _read_details(segment: Segment, body: str) -> None:
     elif segment.reader in ("screenplay", "prose"):
         read_plain_scene(segment, body)
     elif segment.reader == "timestamped":
-        segment.dialogue_words += len(body.split())
-        for direction in segment.directions:
-            segment.cues.extend(find_cues(direction))
+        read_timed_scene(segment, body)

@@ -10,10 +10,12 @@ from .errors import ParseError
 from .explicit import find_cues
 from .segments import Segment, split_lines
 from .timed import parse_timestamp
+from .vocabulary import alternation, words
 
 _CUE_ID = re.compile(r"^(?:[A-Z]{0,4}[ -]?)?\d+(?:\.\d+)?[A-Z]?(?:-[A-Z]+)?$", re.IGNORECASE)
-_SPEED = re.compile(r"^(?:SNAP|QUICK|FAST|MEDIUM|MED|SLOW|VERY SLOW|\d+(?:\.\d+)?\s*S?)$", re.IGNORECASE)
-_TIME_HEADERS = ("time", "start", "clock", "timecode", "at")
+_SPEED = re.compile(rf"^(?:{alternation('fade_speeds')}|\d+(?:\.\d+)?\s*S?)$", re.IGNORECASE)
+_TIME_HEADERS = tuple(words("time_headers"))
+_IGNORED_HEADERS = tuple(words("ignored_headers"))
 
 
 def segment_csv(text: str, name: str) -> list[Segment]:
@@ -37,14 +39,19 @@ def segment_csv(text: str, name: str) -> list[Segment]:
     if not body:
         raise ParseError(f"{name}: the cue sheet has a header but no cues")
     names = [h or f"column {i + 1}" for i, h in enumerate(header)] if has_header else []
-    time_col = next((i for i, h in enumerate(names) if h.lower() in _TIME_HEADERS), None)
+    # A time column holds show-clock times (hh:mm:ss); plain numbers there are fade times (Eos "Time").
+    time_col = next(
+        (i for i, h in enumerate(names) if h.lower() in _TIME_HEADERS and any(i < len(c) and ":" in c[i] for _, c in body)),
+        None,
+    )
+    ignored = {i for i, h in enumerate(names) if h.lower() in _IGNORED_HEADERS}
     segments = []
     for start, cells in body:
         cue_id = cells[0] if cells else ""
         segment = Segment(start=start, script_type="cue_sheet", heading=cue_id or None)
         described = []
         for i, cell in enumerate(cells[1:], start=1):
-            if not cell or i == time_col:
+            if not cell or i == time_col or i in ignored:
                 continue
             column = names[i] if i < len(names) else ""
             if _SPEED.match(cell):

@@ -2,21 +2,13 @@
 
 import re
 
-_CUE_WORDS = re.compile(
-    r"\b(?:black[ -]?outs?|lights?\b|lighting|lamps?(?! ?(?:room|post|house|lighter))\b|"
-    r"fades?\b|fade[ds]?\b|fading|dims?\b|dimm(?:ed|ing)|"
-    r"cut to black|spot(?:light)?s?\b|follow[ -]?spot|thunder(?:s|ing)?|lightning|torch(?:es|light)?|"
-    r"candles?|candle-?light|lanterns?|tapers?|flash(?:es|ing)?|strobe|flicker(?:s|ing)?|moon(?:light|lit)?|"
-    r"sunrise|sunset|dawn|dusk|darkness|dark\b|glow(?:s|ing)?|fire(?:light)?|bonfire|fireworks?|"
-    r"silhouette|shadows?|gobo|haze|smoke|fog|mist)",
-    re.IGNORECASE,
-)
+from .vocabulary import alternation
+
+_CUE_WORDS = re.compile(r"\b" + alternation("lighting_cue_words"), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-_TIME_ONLY = re.compile(
-    r"^(?:(?:later|early|that|the|same|next)\s+)*(?:dawn|dusk|night|morning|evening|day|sunrise|sunset)[.;]?$", re.I
-)
+_TIME_ONLY = re.compile(rf"^(?:(?:later|early|that|the|same|next)\s+)*{alternation('time_only_words')}[.;]?$", re.IGNORECASE)
 
 
 def find_cues(fragment: str) -> list[str]:

@@ -2,35 +2,60 @@
 
 import re
 
-ROMAN = r"[IVXLC]+"
-NUMBER_WORD = r"ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|FIRST|SECOND|THIRD|FOURTH|FIFTH"
+from .vocabulary import alternation
 
-# `ACT I.`, `Act 2`, `ACT THREE` alone on a line (optionally followed by a scene on the same line).
+ROMAN = r"[IVXLC]+"
+NUMBER_WORD = r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth)"
+# First Folio texts number in Latin: `Actus Primus. Scoena Prima.`, `Scena Secunda.`, `Actus Quartus, Scaena prima.`
+LATIN_ORDINAL = (
+    r"(?i:prim(?:us|a)|secund(?:us|a)|terti(?:us|a)|quart(?:us|a)|quint(?:us|a)|sext(?:us|a)|septim(?:us|a)|"
+    r"octau(?:us|a)|octav(?:us|a)|non(?:us|a)|decim(?:us|a))"
+)
+_NUM = rf"(?P<num>{ROMAN}|\d+|{NUMBER_WORD}|{LATIN_ORDINAL})"
+_ACT_WORD = r"(?:ACT|Act|ACTUS|Actus)"
+_SCENE_WORD = r"(?:SCENE|Scene|SCENA|Scena|SCOENA|Scoena|SCAENA|Scaena|Sc(?:æ|œ)na)"
+
+# `ACT I.`, `Act 2`, `ACT THREE`, `Actus Primus.` alone on a line (optionally followed by a scene on the same line).
 ACT = re.compile(
-    rf"^[ \t]*(?:ACT|Act)[ \t]+(?P<num>{ROMAN}|\d+|{NUMBER_WORD})\b\.?[ \t]*(?:[,.:;]?[ \t]*(?P<rest>(?:SCENE|Scene)\b.*))?$",
+    rf"^[ \t]*{_ACT_WORD}[ \t]+{_NUM}\b\.?[ \t]*(?:[,.:;]?[ \t]*(?P<rest>{_SCENE_WORD}\b.*))?$",
 )
-# `SCENE I. An open Place. Thunder and Lightning.`, `Scene 2`, `SCENE I.--Another part of the island`.
-SCENE = re.compile(rf"^[ \t]*(?:SCENE|Scene)[ \t]+(?P<num>{ROMAN}|\d+|{NUMBER_WORD})\b[ \t]*[.:,\-—–]*[ \t]*(?P<rest>.*)$")
-# Prologue, induction, chorus and epilogue as headings on their own line.
+# `SCENE I. An open Place. Thunder and Lightning.`, `Scene 2`, `SCENE I.--Another part of the island`, `Scena Secunda.`
+# After the number comes a stop, the end of the line, or a place in capitals: never prose ("Scene 3 was long").
+SCENE = re.compile(rf"^[ \t]*{_SCENE_WORD}[ \t]+{_NUM}\b(?:[ \t]*[.:,\-—–]+|[ \t]*$|(?=[ \t]+[A-Z][A-Z]))[ \t]*(?P<rest>.*)$")
+# Prologue, induction, chorus and epilogue as headings on their own line (the Folio spells them with V).
 PLAY_PART = re.compile(
-    r"^[ \t]*(?:THE[ \t]+)?(?P<part>PROLOGUE|Prologue|INDUCTION|Induction|EPILOGUE|Epilogue|CHORUS|Chorus)\.?[ \t]*$"
+    r"^[ \t]*(?:THE[ \t]+)?"
+    r"(?P<part>PROLOG[UV]E|Prolog[uv]e|IND[UV]CTION|Ind[uv]ction|EPILOG[UV]E|Epilog[uv]e|CHORUS|Chorus)\.?[ \t]*$"
 )
-# A speaker's cue in a play: `FIRST WITCH.` alone, or `MACBETH. So foul and fair a day...`.
-PLAY_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Z'’\- ]*[A-Z](?:[ \t]+\d)?)\.(?:[ \t]+(?P<line>\S.*))?$")
+# A speaker's cue in a play: `FIRST WITCH.` alone, `MACBETH. So foul and fair a day...`, `ANNA: Hello.`
+PLAY_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Z'’\- ]*[A-Z](?:[ \t]+\d)?)[.:](?:[ \t]+(?P<line>\S.*))?$")
+# An abbreviated speaker alone on its line: `Ham.`, `Ber.`, `1. Witch.`, `First Sen.`, `Lady M.`.
+ABBREVIATED_SPEAKER = re.compile(
+    r"^[ \t]*(?P<name>(?:\d\.?[ \t]*)?[A-Z][A-Za-z'’\-]*(?:[ \t]+(?:of|de|la|le|[A-Z][A-Za-z'’\-]*)){0,3})\.[ \t]*$"
+)
+# A First Folio speech: indented abbreviation, then the words: `  Bar. Long liue the King`, `  1. When shall we...`.
+FOLIO_SPEAKER = re.compile(
+    r"^[ \t]+(?P<name>\d|(?:\d\.?[ \t]*)?[A-Z][A-Za-z'’\-]*(?:[ \t]+[A-Z][A-Za-z'’\-]*){0,2})\.[ \t]+(?P<line>\S.*)$"
+)
+# A speaker in capitals with no stop, alone between a blank line and the speech: `THESEUS`.
+BARE_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Z'’\-]*(?:[ \t][A-Z][A-Z'’\-]*){0,3})[ \t]*$")
+# Unbracketed stage directions (Folio style): `Thunder and Lightning. Enter three Witches.`, `Exeunt.`
+DIRECTION_LINE = re.compile(rf"^[ \t]*{alternation('direction_openers')}\b")
+# Sound and light words that open a direction only when the line is short and ends with a stop: `Thunder.`
+EFFECT_LINE = re.compile(rf"^[ \t]*{alternation('effect_openers')}\b[^!?]{{0,80}}\.[ \t]*$")
 
 # Screenplay slug lines: INT. / EXT. / INT./EXT. / I/E / EST, or a Fountain forced heading `.THE VAULT`.
 SLUG = re.compile(r"^[ \t]*(?P<prefix>INT\.?/EXT|EXT\.?/INT|INT|EXT|EST|I/E)[.\s][ \t]*(?P<rest>.+)$")
 FORCED_SLUG = re.compile(r"^\.(?P<rest>[A-Za-z0-9].*)$")
 TIME_OF_DAY = re.compile(
-    r"(?:\s*(?:-{1,2}|–|—)\s*|\s+)(?P<tod>DAY|NIGHT|DAWN|DUSK|MORNING|AFTERNOON|EVENING|SUNSET|SUNRISE|"
-    r"LATER|CONTINUOUS|MOMENTS LATER|SAME)\b.*$",
+    rf"(?:\s*(?:-{{1,2}}|–|—)\s*|\s+)(?P<tod>{alternation('slug_times')})\b.*$",
     re.IGNORECASE,
 )
 CHARACTER_CUE = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Z0-9 .'’\-]*[A-Z0-9])(?P<ext>[ \t]*\([^)]*\))*[ \t]*\^?$")
 TRANSITION = re.compile(r"^[ \t]*(?:>[ \t]*)?(?P<t>[A-Z ]+(?:TO|IN|OUT)[:.]|FADE[ \t]+(?:IN|OUT|TO BLACK)[:.]?)[ \t]*<?$")
 
-# Timestamps: `[00:01:30]`, `00:01:30`, `01:30`, and ranges `00:01:30 - 00:02:10`.
-_TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
+# Timestamps: `[00:01:30]`, `00:01:30`, `01:30`, ranges `00:01:30 - 00:02:10`, subtitles `00:00:01,000 --> 00:00:04,000`.
+_TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?"
 TIMESTAMP = re.compile(
     rf"^[ \t]*\[?(?P<start>{_TS})\]?(?:[ \t]*(?:-|–|—|to|-->)[ \t]*\[?(?P<end>{_TS})\]?)?[ \t]*(?:[-–—:|][ \t]*)?(?P<rest>.*)$"
 )
@@ -43,3 +68,6 @@ AM_PM = re.compile(r"\d[ \t]*[AaPp]\.?[Mm]\b")
 
 # Bracketed stage directions in plays, possibly over several lines.
 STAGE_DIRECTION = re.compile(r"\[[^\[\]]{1,2000}\]|\((?=[^()]*[a-z])[^()]{1,2000}\)", re.S)
+
+# A line of dialogue in a timestamped script: `ANNA: Where is everyone?`
+TIMED_SPEECH = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Za-z'’.\- ]{0,30}[A-Za-z.]):[ \t]+(?P<line>\S.*)$")

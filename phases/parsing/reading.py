@@ -34,7 +34,10 @@ def read_script(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
     size = path.stat().st_size
     if size > max_bytes:
         raise ParseError(f"{path.name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"{path.name}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     kind = suffix[1:]
     if kind == "pdf":
         text = _pdf_text(data, path.name)
@@ -95,7 +98,9 @@ def _pdf_text(data: bytes, name: str) -> str:
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except ParseError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except PdfReadError as exc:
+        raise ParseError(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__})") from None
+    except Exception as exc:  # pypdf on damaged input can fail in many ways; the user needs one clear line
         raise ParseError(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__})") from None
     text = "\n".join(_dedent_page(p) for p in pages)
     if not text.strip():
@@ -118,16 +123,18 @@ def _docx_text(data: bytes, name: str) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        lines: list[str] = []
+        for block in document.element.body.iterchildren():
+            tag = block.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+            elif tag == "tbl":
+                lines.extend(_table_rows(block))
+                lines.append("")
+    except (PackageNotFoundError, KeyError) as exc:
+        raise ParseError(f"{name}: a zip archive but not a Word document ({type(exc).__name__})") from None
+    except Exception as exc:  # python-docx and lxml on damaged input fail in many ways; one clear line instead
         raise ParseError(f"{name}: the .docx is damaged ({type(exc).__name__})") from None
-    lines: list[str] = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
-            lines.extend(_table_rows(block))
-            lines.append("")
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ import re
 
 from phases.contracts import DialogueLine
 
+from .errors import ParseError
 from .explicit import find_cues
 from .patterns import CHARACTER_CUE, FORCED_SLUG, SLUG, TIME_OF_DAY, TRANSITION
 from .segments import Line, Segment, add_character, split_lines
@@ -43,6 +44,14 @@ def segment_screenplay(text: str, lines: list[Line] | None = None) -> list[Segme
             )
     if not segments:
         segments.append(Segment(start=0, script_type="raw_drama"))
+    # `FADE IN:` above the first heading opens the first scene; the title page around it is not read.
+    first = segments[0].start
+    for line in lines:
+        if line.start >= first:
+            break
+        transition = TRANSITION.match(line.text)
+        if transition:
+            segments[0].directions.append(transition.group("t"))
     segments[0].content_start, segments[0].start = segments[0].start, 0
     return segments
 
@@ -81,7 +90,10 @@ def read_fountain(text: str) -> list[Segment]:
     from screenplain.parsers import fountain
     from screenplain.types import Action, Dialog, DualDialog, Slug, Transition
 
-    screenplay = fountain.parse(io.StringIO(text))
+    try:
+        screenplay = list(fountain.parse(io.StringIO(text)))
+    except Exception as exc:  # a third-party parser on arbitrary text: report it as a bad script, not a crash
+        raise ParseError(f"the Fountain parser could not read this script ({type(exc).__name__})") from None
     segments: list[Segment] = []
     cursor = 0
     current = Segment(start=0, script_type="raw_drama")  # the first scene also holds the title page

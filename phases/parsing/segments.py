@@ -1,11 +1,12 @@
 """The intermediate shape every reader produces: where each scene starts and what its heading says."""
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from phases.contracts import DialogueLine, ScriptType
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int  # 1-based
     start: int  # char offset of the line's first character
@@ -33,12 +34,10 @@ class Segment:
 
 
 def split_lines(text: str) -> list[Line]:
-    lines = []
-    offset = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        lines.append(Line(number=number, start=offset, text=raw))
-        offset += len(raw) + 1
-    return lines
+    raws = text.split("\n")
+    starts = [0]
+    starts.extend(accumulate(len(raw) + 1 for raw in raws[:-1]))
+    return [Line(number, start, raw) for number, (start, raw) in enumerate(zip(starts, raws, strict=True), start=1)]
 
 
 def add_character(segment: Segment, name: str) -> None:

@@ -2,15 +2,14 @@
 
 import re
 
-from .explicit import find_cues
-from .patterns import AM_PM, CLOCK_SLOT, TIMESTAMP
-from .segments import Line, Segment, split_lines
+from phases.contracts import DialogueLine
 
-_EVENT_WORDS = re.compile(
-    r"\b(doors?|registration|welcome|keynote|panel|break|lunch|coffee|q\s*&\s*a|questions|award|awards|"
-    r"networking|session|talk|speech|presentation|reception|dinner|close|closing|walk-?in|intermission|interval)\b",
-    re.IGNORECASE,
-)
+from .explicit import find_cues
+from .patterns import AM_PM, CLOCK_SLOT, TIMED_SPEECH, TIMESTAMP
+from .segments import Line, Segment, add_character, split_lines
+from .vocabulary import alternation
+
+_EVENT_WORDS = re.compile(rf"\b{alternation('event_words')}\b", re.IGNORECASE)
 
 
 def parse_clock(value: str) -> float:
@@ -31,7 +30,7 @@ def parse_clock(value: str) -> float:
 
 def parse_timestamp(value: str) -> float:
     """Seconds for `hh:mm:ss`, `mm:ss` or `hh:mm:ss.fff`."""
-    parts = value.strip().split(":")
+    parts = value.strip().replace(",", ".").split(":")
     seconds = 0.0
     for part in parts:
         seconds = seconds * 60 + float(part)
@@ -42,7 +41,9 @@ def timestamp_lines(lines: list[Line]) -> list[tuple[Line, re.Match[str]]]:
     found = []
     for line in lines:
         match = TIMESTAMP.match(line.text)
-        if match and match.group("rest").strip() and not AM_PM.search(line.text[: match.end("start") + 4]):
+        if not match or not (match.group("rest").strip() or match.group("end")):
+            continue
+        if not AM_PM.search(line.text[: match.end("start") + 4]):
             if ":" in match.group("start"):
                 found.append((line, match))
     return found
@@ -77,6 +78,26 @@ def segment_timestamped(text: str, lines: list[Line] | None = None) -> list[Segm
         segment.directions.append(rest)
         segments.append(segment)
     return _finish(segments)
+
+
+def read_timed_scene(segment: Segment, body: str) -> None:
+    """Speech (`NAME: words`) and directions under a timestamp; the timestamp line itself is already read."""
+    for raw in body.split("\n")[1:]:
+        stripped = raw.strip()
+        if not stripped or stripped.isdigit():  # subtitle files number their cues
+            continue
+        speech = TIMED_SPEECH.match(raw)
+        if speech:
+            name = " ".join(speech.group("name").split())
+            add_character(segment, name)
+            segment.dialogue.append(DialogueLine(character=name, text=speech.group("line").strip()))
+            segment.dialogue_words += len(speech.group("line").split())
+            continue
+        segment.directions.append(stripped.strip("[]() ") or stripped)
+        segment.action_words += len(stripped.split())
+    segment.action_words += sum(len(d.split()) for d in segment.directions[:1])
+    for direction in segment.directions:
+        segment.cues.extend(c for c in find_cues(direction) if c not in segment.cues)
 
 
 def segment_schedule(text: str, lines: list[Line] | None = None) -> list[Segment]:
@@ -119,15 +140,19 @@ def segment_schedule(text: str, lines: list[Line] | None = None) -> list[Segment
     return _finish(segments)
 
 
-_ROOM = re.compile(
-    r"\b(?:in|at|@)\s+(?:the\s+)?((?:Main |Grand |Small |Studio )?"
-    r"(?:Hall|Stage|Room|Foyer|Lobby|Ballroom|Theatre|Auditorium|Terrace)\b[\w ]*)"
-)
+_ROOM = re.compile(rf"\b(?:in|at|@)\s+(?:the\s+)?((?:Main |Grand |Small |Studio )?{alternation('room_words')}\b[\w ]*)")
+
+
+_ROOM_CELL = re.compile(rf"\b{alternation('room_words')}\b")
 
 
 def _room(rest: str) -> str | None:
+    """`Keynote in the Main Hall`, or a table's location cell (`7:00 PM | Welcome | Main Hall`)."""
     match = _ROOM.search(rest)
-    return match.group(1).strip() if match else None
+    if match:
+        return match.group(1).strip()
+    cells = [c.strip() for c in re.split(r"\t| \| ", rest)[1:]]
+    return next((c for c in cells if _ROOM_CELL.search(c) and len(c) <= 40), None)
 
 
 def _finish(segments: list[Segment]) -> list[Segment]:

@@ -40,10 +40,10 @@ def assign_windows(segments: list[Segment], rates: TimingRates = TimingRates()) 
     cursor = 0.0
     for index, segment in enumerate(segments):
         start = max(cursor, segment.start_time) if segment.start_time is not None else cursor
-        following = next((s.start_time for s in segments[index + 1 :] if s.start_time is not None), None)
+        following = segments[index + 1].start_time if index + 1 < len(segments) else None
         if segment.end_time is not None and segment.end_time > start:
             end = segment.end_time
-        elif following is not None and following > start and segments[index + 1].start_time is not None:
+        elif following is not None and following > start:
             end = following
         else:
             end = start + estimate_seconds(segment, rates)

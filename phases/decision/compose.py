@@ -7,6 +7,7 @@ from phases.contracts import Colour, Rig, Scene, ScoredRule
 from phases.knowledge import KnowledgeBase
 
 from .look import GroupState, Look
+from .rig_limits import fixed_colour, group_ceiling
 from .settings import EngineSettings
 
 
@@ -28,11 +29,11 @@ def compose(scene: Scene, rules: list[ScoredRule], kb: KnowledgeBase, settings: 
     balance = _balance(kb.rig, override, rules, settings)
     colours = _colour_weights(override, rules)
     look = Look(groups={})
-    choice = _assign_colours(kb, colours, settings)
+    target = _target_mired(override, weighted, reasoning)
+    choice = _assign_colours(kb, rules, override, colours, target, settings, reasoning)
     for group in kb.rig.groups:
         share = balance.get(group.group_id, settings.default_group_balance)
-        ceiling = min(group.max_intensity, max(f.constraints.max_intensity for f in kb.rig.fixtures_in(group.group_id)))
-        intensity = max(0.0, min(ceiling, level * share))
+        intensity = max(0.0, min(group_ceiling(kb.rig, group.group_id), level * share))
         look.groups[group.group_id] = GroupState(intensity=round(intensity, 3), colour=choice[group.group_id])
     speed_votes: dict[str, float] = defaultdict(float)
     type_votes: dict[str, float] = defaultdict(float)
@@ -88,29 +89,71 @@ def _colour_weights(override: ScoredRule | None, rules: list[ScoredRule]) -> dic
     return dict(weights)
 
 
+def _mired(kelvin: float) -> float:
+    return 1e6 / kelvin
+
+
+def _target_mired(override: ScoredRule | None, rules: list[ScoredRule], reasoning: list[str]) -> float | None:
+    """The rules' colour temperatures blended by score, in mireds (the scale gel conversions work in)."""
+    if override and override.rule.color_temperature:
+        source = [override]
+    else:
+        source = [r for r in rules if r.rule.color_temperature and r.rule.blend != "additive"]
+    if not source:
+        return None
+    total = sum(r.score for r in source)
+    if total <= 0:
+        return None
+    mired = sum(r.score * (_mired(r.rule.color_temperature.min) + _mired(r.rule.color_temperature.max)) / 2 for r in source)  # type: ignore[union-attr]
+    target = mired / total
+    reasoning.append(f"colour temperature blended to about {round(_mired(target), -2):.0f} K")
+    return target
+
+
 def _face_safe(colour: Colour, settings: EngineSettings) -> bool:
     return (colour.kelvin or 0) <= settings.face_safe_max_kelvin and min(colour.rgb) >= settings.face_safe_min_channel
 
 
-def _assign_colours(kb: KnowledgeBase, weights: dict[str, float], settings: EngineSettings) -> dict[str, str]:
-    """McCandless: the front keeps faces readable; back, side and cyc carry the mood colour."""
+def _closest(names: list[str], weights: dict[str, float], kb: KnowledgeBase, target: float | None) -> list[str]:
+    """Names ordered by distance from the target temperature; ties (and no target) by weight, then name."""
+
+    def key(name: str) -> tuple[float, float, str]:
+        kelvin = kb.colour(name).kelvin
+        distance = abs(_mired(kelvin) - target) if target is not None and kelvin else 0.0
+        return (round(distance, 3), -weights.get(name, 0.0), name)
+
+    return sorted(names, key=key)
+
+
+def _assign_colours(
+    kb: KnowledgeBase,
+    rules: list[ScoredRule],
+    override: ScoredRule | None,
+    weights: dict[str, float],
+    target: float | None,
+    settings: EngineSettings,
+    reasoning: list[str],
+) -> dict[str, str]:
+    """McCandless and Pilbrow: the front keeps faces readable; the cyc, back and side light carry the motivating
+    source and the mood. Each of those groups takes its colour from the rule that leads its role (settings'
+    colour_roles: time of day and place for the cyc, sun or moon for the back light, the mood for the side), so a
+    colour that many minor rules list in passing cannot outvote the rules that lead the scene."""
     ranked = [name for name, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
-    safe = [n for n in ranked if _face_safe(kb.colour(n), settings)]
-    mood = ranked[0] if ranked else "neutral_white"
-    second = ranked[1] if len(ranked) > 1 else mood
+    safe_ranked = [n for n in ranked if _face_safe(kb.colour(n), settings)]
+    safe_top = weights[safe_ranked[0]] if safe_ranked else 0.0
+    safe = _closest([n for n in safe_ranked if weights[n] >= settings.colour_candidate_share * safe_top], weights, kb, target)
     front = safe[0] if safe else "neutral_white"
-    wanted = {
-        "front_wash": front,
-        "specials": safe[1] if len(safe) > 1 else front,
-        "back_light": mood,
-        "side_fill": second,
-        "ambient": mood,
-    }
-    chosen = {}
-    for group in kb.rig.group_ids():
-        colour = wanted.get(group, front)
-        fixtures = kb.rig.fixtures_in(group)
-        if not any("color" in f.capabilities for f in fixtures):
-            colour = fixtures[0].fixed_color or colour
-        chosen[group] = colour
-    return chosen
+    wanted = {"front_wash": front, "specials": safe[1] if len(safe) > 1 else front}
+    with_palette = [override] if override and override.rule.palette else [r for r in rules if r.rule.palette]
+    for group, kinds in settings.colour_roles.items():
+        leader = next((r for kind in kinds for r in with_palette if r.rule.context_type == kind), None)
+        if leader is None:
+            wanted[group] = ranked[0] if ranked else front
+            continue
+        palette = leader.rule.palette
+        taken = {wanted.get(g) for g in settings.colour_roles if g != group}
+        # the side light sculpts with the leader's next colour when its first is already on the back light
+        colour = next((c for c in palette if c not in taken), palette[0]) if group == "side_fill" else palette[0]
+        wanted[group] = colour
+        reasoning.append(f"{group} {colour} from {leader.rule.rule_id}")
+    return {group: fixed_colour(kb.rig, group) or wanted.get(group, front) for group in kb.rig.group_ids()}

@@ -70,6 +70,9 @@ def _apply(look: Look, cue: str, rule: CueRule, match: re.Match[str], rig: Rig, 
         depth = rule.entry.depth or 1.0
         for gid in ("back_light", "side_fill"):
             if gid in groups:
+                current = groups[gid].effect
+                if current is not None and current.type == "flash":
+                    depth = max(depth, current.depth)  # "thunder and lightning": the lightning's full flash wins
                 groups[gid].effect = Effect(type="flash", rate_hz=0.5, depth=depth, duration=8.0)
                 groups[gid].colour = "cool_white"
                 groups[gid].intensity = max(groups[gid].intensity, 0.3)
@@ -87,6 +90,11 @@ def _apply(look: Look, cue: str, rule: CueRule, match: re.Match[str], rig: Rig, 
             if gid in groups:
                 groups[gid].effect = Effect(type=action, rate_hz=2.0 if action == "chase" else 1.0, depth=0.6)
                 groups[gid].intensity = max(groups[gid].intensity, 0.5)
+    elif action == "wash" and rule.entry.level is not None:
+        for gid, state in groups.items():
+            if gid != "specials":
+                state.intensity = rule.entry.level
+        look.transition_type = look.transition_type or "fade"
     elif action == "full":
         for gid, state in groups.items():
             state.intensity = max(state.intensity, 0.85 if gid != "specials" else 0.0)

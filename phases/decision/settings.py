@@ -24,6 +24,8 @@ class EngineSettings(BaseModel):
     default_group_balance: float = Field(ge=0, le=2)
     face_safe_max_kelvin: int
     face_safe_min_channel: int = Field(ge=0, le=255)
+    colour_candidate_share: float = Field(gt=0, le=1)
+    colour_roles: dict[str, list[str]]
     change_small: float = Field(ge=0, le=1)
     change_big: float = Field(ge=0, le=1)
     isolation_level: float = Field(ge=0, le=1)
@@ -38,6 +40,7 @@ class CueEntry(BaseModel):
     exclusive: bool = False
     colour: str | None = None
     depth: float | None = Field(default=None, ge=0, le=1)
+    level: float | None = Field(default=None, ge=0, le=1, description="The wash level of a `wash` action.")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ ACTIONS = {
     "moonlight",
     "chase",
     "pulse",
+    "wash",
     "full",
     "preset",
     "colour",
@@ -88,5 +92,7 @@ def cue_vocabulary() -> tuple[CueRule, ...]:
             raise DecisionDataError(f"{path.name}: entry {index}: unknown action {entry.action!r}")
         if entry.action == "colour" and not entry.colour:
             raise DecisionDataError(f"{path.name}: entry {index}: a colour action needs a colour")
+        if entry.action == "wash" and entry.level is None:
+            raise DecisionDataError(f"{path.name}: entry {index}: a wash action needs a level")
         rules.append(CueRule(regex=regex, entry=entry))
     return tuple(rules)

@@ -30,30 +30,51 @@ def _by_share(value: float, warn: float, fail: float) -> Verdict:
     return "FAIL" if value < fail else "WARN" if value < warn else "PASS"
 
 
+def _instruction_problem(instruction: LightingInstruction, scene: Scene | None, seen: set[str]) -> str | None:
+    """Why an instruction breaks the contract or does not fit its scene, or None when it is sound."""
+    try:
+        LightingInstruction.model_validate(instruction.model_dump())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return f"{instruction.scene_id}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    if instruction.scene_id in seen:
+        return f"{instruction.scene_id}: more than one instruction"
+    if scene is None:
+        return f"{instruction.scene_id}: no such scene"
+    if instruction.time_window != scene.time_window:
+        return f"{instruction.scene_id}: time window differs from the scene's"
+    group_ids = [g.group_id for g in instruction.groups]
+    if len(set(group_ids)) != len(group_ids):
+        return f"{instruction.scene_id}: a group is set twice"
+    return None
+
+
 def schema_integrity(ctx: PlanContext) -> MetricResult:
+    """Share of scenes with exactly one valid instruction that fits the scene's time window."""
+    scenes = {s.scene_id: s for s in ctx.scenes}
     per_scene: dict[str, Verdict] = {}
+    problems: list[str] = []
+    seen: set[str] = set()
     for instruction in ctx.plan:
-        try:
-            LightingInstruction.model_validate(instruction.model_dump())
-            per_scene[instruction.scene_id] = "PASS"
-        except ValidationError:
-            per_scene[instruction.scene_id] = "FAIL"
-    scene_ids = [s.scene_id for s in ctx.scenes]
-    missing = [sid for sid in scene_ids if sid not in per_scene]
+        problem = _instruction_problem(instruction, scenes.get(instruction.scene_id), seen)
+        seen.add(instruction.scene_id)
+        if problem:
+            problems.append(problem)
+        if instruction.scene_id in scenes:
+            per_scene[instruction.scene_id] = "FAIL" if problem or per_scene.get(instruction.scene_id) == "FAIL" else "PASS"
+    missing = [sid for sid in scenes if sid not in per_scene]
     for sid in missing:
         per_scene[sid] = "FAIL"
-    extra = [i.scene_id for i in ctx.plan if i.scene_id not in scene_ids]
-    valid = sum(1 for v in per_scene.values() if v == "PASS") - len(extra)
-    value = max(valid, 0) / max(len(scene_ids), 1)
-    detail = f"{valid} of {len(scene_ids)} scenes have a valid instruction"
-    if missing:
-        detail += f"; missing: {', '.join(missing[:5])}"
-    if extra:
-        detail += f"; for unknown scenes: {', '.join(extra[:5])}"
+        problems.append(f"{sid}: no instruction")
+    valid = sum(1 for v in per_scene.values() if v == "PASS")
+    value = valid / max(len(scenes), 1)
+    detail = f"{valid} of {len(scenes)} scenes have one valid instruction that fits them"
+    if problems:
+        detail += f"; {len(problems)} problems, first: {problems[0]}"
     return MetricResult(
         name="schema_integrity",
         value=round(value, 4),
-        verdict="PASS" if value == 1 and not extra else "FAIL",
+        verdict="PASS" if not problems else "FAIL",
         detail=detail,
         per_scene=per_scene,
     )

@@ -3,11 +3,47 @@
 import html
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from phases.contracts import Colour, EvaluationReport, LightingInstruction, Rig, Scene
+import yaml
+
+from phases.contracts import Colour, EvaluationReport, Fixture, LightingInstruction, Rig, Scene
 
 TEMPLATE = Path(__file__).parent / "template.html"
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def stage_layout() -> dict[str, Any]:
+    return yaml.safe_load((DATA_DIR / "stage.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def palette() -> dict[str, Any]:
+    """Display colours for groups and emotions, shared by the page and the PNG plot."""
+    return yaml.safe_load((DATA_DIR / "palette.yaml").read_text(encoding="utf-8"))
+
+
+def group_colour(group_id: str, group_ids: Sequence[str]) -> str:
+    colours = palette()
+    extra = colours["extra_groups"]
+    return colours["groups"].get(group_id) or extra[list(group_ids).index(group_id) % len(extra)]
+
+
+def light_pool(fixture: Fixture, layout: dict[str, Any]) -> dict[str, float]:
+    """The ellipse of stage (or auditorium) a fixture lights, from its focus area or, without one, its type and group."""
+    areas = layout["areas"]
+    name = fixture.focus_area if fixture.focus_area in areas else None
+    if name is None:
+        unfocused = layout["unfocused"]
+        name = unfocused["by_type"].get(fixture.fixture_type) or unfocused["by_group"].get(fixture.group_id) or "CS"
+    area = areas[name]
+    x = area["x"]
+    if area.get("mirror") and fixture.position.x < 0:
+        x = -x
+    return {"x": x, "y": area["y"], "rx": area["rx"], "ry": area["ry"]}
 
 
 def preview_data(
@@ -36,6 +72,7 @@ def preview_data(
             }
         cue_rows.append({"scene_id": scene.scene_id, "start": scene.time_window.start, "groups": groups})
         excerpt = " ".join(" ".join(f"{d.character}: {d.text}" for d in scene.dialogue[:2]).split()[:30])
+        metadata = instruction.metadata if instruction else None
         scene_rows.append(
             {
                 "id": scene.scene_id,
@@ -45,14 +82,20 @@ def preview_data(
                 "emotion": scene.emotion.primary if scene.emotion else None,
                 "cues": scene.explicit_lighting,
                 "excerpt": excerpt,
+                "confidence": scene.emotion.primary_confidence if scene.emotion else None,
+                "why": (metadata.reasoning[:400] if metadata else ""),
             }
         )
     duration = max((s.time_window.end for s in scenes), default=1.0)
+    layout = stage_layout()
     return {
         "title": title,
         "duration": duration,
+        "stage": layout["stage"],
+        "palette": palette(),
         "rig": {
             "groups": rig.group_ids(),
+            "descriptions": {g.group_id: g.description for g in rig.groups},
             "fixtures": [
                 {
                     "id": f.fixture_id,
@@ -61,6 +104,8 @@ def preview_data(
                     "y": f.position.y,
                     "fixed": f.fixed_color,
                     "max": f.constraints.max_intensity,
+                    "type": f.fixture_type,
+                    "pool": light_pool(f, layout),
                 }
                 for f in rig.fixtures
             ],

@@ -1,0 +1,221 @@
+"""Phase 7: every metric passes a good plan and fails a plan crafted to break it; thresholds come from the data file."""
+
+import json
+
+import pytest
+
+from phases.contracts import EvaluationReport, GroupParameters, LightingInstruction, TimeWindow, Transition
+from phases.evaluation import Thresholds, default_thresholds, evaluate
+from tests.crafted_plans import Crafted, good, instruction, knowledge, scene, with_scene
+
+METRICS = [
+    "schema_integrity",
+    "rig_limits",
+    "conflicts",
+    "stability",
+    "drift",
+    "emotion_coherence",
+    "group_coverage",
+    "explicit_cue_compliance",
+    "determinism",
+]
+
+
+def report_for(
+    crafted: Crafted, second: list[LightingInstruction] | None = None, thresholds: Thresholds | None = None
+) -> EvaluationReport:
+    kb = knowledge()
+    return evaluate(
+        crafted.scenes,
+        crafted.plan,
+        kb.rig,
+        list(kb.colours.values()),
+        list(kb.rules),
+        thresholds=thresholds,
+        second_plan=crafted.plan if second is None else second,
+    )
+
+
+def metric(report: EvaluationReport, name: str):
+    return next(m for m in report.metrics if m.name == name)
+
+
+def test_the_good_plan_passes_every_metric():
+    report = report_for(good())
+    assert [m.name for m in report.metrics] == METRICS
+    assert {m.name: m.verdict for m in report.metrics} == dict.fromkeys(METRICS, "PASS")
+    assert report.verdict == "PASS"
+
+
+def _missing_scene() -> Crafted:
+    crafted = good()
+    return Crafted(crafted.scenes, crafted.plan[:-1])
+
+
+def _out_of_range_intensity() -> Crafted:
+    # model_construct skips validation, as a buggy or hand-edited plan would.
+    def make(s):
+        bad = instruction(s)
+        bad.groups[0].parameters = GroupParameters.model_construct(intensity=1.7, color="neutral_white", effect=None)
+        return bad
+
+    return with_scene(good(), 2, make)
+
+
+def _wrong_time_window() -> Crafted:
+    return with_scene(good(), 3, lambda s: instruction(s).model_copy(update={"time_window": TimeWindow(start=0, end=5)}))
+
+
+BAD_PLANS_LISTS = {
+    "schema_integrity": [_missing_scene, _out_of_range_intensity, _wrong_time_window],
+    # ambient's rig ceiling is 0.9; "plaid" is in no colour table.
+    "rig_limits": [
+        lambda: with_scene(
+            good(), 2, lambda s: instruction(s, level={**dict.fromkeys(knowledge().rig.group_ids(), 0.6), "ambient": 0.97})
+        ),
+        lambda: with_scene(good(), 2, lambda s: instruction(s, colour="plaid")),
+    ],
+    # four groups at full against a budget of three; a cue whose groups mix cut and crossfade.
+    "conflicts": [
+        lambda: with_scene(
+            good(),
+            3,
+            lambda s: instruction(s, level={"front_wash": 1, "back_light": 1, "side_fill": 1, "specials": 1, "ambient": 0.6}),
+        ),
+        lambda: with_scene(
+            good(),
+            3,
+            lambda s: instruction(
+                s,
+                transition={
+                    "front_wash": Transition(type="cut", duration=0),
+                    "back_light": Transition(type="crossfade", duration=3),
+                    "side_fill": Transition(type="crossfade", duration=3),
+                    "specials": Transition(type="crossfade", duration=3),
+                    "ambient": Transition(type="crossfade", duration=3),
+                },
+            ),
+        ),
+    ],
+    "stability": [lambda: with_scene(good(), 2, lambda s: instruction(s, transition=Transition(type="fade", duration=0.3)))],
+    # the level swings between almost dark and near full on every scene change, on fades.
+    "drift": [
+        lambda: Crafted(good().scenes, [instruction(s, level=0.05 if k % 2 else 0.85) for k, s in enumerate(good().scenes)])
+    ],
+    # serene scenes lit dim and deep blue (15000 K, about 10 %).
+    "emotion_coherence": [
+        lambda: Crafted(
+            good().scenes,
+            [instruction(s, level=0.1, colour="congo_blue", honoured=list(s.explicit_lighting)) for s in good().scenes],
+        )
+    ],
+    # only the front wash is ever lit.
+    "group_coverage": [
+        lambda: Crafted(
+            good().scenes,
+            [
+                instruction(
+                    s,
+                    level={"front_wash": 0.6, "back_light": 0, "side_fill": 0, "specials": 0, "ambient": 0},
+                    honoured=list(s.explicit_lighting),
+                )
+                for s in good().scenes
+            ],
+        )
+    ],
+    # the script says Blackout; the cue neither lists it nor goes dark.  And a cue listed but not shown.
+    "explicit_cue_compliance": [
+        lambda: _with_cue("Blackout.", honoured=False),
+        lambda: _with_cue("Blackout.", honoured=True),
+    ],
+}
+
+CASE_NAMES = {
+    "schema_integrity": ["missing_scene", "intensity_1.7", "time_window"],
+    "rig_limits": ["ambient_over_ceiling", "unknown_colour"],
+    "conflicts": ["four_at_full", "cut_and_crossfade"],
+    "stability": ["fade_0.3s"],
+    "drift": ["swings"],
+    "emotion_coherence": ["dim_deep_blue"],
+    "group_coverage": ["front_only"],
+    "explicit_cue_compliance": ["not_listed", "listed_not_dark"],
+}
+BAD_PLANS = {metric: dict(zip(CASE_NAMES[metric], makers, strict=True)) for metric, makers in BAD_PLANS_LISTS.items()}
+
+
+def _with_cue(cue: str, honoured: bool) -> Crafted:
+    crafted = good()
+    scenes = [s.model_copy(update={"explicit_lighting": [cue]}) if k == 3 else s for k, s in enumerate(crafted.scenes)]
+    plan = [instruction(s, honoured=list(s.explicit_lighting) if honoured else []) for s in scenes]
+    return Crafted(scenes, plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [pytest.param(name, make, id=f"{name}-{case}") for name, cases in BAD_PLANS.items() for case, make in cases.items()],
+)
+def test_a_crafted_bad_plan_fails_its_metric(name, make):
+    crafted = make()
+    bad = metric(report_for(crafted), name)
+    assert bad.verdict == "FAIL", f"{name} passed a bad plan: {bad.detail}"
+    assert "FAIL" in bad.per_scene.values() or name in {"drift", "emotion_coherence", "group_coverage"}
+    assert bad.value != metric(report_for(good()), name).value, "the metric's value did not move with the plan"
+
+
+def test_every_metric_has_a_failing_plan():
+    assert set(BAD_PLANS) | {"determinism"} == set(METRICS)
+
+
+def test_determinism_fails_when_a_second_run_differs():
+    crafted = good()
+    second = [
+        instruction(s, level=0.55) if k == 1 else i for k, (s, i) in enumerate(zip(crafted.scenes, crafted.plan, strict=True))
+    ]
+    result = metric(report_for(crafted, second=second), "determinism")
+    assert result.verdict == "FAIL"
+    assert result.value == 0.75
+    assert result.per_scene["scene_002"] == "FAIL"
+    assert metric(report_for(crafted, second=list(crafted.plan)), "determinism").verdict == "PASS"
+
+
+def test_a_blackout_that_goes_dark_complies():
+    crafted = _with_cue("Blackout.", honoured=True)
+    plan = [
+        instruction(s, level=0.0, honoured=list(s.explicit_lighting)) if k == 3 else i
+        for k, (s, i) in enumerate(zip(crafted.scenes, crafted.plan, strict=True))
+    ]
+    assert metric(report_for(Crafted(crafted.scenes, plan)), "explicit_cue_compliance").verdict == "PASS"
+
+
+def test_thresholds_come_from_the_data_file_and_change_verdicts():
+    defaults = default_thresholds()
+    assert defaults.min_transition_seconds == 1.0  # phases/evaluation/data/thresholds.yaml
+    stricter = defaults.model_copy(update={"min_transition_seconds": 5.0})
+    report = report_for(good(), thresholds=stricter)
+    assert metric(report, "stability").verdict == "FAIL"  # the good plan's fades are 3 s
+    assert report.thresholds["min_transition_seconds"] == 5.0
+
+
+def test_report_json_holds_values_verdicts_and_per_scene_verdicts():
+    crafted = good()
+    bad = with_scene(crafted, 2, lambda s: instruction(s, transition=Transition(type="fade", duration=0.3)))
+    data = json.loads(report_for(bad).model_dump_json())
+    assert data["verdict"] == "FAIL" and data["scene_count"] == 4
+    stability = next(m for m in data["metrics"] if m["name"] == "stability")
+    assert stability["value"] == 0.25 and stability["verdict"] == "FAIL"
+    assert stability["per_scene"] == {"scene_001": "PASS", "scene_002": "FAIL", "scene_003": "PASS", "scene_004": "PASS"}
+    assert data["thresholds"]["drift_fail"] == default_thresholds().drift_fail
+
+
+def test_a_scene_without_emotion_is_not_judged_for_coherence():
+    crafted = good()
+    scenes = [s.model_copy(update={"emotion": None}) for s in crafted.scenes]
+    result = metric(report_for(Crafted(scenes, crafted.plan)), "emotion_coherence")
+    assert result.value is None and result.verdict == "WARN"
+
+
+def test_a_scene_id_with_no_scene_fails_schema_integrity():
+    crafted = good()
+    stray = instruction(scene(9))
+    result = metric(report_for(Crafted(crafted.scenes, [*crafted.plan, stray])), "schema_integrity")
+    assert result.verdict == "FAIL" and "no such scene" in result.detail

@@ -53,12 +53,23 @@ def lexicon() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]
 
 
 def read_emotion(text: str) -> Emotion:
+    scores, n_words = lexicon_evidence(text)
+    return _emotion_from_scores(scores, n_words)
+
+
+def lexicon_scores(text: str) -> dict[str, float]:
+    """Weighted cue-word hits per emotional label (neutral cues are not counted)."""
+    return lexicon_evidence(text)[0]
+
+
+def lexicon_evidence(text: str) -> tuple[dict[str, float], int]:
+    """(weighted hits per label without neutral, number of words)."""
     stems, phrases = lexicon()
     lowered = text.lower()
     scores: dict[str, float] = {}
     words = _WORD.findall(lowered)
     for word in words:
-        for label, weight in _stem_hits(word, stems):
+        for label, weight in _stem_hits(word):
             scores[label] = scores.get(label, 0.0) + weight
     for phrase, labels in phrases.items():
         count = lowered.count(phrase)
@@ -66,15 +77,17 @@ def read_emotion(text: str) -> Emotion:
             if count:
                 scores[label] = scores.get(label, 0.0) + 2 * weight * count
     scores.pop("neutral", None)
-    return _emotion_from_scores(scores, max(len(words), 1))
+    return scores, max(len(words), 1)
 
 
-def _stem_hits(word: str, stems: dict[str, dict[str, float]]) -> list[tuple[str, float]]:
+@lru_cache(maxsize=65536)
+def _stem_hits(word: str) -> tuple[tuple[str, float], ...]:
+    stems = lexicon()[0]
     for cut in range(len(word), 2, -1):
         labels = stems.get(word[:cut])
         if labels and (cut == len(word) or cut >= 4):
-            return list(labels.items())
-    return []
+            return tuple(labels.items())
+    return ()
 
 
 def _emotion_from_scores(scores: dict[str, float], n_words: int) -> Emotion:

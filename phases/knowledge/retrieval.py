@@ -1,21 +1,31 @@
 """Retrieve the rules that apply to a scene: filter by the scene's tags, then rank.
 
-A rule applies when its context matches one of the scene's tags (its emotion, location, time of day,
-scene function, script type, the production's genre) or when it is a general technique. The match
-weight times the rule's priority gives its score; BM25 over the rules' descriptions and keywords
-against the scene's heading, cues and text breaks ties and lifts rules the text speaks of.
+A rule applies when its context matches one of the scene's tags: its emotion, location, time of day, scene
+function, script type, the production's genre, or a general technique. Tags come from the scene's fields and
+keywords, and also from meaning: the scene's words are embedded with the offline static model of Phase 2 and
+compared with each rule's words, so "terrifying and dark" reaches the fear and night rules although it names
+neither. The match weight times the rule's priority gives the score; BM25 and embedding similarity between scene
+and rule break ties and lift rules the text speaks of. Everything derived from the rules (regexes, BM25 index,
+rule embeddings) is built once per knowledge-base version.
 """
 
 import logging
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import bm25s
+import numpy as np
+import yaml
 
 from phases.contracts import LightingRule, Scene, SceneKnowledge, ScoredRule
+from phases.emotion.classifier import label_scores, prototypes
+from phases.emotion.embedding import embedder, split_words
 
-from .loading import KnowledgeBase
+from .errors import KnowledgeError
+from .loading import DATA_DIR, KnowledgeBase
 
 _TIME_ALIASES = {
     "DAY": "day",
@@ -36,7 +46,11 @@ _TIME_ALIASES = {
     "MOMENTS LATER": "continuous",
     "LATER": "continuous",
 }
-_BM25_SHARE = 0.15  # how much text similarity can add to a tag-matched score
+_WORD = re.compile(r"[a-z0-9]+")
+# Meaning-based tags: a rule of these context types is tagged when the scene's embedding is close to the rule's.
+_SEMANTIC_TYPES = ("time_of_day", "location", "scene_function")
+# Structural contexts: they follow from the scene's place in the script, never from what its text means.
+_STRUCTURAL = {("time_of_day", "continuous"), ("scene_function", "opening"), ("scene_function", "finale")}
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -46,10 +60,134 @@ class ScenePosition:
     total: int
 
 
+@dataclass(frozen=True)
+class RetrievalSettings:
+    bm25_share: float
+    embed_share: float
+    semantic_min: float
+    semantic_top: int
+    semantic_weight: float
+    emotion_clear: float
+    text_time_density: float
+
+
+@lru_cache(maxsize=1)
+def retrieval_settings() -> RetrievalSettings:
+    path = DATA_DIR / "retrieval.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return RetrievalSettings(**{k: int(v) if k == "semantic_top" else float(v) for k, v in raw.items()})
+    except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
+        raise KnowledgeError(f"{path.name}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class _RuleIndex:
+    """Everything retrieval derives from the rules, built once per knowledge-base version."""
+
+    keywords: tuple[re.Pattern[str] | None, ...]  # one alternation per rule, None when it has no keywords
+    counters: tuple["_KeywordCounter", ...]  # the same keywords, counted in long text by word lookup
+    phrases: re.Pattern[str] | None  # every multi-word (or punctuated) keyword of every rule, in one alternation
+    bm25: bm25s.BM25
+    vectors: np.ndarray  # (rules, dim) centred unit embeddings of each rule's words
+    scene_centre: np.ndarray  # (dim,) what every scene's embedding shares, removed before comparing
+
+
+def _rule_text(rule: LightingRule) -> str:
+    return " ".join([rule.context_value.replace("_", " "), " ".join(rule.keywords), rule.description])
+
+
+@dataclass(frozen=True)
+class _KeywordCounter:
+    """Counts a rule's keywords in a scene's text: single words by lookup in the text's word counts, phrases
+    (and words with inner punctuation) by regex. Far cheaper than a regex over a long scene for every rule."""
+
+    words: frozenset[str]
+    phrases: frozenset[str]
+
+    @classmethod
+    def of(cls, keywords: list[str]) -> "_KeywordCounter":
+        lowered = {k.lower() for k in keywords}
+        words = frozenset(k for k in lowered if _WORD.fullmatch(k))
+        return cls(words=words, phrases=frozenset(lowered - words))
+
+    def count(self, word_counts: Counter[str], phrase_counts: Counter[str]) -> int:
+        hits = sum(word_counts[w] for w in self.words if w in word_counts)
+        return hits + sum(phrase_counts[p] for p in self.phrases if p in phrase_counts)
+
+
+def _keyword_regex(keywords: list[str]) -> re.Pattern[str] | None:
+    if not keywords:
+        return None
+    alternatives = sorted({k.lower() for k in keywords}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in alternatives) + r")\b")
+
+
+def _build_index(rules: tuple[LightingRule, ...]) -> _RuleIndex:
+    texts = [_rule_text(r) for r in rules]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
+    counters = tuple(_KeywordCounter.of(r.keywords) for r in rules)
+    raw = embedder().embed(texts)
+    vectors = raw - raw.mean(axis=0)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    return _RuleIndex(
+        keywords=tuple(_keyword_regex(r.keywords) for r in rules),
+        counters=counters,
+        phrases=_keyword_regex(sorted({p for c in counters for p in c.phrases})),
+        bm25=retriever,
+        vectors=vectors,
+        scene_centre=_scene_centre(),
+    )
+
+
+def _scene_centre() -> np.ndarray:
+    """The mean embedding of Phase 2's prototype sentences: plain scene language about every feeling. Scene text
+    minus this keeps what is particular to the scene, so a long scene's common words do not decide its tags."""
+    return prototypes().centre
+
+
+_INDEXES: dict[str, _RuleIndex] = {}
+
+
+def _rule_index(kb: KnowledgeBase) -> _RuleIndex:
+    """The rule index for this knowledge base, keyed on its content hash (kb.version)."""
+    found = _INDEXES.get(kb.version)
+    if found is None:
+        if len(_INDEXES) >= 4:
+            _INDEXES.clear()
+        found = _INDEXES[kb.version] = _build_index(kb.rules)
+    return found
+
+
+@dataclass(frozen=True)
+class _QueryWords:
+    """A scene's words, split once and shared by the embedding, BM25 and keyword counting."""
+
+    all: list[str]  # heading, place, time, lighting directions, emotion labels, then the text
+    body: list[str]  # the text alone
+
+    @classmethod
+    def of(cls, scene: Scene) -> "_QueryWords":
+        body = split_words(scene.text)
+        return cls(all=split_words(_query_head(scene)) + body, body=body)
+
+
 def scene_tags(
-    scene: Scene, kb: KnowledgeBase, position: ScenePosition | None, genre: str | None
+    scene: Scene,
+    kb: KnowledgeBase,
+    position: ScenePosition | None,
+    genre: str | None,
+    similarity: np.ndarray | None = None,
+    words: _QueryWords | None = None,
 ) -> dict[tuple[str, str], tuple[float, str]]:
-    """(context_type, context_value) -> (match weight 0..1, why)."""
+    """(context_type, context_value) -> (match weight 0..1, why). similarity: each rule's centred cosine
+    similarity to the scene; words: the scene's split words (both computed here when not given)."""
+    index = _rule_index(kb)
+    conf = retrieval_settings()
+    words = words or _QueryWords.of(scene)
+    if similarity is None:
+        similarity = _embedding_similarity(index, words.all)
     tags: dict[tuple[str, str], tuple[float, str]] = {}
 
     def add(kind: str, value: str, weight: float, why: str) -> None:
@@ -74,32 +212,68 @@ def scene_tags(
     place = " ".join(filter(None, [scene.location, scene.heading])).lower()
     directions = " ".join(scene.explicit_lighting).lower()
     body = scene.text.lower()
-    n_words = max(len(body.split()), 1)
-    for rule in kb.rules:
+    body_words = Counter(words.body)
+    body_phrases = Counter(index.phrases.findall(body)) if index.phrases else Counter()
+    n_words = max(sum(body_words.values()), 1)
+    for rule, pattern, counter in zip(kb.rules, index.keywords, index.counters, strict=True):
         if rule.script_types and scene.script_type not in rule.script_types:
             continue
-        if rule.context_type == "location" and _mentions(place, rule.keywords):
+        if rule.context_type == "location" and pattern and pattern.search(place):
             add("location", rule.context_value, 1.0, "location")
-        elif rule.context_type == "time_of_day" and (key := ("time_of_day", rule.context_value)) not in tags:
-            hits = _count(directions, rule.keywords) + _count(place, rule.keywords)
-            if hits:
+        elif rule.context_type == "time_of_day" and pattern and (key := ("time_of_day", rule.context_value)) not in tags:
+            if pattern.search(directions) or pattern.search(place):
                 add(*key, 0.7, "lighting directions")
-        elif rule.context_type == "scene_function" and rule.keywords:
-            in_heading = _count(place, rule.keywords)
-            in_text = _count(body, rule.keywords)
+            elif (density := 100 * counter.count(body_words, body_phrases) / n_words) >= conf.text_time_density:
+                add(*key, min(0.6, 0.25 * density), "the text speaks of it")
+        elif rule.context_type == "scene_function" and pattern:
+            in_heading = pattern.search(place) is not None
+            in_text = counter.count(body_words, body_phrases)
             density = 100 * in_text / n_words
             weight = max(0.9 if in_heading else 0.0, min(0.9, 0.25 * density))
             if weight >= 0.3:
                 add("scene_function", rule.context_value, weight, f"{in_text} keyword hits in the text")
         elif rule.context_type == "technique":
-            weight = 0.5 + (0.5 if _mentions(directions, rule.keywords) else 0.0)
+            weight = 0.5 + (0.5 if pattern and pattern.search(directions) else 0.0)
             add("technique", rule.context_value, weight, "general technique")
+    _add_semantic_tags(kb.rules, scene, similarity, add, conf)
     if position is not None:
         if position.index == 0:
             add("scene_function", "opening", 1.0, "first scene")
         if position.index == position.total - 1 and position.total > 1:
             add("scene_function", "finale", 1.0, "last scene")
     return tags
+
+
+def _add_semantic_tags(
+    rules: tuple[LightingRule, ...],
+    scene: Scene,
+    similarity: np.ndarray,
+    add: Callable[[str, str, float, str], None],
+    conf: RetrievalSettings,
+) -> None:
+    """Tag the rules whose words mean what the scene's words mean (top few per context type, above a floor).
+
+    Emotion rules are reached through Phase 2's prototype classifier (same model, prototypes written for feelings),
+    and only when Phase 2 gave the scene no emotion; a feeling is tagged only when the text clearly carries it."""
+    if scene.emotion is None:
+        ranked = sorted(label_scores(_query(scene)).items(), key=lambda kv: (-kv[1], kv[0]))
+        for label, probability in ranked[: conf.semantic_top]:
+            if probability >= conf.emotion_clear:
+                weight = conf.semantic_weight * (0.5 + 0.5 * probability)
+                add("emotion", label, weight, f"meaning of the text (p={probability:.2f})")
+    for kind in _SEMANTIC_TYPES:
+        candidates = [
+            (float(similarity[i]), rule)
+            for i, rule in enumerate(rules)
+            if rule.context_type == kind
+            and similarity[i] >= conf.semantic_min
+            and (kind, rule.context_value) not in _STRUCTURAL
+            and not (rule.script_types and scene.script_type not in rule.script_types)
+        ]
+        candidates.sort(key=lambda c: (-c[0], c[1].rule_id))
+        for sim, rule in candidates[: conf.semantic_top]:
+            weight = conf.semantic_weight * (0.5 + 0.5 * (sim - conf.semantic_min) / (1 - conf.semantic_min))
+            add(kind, rule.context_value, weight, f"meaning of the text (similarity {sim:.2f})")
 
 
 def retrieve(
@@ -109,15 +283,20 @@ def retrieve(
     genre: str | None = None,
     limit: int = 12,
 ) -> SceneKnowledge:
-    tags = scene_tags(scene, kb, position, genre)
-    similarity = _bm25_scores(kb, _query(scene))
+    index = _rule_index(kb)
+    conf = retrieval_settings()
+    words = _QueryWords.of(scene)
+    similarity = _embedding_similarity(index, words.all)
+    tags = scene_tags(scene, kb, position, genre, similarity, words)
+    lexical = _bm25_scores(index, words.all)
+    meaning = np.clip(similarity, 0.0, 1.0)
     scored: list[ScoredRule] = []
-    for index, rule in enumerate(kb.rules):
+    for i, rule in enumerate(kb.rules):
         match = tags.get((rule.context_type, rule.context_value))
         if match is None or (rule.script_types and scene.script_type not in rule.script_types):
             continue
         weight, why = match
-        score = weight * rule.priority / 10 + _BM25_SHARE * similarity[index]
+        score = weight * rule.priority / 10 + conf.bm25_share * lexical[i] + conf.embed_share * float(meaning[i])
         scored.append(
             ScoredRule(rule=rule, score=round(score, 4), matched_on=[f"{rule.context_type}={rule.context_value} ({why})"])
         )
@@ -128,40 +307,31 @@ def retrieve(
     return SceneKnowledge(scene_id=scene.scene_id, rules=chosen, fixture_ids=fixtures, kb_version=kb.version)
 
 
-def _query(scene: Scene) -> str:
+def _query_head(scene: Scene) -> str:
+    """What the scene says about itself besides its text: heading, place, time, lighting directions, emotion."""
     parts = [scene.heading or "", scene.location or "", scene.time_of_day or "", " ".join(scene.explicit_lighting)]
     if scene.emotion:
         parts += [scene.emotion.primary, scene.emotion.secondary or ""]
-    parts.append(" ".join(scene.text.split()[:400]))
     return " ".join(parts)
 
 
-def _mentions(text: str, keywords: list[str]) -> bool:
-    return any(re.search(rf"\b{re.escape(k.lower())}\b", text) for k in keywords)
+def _query(scene: Scene) -> str:
+    return _query_head(scene) + " " + scene.text
 
 
-def _count(text: str, keywords: list[str]) -> int:
-    return sum(len(re.findall(rf"\b{re.escape(k.lower())}\b", text)) for k in keywords)
+def _embedding_similarity(index: _RuleIndex, words: list[str]) -> np.ndarray:
+    """Each rule's centred cosine similarity to the scene's words."""
+    vector = embedder().embed_words(words) - index.scene_centre
+    vector /= max(float(np.linalg.norm(vector)), 1e-9)
+    return index.vectors @ vector
 
 
-@lru_cache(maxsize=4)
-def _index(version: str, corpus: tuple[str, ...]) -> bm25s.BM25:
-    retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(list(corpus), stopwords="en", show_progress=False), show_progress=False)
-    return retriever
-
-
-def _rule_text(rule: LightingRule) -> str:
-    return " ".join([rule.context_value.replace("_", " "), rule.description, " ".join(rule.keywords)])
-
-
-def _bm25_scores(kb: KnowledgeBase, query: str) -> list[float]:
-    """Each rule's BM25 score against the query, scaled to 0..1."""
-    retriever = _index(kb.version, tuple(_rule_text(r) for r in kb.rules))
-    tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
-    ids = tokens.ids[0]
-    vocab_inv = {v: k for k, v in tokens.vocab.items()}
-    words = [vocab_inv[i] for i in ids]
-    scores = retriever.get_scores(words)
-    top = float(max(scores.max(), 1e-9))
-    return [float(s) / top for s in scores]
+def _bm25_scores(index: _RuleIndex, words: list[str]) -> np.ndarray:
+    """Each rule's BM25 score against the scene's words, scaled to 0..1."""
+    # Each distinct word the index knows, once (stopwords are not in the index, so they drop out here).
+    vocab = index.bm25.vocab_dict
+    tokens = [t for t in set(words) if t in vocab]
+    if not tokens:
+        return np.zeros(len(index.keywords), dtype=np.float32)
+    scores = index.bm25.get_scores(sorted(tokens))
+    return scores / float(max(scores.max(), 1e-9))

@@ -1,0 +1,71 @@
+"""`cueflow play DIR`: play a plan made earlier to DMX through OLA (Phase 8), without Prefect.
+
+Imports nothing heavy at module level: `cueflow --help` and bad input stay fast.
+"""
+
+import argparse
+from pathlib import Path
+
+
+def speed_factor(text: str) -> float:
+    """argparse type for --dmx-speed: a factor in (0, 10000]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 10000:
+        raise argparse.ArgumentTypeError(f"must lie within (0, 10000], not {text}")
+    return value
+
+
+def universe_number(text: str) -> int:
+    """argparse type for --universe: an OLA universe 1..63999."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 63999:
+        raise argparse.ArgumentTypeError(f"must lie within 1..63999, not {text}")
+    return value
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    play = subparsers.add_parser("play", help="play a plan made earlier (DIR/lighting_instructions.json) to DMX")
+    play.add_argument("directory", metavar="DIR", help="an output directory of `cueflow run`")
+    play.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe (default 1)")
+    play.add_argument("--dmx-speed", type=speed_factor, default=1.0, metavar="FACTOR", help="play FACTOR times faster")
+    play.add_argument("--dry-run", metavar="FILE", help="render the frames to FILE (JSON Lines) instead of sending them")
+    play.set_defaults(handler=_play)
+
+
+def _play(args: argparse.Namespace) -> int:
+    import sys
+
+    from flows.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+    from phases.hardware import HardwareError, PlaybackError, PlaybackSettings, load_plan, run_show
+
+    try:
+        plan = load_plan(Path(args.directory))
+        settings = PlaybackSettings.defaults(speed=args.dmx_speed, universe_offset=args.universe - 1)
+    except HardwareError as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    dry_run = Path(args.dry_run) if args.dry_run else None
+    try:
+        stats = run_show(plan, settings, dry_run=dry_run)
+    except PlaybackError as exc:
+        return fail(str(exc), EXIT_FAILED)
+    except HardwareError as exc:  # the patch or the plan cannot be played: nothing was sent
+        return fail(str(exc), EXIT_BAD_INPUT)
+    if dry_run is not None:
+        print(
+            f"cueflow: rendered {int(stats['frames_rendered'])} frames ({stats['show_seconds']:.1f} s of show) to {dry_run}",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"cueflow: played {stats['show_seconds']:.1f} s of show to universe {args.universe}: "
+            f"{int(stats['frames_sent'])} frames, {int(stats['frames_dropped'])} dropped, "
+            f"lateness p99 {stats['lateness_p99_ms']:.2f} ms",
+            file=sys.stderr,
+        )
+    return EXIT_OK

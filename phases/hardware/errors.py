@@ -1,0 +1,17 @@
+"""Phase 8 errors. Every message is one line a user can act on."""
+
+
+class HardwareError(Exception):
+    """Base of Phase 8's errors."""
+
+
+class ProfileError(HardwareError):
+    """A fixture profile file is missing or malformed."""
+
+
+class PatchError(HardwareError):
+    """The rig's DMX patch cannot be played: unknown profile, overlap, or a footprint past channel 512."""
+
+
+class PlaybackError(HardwareError):
+    """Playback ended early: olad unreachable, a call timed out, the connection was lost, or OLA refused a frame."""

@@ -1,0 +1,159 @@
+"""Real-time playback: frames on a monotonic schedule, sent to olad, with go/stop/pause/seek.
+
+Frame n after an anchor is due at anchor + n / fps on time.monotonic(); the show clock advances by
+speed / fps per frame. A frame rendered late by more than one period is skipped (counted as dropped),
+so the show never drifts. On stop, cancel, error or a lost connection the player sends a blackout when
+it still can, then reports: stop returns status "stopped", the rest raise PlaybackError (or re-raise
+the cancel).
+"""
+
+import queue
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import PlaybackError
+from .ola_link import OlaLink
+from .renderer import ShowRenderer
+from .settings import PlaybackSettings
+
+Link = OlaLink
+PAUSE_POLL = 0.05
+
+
+@dataclass
+class PlaybackStats:
+    status: str = "finished"  # finished | stopped
+    frames_sent: int = 0
+    frames_dropped: int = 0
+    show_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    lateness: list[float] = field(default_factory=list, repr=False)
+
+    def summary(self) -> dict[str, float]:
+        late = sorted(self.lateness) or [0.0]
+        p99 = late[min(len(late) - 1, int(0.99 * len(late)))]
+        return {
+            "frames_sent": float(self.frames_sent),
+            "frames_dropped": float(self.frames_dropped),
+            "show_seconds": round(self.show_seconds, 3),
+            "wall_seconds": round(self.wall_seconds, 3),
+            "frames_per_second": round(self.frames_sent / self.wall_seconds, 2) if self.wall_seconds else 0.0,
+            "lateness_p50_ms": round(statistics.median(late) * 1000, 3),
+            "lateness_p99_ms": round(p99 * 1000, 3),
+            "lateness_max_ms": round(late[-1] * 1000, 3),
+            "stopped": float(self.status == "stopped"),
+        }
+
+
+class ShowPlayer:
+    """Plays a ShowRenderer's frames. play() blocks; go/pause/stop/seek may be called from any thread."""
+
+    def __init__(
+        self,
+        renderer: ShowRenderer,
+        settings: PlaybackSettings,
+        connect: Callable[[PlaybackSettings], Link] | None = None,
+        on_frame: Callable[[float, dict[int, bytes]], None] | None = None,
+    ) -> None:
+        settings.check()
+        self.renderer = renderer
+        self.settings = settings
+        self._connect = connect or (lambda s: OlaLink(s.host, s.port, s.connect_timeout, s.call_timeout))
+        self._on_frame = on_frame
+        self._commands: queue.SimpleQueue[tuple[str, float]] = queue.SimpleQueue()
+        self.show_time = 0.0
+
+    # Controls (thread-safe): each is a message the play loop reads before every frame.
+    def go(self) -> None:
+        self._commands.put(("go", 0.0))
+
+    def pause(self) -> None:
+        self._commands.put(("pause", 0.0))
+
+    def stop(self) -> None:
+        self._commands.put(("stop", 0.0))
+
+    def seek(self, show_time: float) -> None:
+        self._commands.put(("seek", float(show_time)))
+
+    def play(self, start: float = 0.0, end: float | None = None) -> PlaybackStats:
+        """Play from `start` to `end` show seconds (default: the whole show). Returns when done or stopped."""
+        end = self.renderer.duration if end is None else end
+        link = self._connect(self.settings)
+        stats = PlaybackStats()
+        began = time.monotonic()
+        try:
+            self._loop(link, stats, start, end)
+            if stats.status == "stopped":
+                self._blackout(link)
+        except PlaybackError as exc:
+            note = self._blackout(link)
+            raise PlaybackError(f"{exc} at show time {self.show_time:.1f} s; {note}") from None
+        except BaseException:  # KeyboardInterrupt, task cancellation, a bug: dark stage first
+            self._blackout(link)
+            raise
+        finally:
+            stats.wall_seconds = time.monotonic() - began
+            link.close()
+        return stats
+
+    def _blackout(self, link: Link) -> str:
+        if link.closed:
+            return "blackout not sent (no connection)"
+        try:
+            for universe, frame in self.renderer.blackout().items():
+                link.send(universe, frame)
+        except PlaybackError as exc:
+            return f"blackout not sent ({exc})"
+        return "blackout sent"
+
+    def _loop(self, link: Link, stats: PlaybackStats, start: float, end: float) -> None:
+        period = 1.0 / self.settings.frames_per_second
+        step = period * self.settings.speed
+        anchor_real, anchor_show, n = time.monotonic(), max(0.0, start), 0
+        paused = False
+        while True:
+            while True:
+                try:
+                    command, value = self._commands.get_nowait()
+                except queue.Empty:
+                    break
+                if command == "stop":
+                    stats.status = "stopped"
+                    return
+                if command == "pause" and not paused:
+                    paused, anchor_show = True, self.show_time
+                elif command == "go" and paused:
+                    paused, anchor_real, anchor_show, n = False, time.monotonic(), self.show_time, 0
+                elif command == "seek":
+                    self.show_time = anchor_show = max(0.0, min(value, end))
+                    anchor_real, n = time.monotonic(), 0
+            if paused:
+                link.pump(PAUSE_POLL)  # olad holds the last frame; keep reading so a lost link is noticed
+                continue
+            due = anchor_real + n * period
+            late = time.monotonic() - due
+            if late > period:  # skip whole periods rather than drift
+                skipped = int(late / period)
+                stats.frames_dropped += skipped
+                n += skipped
+                continue
+            show_t = min(anchor_show + n * step, end)
+            frames = self.renderer.frame_at(show_t)
+            spin = self.settings.spin_seconds  # select() wakes late on a busy machine: sleep, then spin the rest
+            while (wait := due - time.monotonic()) > spin:
+                link.pump(wait - spin)
+            while time.monotonic() < due:
+                pass
+            stats.lateness.append(max(0.0, time.monotonic() - due))
+            for universe, frame in frames.items():
+                link.send(universe, frame)
+            self.show_time = stats.show_seconds = show_t
+            stats.frames_sent += 1
+            if self._on_frame is not None:
+                self._on_frame(show_t, frames)
+            if show_t >= end:
+                return
+            n += 1

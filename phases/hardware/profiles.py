@@ -1,0 +1,79 @@
+"""Fixture profiles (data/profiles/*.json): the DMX channels of each fixture mode, in order."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ProfileError
+
+PROFILE_DIR = Path(__file__).parent / "data" / "profiles"
+
+Role = Literal["dimmer", "dimmer_fine", "red", "green", "blue", "white", "amber", "pan", "pan_fine", "tilt", "tilt_fine"]
+FINE_OF = {"dimmer_fine": "dimmer", "pan_fine": "pan", "tilt_fine": "tilt"}
+
+
+class Channel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Role
+    default: int = Field(default=0, ge=0, le=255, description="The value sent when nothing drives the channel.")
+
+
+class FixtureProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    description: str = ""
+    channels: tuple[Channel, ...] = Field(min_length=1, max_length=512)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FixtureProfile":
+        roles = [c.role for c in self.channels]
+        duplicate = next((r for r in roles if roles.count(r) > 1), None)
+        if duplicate:
+            raise ValueError(f"channel role {duplicate!r} appears twice")
+        for fine, coarse in FINE_OF.items():
+            if fine in roles and coarse not in roles:
+                raise ValueError(f"{fine} without {coarse}")
+        if not {"red", "green", "blue"} <= set(roles) and {"red", "green", "blue"} & set(roles):
+            raise ValueError("colour mixing needs all of red, green and blue")
+        return self
+
+    @property
+    def footprint(self) -> int:
+        return len(self.channels)
+
+    def offset(self, role: str) -> int | None:
+        """The channel's 0-based offset from the fixture's start address, or None if the mode lacks it."""
+        return next((i for i, c in enumerate(self.channels) if c.role == role), None)
+
+    @property
+    def mixes_colour(self) -> bool:
+        return self.offset("red") is not None
+
+
+def load_profiles(directory: Path = PROFILE_DIR) -> dict[str, FixtureProfile]:
+    return dict(_load_cached(directory.resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: Path) -> tuple[tuple[str, FixtureProfile], ...]:
+    if not directory.is_dir():
+        raise ProfileError(f"{directory}: profile directory not found")
+    profiles: dict[str, FixtureProfile] = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            profile = FixtureProfile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            raise ProfileError(f"{path.name}: invalid JSON ({exc})") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(root)"
+            raise ProfileError(f"{path.name}: field {where}: {first['msg']}") from None
+        if profile.name != path.stem:
+            raise ProfileError(f"{path.name}: profile name {profile.name!r} must match the file name")
+        profiles[profile.name] = profile
+    return tuple(profiles.items())

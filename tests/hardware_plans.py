@@ -1,0 +1,39 @@
+"""Small lighting plans for the Phase 8 tests, built from the contracts."""
+
+from phases.contracts import LightingInstruction
+
+
+def cue(scene: int, start: float, end: float, groups: dict[str, tuple[float, str]], transition: dict | None = None, **extra):
+    return LightingInstruction.model_validate(
+        {
+            "scene_id": f"scene_{scene:03d}",
+            "time_window": {"start": start, "end": end},
+            "groups": [
+                {
+                    "group_id": group,
+                    "parameters": {"intensity": level, "color": colour, **extra.get(group, {})},
+                    **({"transition": transition} if transition else {}),
+                }
+                for group, (level, colour) in groups.items()
+            ],
+        }
+    )
+
+
+ALL_GROUPS = ("front_wash", "back_light", "side_fill", "specials", "ambient")
+
+
+def two_cue_fade_plan() -> list[LightingInstruction]:
+    """Cue 1 (0-2 s): front wash at half in warm white, cut. Cue 2 (2-4 s): a 1 s fade to full steel blue."""
+    return [
+        cue(1, 0, 2, {"front_wash": (0.5, "warm_white"), "back_light": (0.25, "steel_blue")}),
+        cue(2, 2, 4, {"front_wash": (1.0, "steel_blue"), "back_light": (1.0, "steel_blue")}, {"type": "fade", "duration": 1}),
+    ]
+
+
+def blackout_plan() -> list[LightingInstruction]:
+    """Everything up, then a blackout cue (every group at 0, cut)."""
+    return [
+        cue(1, 0, 1, {g: (1.0, "daylight") for g in ALL_GROUPS}),
+        cue(2, 1, 2, {g: (0.0, "daylight") for g in ALL_GROUPS}),
+    ]

@@ -1,0 +1,116 @@
+"""CLI plug-in: `cueflow server`, `cueflow deploy` and `cueflow serve` (loaded by flows/cli.py).
+
+Nothing heavy at module level: Prefect loads inside the handlers, after the environment is set.
+"""
+
+import argparse
+import os
+import sys
+
+from flows.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+
+from .definitions import SHOW, DeploymentSettings
+
+DEFAULT_PORT = 4200
+NO_SERVER = "PREFECT_API_URL is not set: start `cueflow server`, then export PREFECT_API_URL=http://127.0.0.1:{port}/api"
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    server = sub.add_parser("server", help="start a local Prefect server (API and UI) on 127.0.0.1")
+    server.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    server.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL, e.g. postgresql+asyncpg://user:pass@127.0.0.1:5432/prefect"
+        " (default: SQLite under $CUEFLOW_HOME/server)",
+    )
+    server.set_defaults(handler=_server)
+
+    deploy = sub.add_parser("deploy", help="register the deployments with the server at PREFECT_API_URL")
+    _deployment_options(deploy)
+    deploy.set_defaults(handler=_deploy)
+
+    serve = sub.add_parser("serve", help="register the deployments and execute their runs until stopped")
+    _deployment_options(serve)
+    serve.add_argument(
+        "--input-root",
+        action="append",
+        default=[],
+        help="a directory scripts may be read from (repeatable; default: $CUEFLOW_INPUT_ROOTS, else the current directory)",
+    )
+    serve.add_argument("--output-root", help="the directory outputs go under (default: $CUEFLOW_OUTPUT_ROOT, else ./out)")
+    serve.add_argument("--limit", type=int, default=2, help="runs executed at once (default 2)")
+    serve.set_defaults(handler=_serve)
+
+
+def _deployment_options(parser: argparse.ArgumentParser) -> None:
+    defaults = DeploymentSettings()
+    parser.add_argument("--inbox", default=defaults.inbox, help=f"the scheduled batch's inbox (default {defaults.inbox!r})")
+    parser.add_argument(
+        "--batch-out",
+        default=defaults.batch_output,
+        help=f"the scheduled batch's output folder (default {defaults.batch_output!r})",
+    )
+    parser.add_argument("--cron", default=defaults.cron, help=f"the scheduled batch's cron schedule (default {defaults.cron!r})")
+    parser.add_argument("--with-show", action="store_true", help=f"also register {SHOW} (plays plans to DMX hardware)")
+
+
+def _settings(args: argparse.Namespace) -> DeploymentSettings | str:
+    if len(args.cron.split()) != 5:
+        return f"--cron: expected 5 fields like '*/15 * * * *', got {args.cron!r}"
+    return DeploymentSettings(inbox=args.inbox, batch_output=args.batch_out, cron=args.cron, with_show=args.with_show)
+
+
+def _server(args: argparse.Namespace) -> int:
+    from .server import port_is_free, run_server
+
+    if not 1 <= args.port <= 65535:
+        return fail(f"--port must be between 1 and 65535, got {args.port}", EXIT_BAD_INPUT)
+    if not port_is_free(args.port):
+        return fail(f"127.0.0.1:{args.port} is already in use (another server?); choose --port", EXIT_BAD_INPUT)
+    return run_server(args.port, args.database_url)
+
+
+def _api_url() -> str | None:
+    url = os.environ.get("PREFECT_API_URL")
+    return url.rstrip("/") if url else None
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if isinstance(settings, str):
+        return fail(settings, EXIT_BAD_INPUT)
+    api = _api_url()
+    if not api:
+        return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
+    from .serve import api_is_up, register
+
+    if not api_is_up(api):
+        return fail(f"no Prefect server answers at {api}: start it with `cueflow server`", EXIT_FAILED)
+    for name in register(settings):
+        print(f"cueflow: registered {name}", file=sys.stderr)
+    print("cueflow: runs wait until `cueflow serve` is running", file=sys.stderr)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if isinstance(settings, str):
+        return fail(settings, EXIT_BAD_INPUT)
+    if args.limit < 1:
+        return fail("--limit must be at least 1", EXIT_BAD_INPUT)
+    api = _api_url()
+    if not api:
+        return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
+    # Before Prefect loads: a served run starts within about a second of its trigger (default poll: 10 s).
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
+    from .serve import api_is_up, serve_forever, set_roots
+
+    if not api_is_up(api):
+        return fail(f"no Prefect server answers at {api}: start it with `cueflow server`", EXIT_FAILED)
+    for root in args.input_root:
+        if not os.path.isdir(root):
+            return fail(f"--input-root: {root} is not a directory", EXIT_BAD_INPUT)
+    inputs, output = set_roots(args.input_root, args.output_root)
+    print(f"cueflow: scripts from {', '.join(map(str, inputs))}; outputs under {output}", file=sys.stderr)
+    serve_forever(settings, args.limit)
+    return EXIT_OK

@@ -1,0 +1,54 @@
+"""`cueflow deploy` and `cueflow serve`: register the deployments, and execute their runs until stopped."""
+
+import os
+import sys
+from pathlib import Path
+
+from flows.entrypoints import INPUT_ROOTS_VAR, OUTPUT_ROOT_VAR
+
+from .definitions import DeploymentSettings, build_deployments
+
+
+def api_is_up(api_url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def register(settings: DeploymentSettings) -> list[str]:
+    """Create or update every deployment on the server at PREFECT_API_URL; returns their names."""
+    names = []
+    for deployment in build_deployments(settings):
+        deployment.apply()
+        names.append(f"{deployment.flow_name}/{deployment.name}")
+    return names
+
+
+def set_roots(input_roots: list[str], output_root: str | None) -> tuple[list[Path], Path]:
+    """Fix the parameter roots for this process and the runs it starts (they inherit the environment)."""
+    if input_roots:
+        os.environ[INPUT_ROOTS_VAR] = os.pathsep.join(str(Path(p).expanduser().resolve()) for p in input_roots)
+    if output_root:
+        os.environ[OUTPUT_ROOT_VAR] = str(Path(output_root).expanduser().resolve())
+    from flows.entrypoints import input_roots as current_inputs
+    from flows.entrypoints import output_root as current_output
+
+    os.environ[INPUT_ROOTS_VAR] = os.pathsep.join(str(p) for p in current_inputs())
+    os.environ[OUTPUT_ROOT_VAR] = str(current_output())
+    return current_inputs(), current_output()
+
+
+def serve_forever(settings: DeploymentSettings, limit: int) -> None:
+    """Register the deployments and run their triggered and scheduled runs until interrupted.
+
+    PREFECT_RUNNER_POLL_FREQUENCY must be set before Prefect loads: deployments.commands does it.
+    """
+    from prefect import serve
+
+    deployments = build_deployments(settings)
+    names = ", ".join(f"{d.flow_name}/{d.name}" for d in deployments)
+    print(f"cueflow: serving {names}; Ctrl-C stops", file=sys.stderr)
+    serve(*deployments, limit=limit, print_starting_message=False)

@@ -1,0 +1,216 @@
+"""Deployment-facing flows: typed parameters the Prefect UI renders as a form, checked as user input.
+
+Every path parameter is resolved and confined to a configured root; a bad value ends the run Failed with a
+message that names the parameter, never a silent default. The roots come from the serving process:
+CUEFLOW_INPUT_ROOTS (os.pathsep-separated; default: the directory `cueflow serve` was started in) and
+CUEFLOW_OUTPUT_ROOT (default: ./out under that directory). Relative parameters resolve against them.
+"""
+
+import os
+from pathlib import Path
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.states import Completed, Failed, State
+from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
+
+from phases.contracts import BatchSummary, LightingInstruction, PipelineResult
+
+from . import tasks
+from .batch import BatchLockedError, output_folder, run_changed_scripts
+from .config import PipelineConfig
+from .errors import PhaseNotImplementedError
+from .pipeline import lighting_pipeline
+
+INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
+OUTPUT_ROOT_VAR = "CUEFLOW_OUTPUT_ROOT"
+DRY_RUN_FILE = "dmx_frames.jsonl"
+
+# The form's `config` section: PipelineConfig without the fields the deployments take as their own
+# parameters (output_dir, enable_phase_8) and without the ones that only the serving machine may set: a file
+# path the run writes to, and which environment variable holds the LLM key. Derived, so the two cannot drift.
+_NOT_IN_FORM = {"output_dir", "enable_phase_8", "dmx_dry_run_path", "llm_api_key_env"}
+PipelineOptions = create_model(  # type: ignore[call-overload]
+    "PipelineOptions",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="Which phases run and how (phases on/off, use_llm, genre...).",
+    **{name: (info.annotation, info) for name, info in PipelineConfig.model_fields.items() if name not in _NOT_IN_FORM},
+)
+
+
+class ParameterError(ValueError):
+    """A flow parameter that cannot be used as given; the message starts with the parameter's name."""
+
+
+def input_roots() -> list[Path]:
+    raw = os.environ.get(INPUT_ROOTS_VAR, "")
+    roots = [Path(p).expanduser().resolve() for p in raw.split(os.pathsep) if p] or [Path.cwd().resolve()]
+    return roots
+
+
+def output_root() -> Path:
+    return Path(os.environ.get(OUTPUT_ROOT_VAR) or Path.cwd() / "out").expanduser().resolve()
+
+
+def confine(parameter: str, value: str, roots: list[Path], must_exist: str | None = None) -> Path:
+    """Resolve `value` (relative to the first root) and refuse it unless it lies inside one of the roots.
+
+    must_exist: None, "file" or "dir".
+    """
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise ParameterError(f"{parameter}: expected a non-empty path, got {value!r}")
+    path = (roots[0] / Path(value).expanduser()).resolve()
+    if not any(path.is_relative_to(root) for root in roots):
+        allowed = ", ".join(str(r) for r in roots)
+        raise ParameterError(f"{parameter}: {value!r} resolves to {path}, outside the allowed roots ({allowed})")
+    if must_exist == "file" and not path.is_file():
+        raise ParameterError(f"{parameter}: {value!r} is not an existing file ({path})")
+    if must_exist == "dir" and not path.is_dir():
+        raise ParameterError(f"{parameter}: {value!r} is not an existing directory ({path})")
+    return path
+
+
+def _config(options: object, output_dir: Path, enable_phase_8: bool) -> PipelineConfig:
+    if not isinstance(options, PipelineOptions):
+        raise ParameterError(f"config: expected the PipelineOptions object, got {type(options).__name__}")
+    if not isinstance(enable_phase_8, bool):
+        raise ParameterError(f"enable_phase_8: expected true or false, got {enable_phase_8!r}")
+    return PipelineConfig(**options.model_dump(), output_dir=str(output_dir), enable_phase_8=enable_phase_8)
+
+
+def _result_table(result: PipelineResult) -> str:
+    out = result.final_output
+    lines = [f"**{'Completed' if result.success else 'Failed'}**: `{result.script}`", ""]
+    if result.error:
+        lines += [f"Error: {result.error}", ""]
+    if out:
+        lines += [
+            f"{out.scene_count} scenes, {out.instruction_count} cues, failed scenes: {len(out.failed_scenes)}, "
+            f"evaluation: {out.evaluation_verdict or 'not run'}",
+            "",
+            "| output | path |",
+            "|---|---|",
+            *(f"| {name} | `{path}` |" for name, path in out.files.items()),
+        ]
+    return "\n".join(lines)
+
+
+@flow(name="lighting-pipeline", persist_result=False, log_prints=False)
+async def on_demand(
+    script_path: str,
+    output_dir: str | None = None,
+    config: PipelineOptions = PipelineOptions(),  # noqa: B008
+    enable_phase_8: bool = False,
+) -> PipelineResult | State:
+    """Plan the lighting for one script: scenes, cues, an HTML preview and an evaluation report.
+
+    Args:
+        script_path: The script to plan (.txt, .fountain, .pdf, .docx, .csv, .json), under the server's input roots.
+        output_dir: Where the outputs go, under the output root. Blank: a folder named after the script.
+        config: Which phases run and how (phases on/off, use_llm, genre, scene concurrency).
+        enable_phase_8: Play the plan to DMX fixtures through OLA (Phase 8). Real hardware: off unless asked.
+    """
+    try:
+        script = confine("script_path", script_path, input_roots(), must_exist="file")
+        root = output_root()
+        out = confine("output_dir", output_dir, [root]) if output_dir else output_folder(root, script)
+        pipeline_config = _config(config, out, enable_phase_8)
+    except ParameterError as exc:
+        return Failed(message=str(exc))
+    # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
+    state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
+    result = state.data if isinstance(state, State) else state
+    if isinstance(result, PipelineResult):
+        await create_markdown_artifact(markdown=_result_table(result), key="lighting-plan", description="cueflow outputs")
+    return state
+
+
+@flow(name="directory-batch", persist_result=False, log_prints=False)
+async def scheduled_batch(
+    inbox: str = "inbox",
+    output_dir: str = "batch",
+    config: PipelineOptions = PipelineOptions(),  # noqa: B008
+    enable_phase_8: bool = False,
+) -> BatchSummary | State:
+    """Plan every new or changed script in the inbox (by content hash); unchanged ones are skipped.
+
+    Args:
+        inbox: The directory of scripts to plan, under the server's input roots.
+        output_dir: One folder per script goes here, under the output root.
+        config: Which phases run and how (phases on/off, use_llm, genre, scene concurrency).
+        enable_phase_8: Play each plan to DMX fixtures through OLA (Phase 8). Real hardware: off unless asked.
+    """
+    try:
+        directory = confine("inbox", inbox, input_roots(), must_exist="dir")
+        out = confine("output_dir", output_dir, [output_root()])
+        pipeline_config = _config(config, out, enable_phase_8)
+    except ParameterError as exc:
+        return Failed(message=str(exc))
+    try:
+        summary = await run_changed_scripts(directory, out, pipeline_config)
+    except BatchLockedError as exc:
+        return Failed(message=str(exc))
+    planned = sum(i.success and not i.skipped for i in summary.items)
+    rows = [
+        f"| `{Path(i.script).name}` | {'skipped (unchanged)' if i.skipped else 'ok' if i.success else 'FAILED'} "
+        f"| {i.scene_count} | {(i.error or '').replace('|', '/')} |"
+        for i in summary.items
+    ]
+    table = "\n".join(
+        [
+            f"{summary.total} scripts: {planned} planned, {summary.failed} failed, {summary.skipped} unchanged",
+            "",
+            "| script | status | scenes | error |",
+            "|---|---|---|---|",
+            *rows,
+        ]
+    )
+    await create_markdown_artifact(markdown=table, key="directory-batch", description="cueflow batch summary")
+    processed_failures = [i for i in summary.items if not i.success and not i.skipped]
+    if processed_failures:
+        names = ", ".join(Path(i.script).name for i in processed_failures)
+        return Failed(message=f"{len(processed_failures)} of {summary.total} scripts failed: {names}", data=summary)
+    return Completed(data=summary, message=f"{planned} planned, {summary.skipped} unchanged")
+
+
+@flow(name="show", persist_result=False, log_prints=False)
+async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, universe: int = 1) -> State:
+    """Play a finished lighting plan to DMX (Phase 8). Without hardware=true nothing is sent: the frames go to a file.
+
+    Args:
+        plan_dir: A finished output folder (with lighting_instructions.json), under the output root.
+        hardware: Really send DMX through OLA. Off: render the frames to dmx_frames.jsonl in plan_dir instead.
+        speed: Show seconds per real second (1: real time).
+        universe: The OLA universe that the rig's universe 1 plays to.
+    """
+    try:
+        folder = confine("plan_dir", plan_dir, [output_root()], must_exist="dir")
+        if not isinstance(hardware, bool):
+            raise ParameterError(f"hardware: expected true or false, got {hardware!r}")
+        plan_file = folder / "lighting_instructions.json"
+        if not plan_file.is_file():
+            raise ParameterError(f"plan_dir: {plan_dir!r} has no lighting_instructions.json")
+        try:
+            plan = TypeAdapter(list[LightingInstruction]).validate_json(plan_file.read_bytes())
+        except ValidationError as exc:
+            raise ParameterError(f"plan_dir: {plan_file.name} is not a valid plan ({exc.error_count()} errors)") from None
+        try:
+            config = PipelineConfig(
+                output_dir=str(folder),
+                enable_phase_8=hardware,
+                dmx_speed=speed,
+                dmx_universe=universe,
+                dmx_dry_run_path=None if hardware else str(folder / DRY_RUN_FILE),
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = {"dmx_speed": "speed", "dmx_universe": "universe"}.get(str(first["loc"][0]), str(first["loc"][0]))
+            raise ParameterError(f"{name}: {first['msg']}") from None
+    except ParameterError as exc:
+        return Failed(message=str(exc))
+    try:
+        stats, seconds = await tasks.send_dmx(plan, config)
+    except PhaseNotImplementedError as exc:
+        return Failed(message=str(exc))
+    where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"
+    return Completed(message=f"played {len(plan)} cues {where} in {seconds:.1f}s", data=stats)

@@ -1,0 +1,265 @@
+"""A real Prefect server (started with `cueflow server`), `cueflow serve`, and optionally a private PostgreSQL
+cluster, each on a free loopback port, started and stopped by the tests. Nothing is mocked."""
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen[bytes] | None, timeout: float = 20) -> None:
+    """Stop a process started in its own session, with its children (by its process group id)."""
+    if process is None or process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGINT, timeout), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else "(no log)"
+
+
+@dataclass
+class PrefectStack:
+    """A Prefect server with its own home, and the environment other processes use to reach it."""
+
+    base: Path
+    database_url: str | None = None
+    port: int = field(default_factory=free_port)
+    server: subprocess.Popen[bytes] | None = None
+    serve_process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def env(self, api: bool = True) -> dict[str, str]:
+        env = dict(os.environ)
+        env["CUEFLOW_HOME"] = str(self.base / "home")
+        env["PREFECT_HOME"] = str(self.base / "home" / "prefect")
+        for key in ("PREFECT_API_URL", "CUEFLOW_INPUT_ROOTS", "CUEFLOW_OUTPUT_ROOT"):
+            env.pop(key, None)
+        if api:
+            env["PREFECT_API_URL"] = self.api_url
+        return env
+
+    def cueflow(self, *args: str, api: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "flows.cli", *args],
+            env=self.env(api),
+            cwd=self.base,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def prefect(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """The real `prefect` CLI of this venv, pointed at this server."""
+        prefect = Path(sys.executable).parent / "prefect"
+        return subprocess.run(
+            [str(prefect), *args], env=self.env(), cwd=self.base, capture_output=True, text=True, timeout=timeout
+        )
+
+    def start(self, timeout: float = 120) -> None:
+        args = [sys.executable, "-m", "flows.cli", "server", "--port", str(self.port)]
+        if self.database_url:
+            args += ["--database-url", self.database_url]
+        log = (self.base / "server.log").open("wb")
+        self.server = subprocess.Popen(
+            args, env=self.env(api=False), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                pytest.fail(f"`cueflow server` exited with {self.server.returncode}:\n{_tail(self.base / 'server.log')}")
+            try:
+                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        pytest.fail(f"the Prefect server did not answer within {timeout}s:\n{_tail(self.base / 'server.log')}")
+
+    def serve(self, *args: str) -> None:
+        """`cueflow serve` in the background; its runs read scripts under base/in and write under base/out."""
+        log = (self.base / "serve.log").open("wb")
+        command = [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "serve",
+            "--input-root",
+            str(self.inputs),
+            "--output-root",
+            str(self.outputs),
+        ]
+        self.serve_process = subprocess.Popen(
+            [*command, *args], env=self.env(), cwd=self.base, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def wait_for_deployments(self, *names: str, timeout: float = 90) -> None:
+        """Until `cueflow serve` has registered the deployments (it does so as it starts)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(self.deployment(name) for name in names):
+                return
+            if self.serve_process is not None and self.serve_process.poll() is not None:
+                pytest.fail(f"`cueflow serve` exited with {self.serve_process.returncode}:\n{_tail(self.base / 'serve.log')}")
+            time.sleep(0.5)
+        pytest.fail(f"{', '.join(names)} not registered within {timeout}s:\n{_tail(self.base / 'serve.log')}")
+
+    @property
+    def inputs(self) -> Path:
+        (self.base / "in").mkdir(exist_ok=True)
+        return self.base / "in"
+
+    @property
+    def outputs(self) -> Path:
+        (self.base / "out").mkdir(exist_ok=True)
+        return self.base / "out"
+
+    def stop(self) -> None:
+        _stop(self.serve_process)
+        _stop(self.server)
+
+    # --- reading the server's records through its REST API ---
+
+    def _call(self, method: str, path: str, body: dict[str, object] | None = None) -> httpx.Response:
+        # On SQLite the server answers 503 while the database is locked; Prefect's own client retries those too.
+        for _ in range(20):
+            response = httpx.request(method, f"{self.api_url}{path}", json=body, timeout=30)
+            if response.status_code != 503:
+                return response
+            time.sleep(1)
+        return response
+
+    def get(self, path: str) -> httpx.Response:
+        return self._call("GET", path)
+
+    def post(self, path: str, body: dict[str, object]) -> httpx.Response:
+        return self._call("POST", path, body)
+
+    def deployment(self, name: str) -> dict[str, object] | None:
+        response = self.get(f"/deployments/name/{name}")
+        return None if response.status_code == 404 else response.raise_for_status().json()
+
+    def wait_for_run(self, run_id: str, timeout: float = 240) -> dict[str, object]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = self.get(f"/flow_runs/{run_id}").raise_for_status().json()
+            if run["state"] and run["state"]["type"] in TERMINAL:
+                return run
+            if self.serve_process is not None and self.serve_process.poll() is not None:
+                pytest.fail(f"`cueflow serve` exited with {self.serve_process.returncode}:\n{_tail(self.base / 'serve.log')}")
+            time.sleep(0.5)
+        pytest.fail(f"flow run {run_id} did not finish within {timeout}s:\n{_tail(self.base / 'serve.log')}")
+
+    def child_runs(self, run_id: str) -> list[dict[str, object]]:
+        body = {"flow_runs": {"parent_flow_run_id": {"any_": [run_id]}}, "limit": 200}
+        return self.post("/flow_runs/filter", body).raise_for_status().json()
+
+    def artifacts(self, run_id: str) -> list[dict[str, object]]:
+        return self.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run_id]}}}).raise_for_status().json()
+
+    def create_run(self, deployment: str, **parameters: object) -> str:
+        """Trigger a deployment through the REST API, as the UI's Run button does; returns the flow run id."""
+        found = self.deployment(deployment)
+        if found is None:
+            pytest.fail(f"deployment {deployment} is not registered")
+        response = self.post(f"/deployments/{found['id']}/create_flow_run", {"parameters": parameters})
+        return response.raise_for_status().json()["id"]
+
+    def trigger(self, deployment: str, *params: str, watch: bool = False) -> tuple[str, subprocess.CompletedProcess[str]]:
+        """`prefect deployment run DEPLOYMENT -p k=v ...`; returns the flow run id and the finished command."""
+        args = ["deployment", "run", deployment]
+        for param in params:
+            args += ["-p", param]
+        if watch:
+            args += ["--watch", "--watch-timeout", "240"]
+        done = self.prefect(*args)
+        run_id = next((line.split("UUID:")[1].strip() for line in done.stdout.splitlines() if "UUID:" in line), None)
+        if run_id is None:
+            pytest.fail(f"`prefect {' '.join(args)}` created no run (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+        return run_id, done
+
+
+@dataclass
+class PostgresCluster:
+    """A private PostgreSQL cluster (Debian's binaries) in a temporary directory, on a free loopback port."""
+
+    port: int = field(default_factory=free_port)
+    base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cueflow-pg-")))
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/prefect"
+
+    def _bin(self, name: str) -> str:
+        found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+        if not found:
+            pytest.fail(f"PostgreSQL's {name} is missing: install Debian's postgresql package (make system-deps)")
+        return str(found[-1])
+
+    def _run(self, *args: str) -> None:
+        # initdb refuses to run as root: run the cluster as the postgres user then.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            pytest.fail(f"PostgreSQL could not start: {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.base, user.pw_uid, user.pw_gid)
+        data = self.base / "data"
+        self._run(self._bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off -c synchronous_commit=off"
+        self._run(
+            self._bin("pg_ctl"), "-D", str(data), "-l", str(self.base / "postgres.log"), "-o", options, "-w", "-t", "60", "start"
+        )
+        self._run(self._bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "prefect")
+
+    def query(self, sql: str) -> str:
+        done = subprocess.run(
+            [self._bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "prefect", "-tAc", sql],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def stop(self) -> None:
+        data = self.base / "data"
+        if (data / "postmaster.pid").exists():
+            prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+            subprocess.run([*prefix, self._bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.base, ignore_errors=True)

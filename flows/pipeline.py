@@ -1,5 +1,8 @@
 """Phase 6: the lighting pipeline as a Prefect flow, with one subflow per scene.
 
+Large arguments go to tasks wrapped in `quote()`: Prefect otherwise walks every field of every Scene
+twice per task call, looking for futures to resolve (the largest client-side cost in a profile).
+
 Order: 1 parse -> per scene (2 emotion -> 3 knowledge -> 4 decide -> contract check) -> 4 sequence
 -> 5 preview -> 7 evaluate -> 8 DMX (only when enable_phase_8). Prefect's task and flow run states
 are the execution record: every task is tagged `phase:N`, every scene subflow `scene:<id>`.
@@ -8,11 +11,14 @@ are the execution record: every task is tagged `phase:N`, every scene subflow `s
 import asyncio
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from prefect import flow, tags
+from prefect import Task, flow, tags
 from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Completed, Failed, State
+from prefect.utilities.annotations import quote
 from pydantic import TypeAdapter, ValidationError
 
 import phases.knowledge
@@ -29,10 +35,12 @@ from phases.contracts import (
 from phases.parsing import ParseError
 
 from . import tasks
+from .artifacts import progress_tracker, publish_run_artifacts
+from .caching import cached
 from .config import PipelineConfig
 from .contract_check import check_instruction
 from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError
-from .outputs import write_json_atomic, write_text_atomic
+from .outputs import write_bytes_atomic, write_json_atomic, write_text_atomic
 from .progress import emit
 
 PHASE_NAMES = {1: "parse", 2: "emotion", 3: "knowledge", 4: "decision", 5: "preview", 7: "evaluation", 8: "dmx"}
@@ -42,7 +50,9 @@ OUTPUT_FILES = {
     "result": "result.json",
     "report": "report.json",
     "preview": "preview.html",
+    "timeline": "timeline.png",
 }
+PROGRESS_MIN_SCENES = 40  # a progress artifact only for runs long enough to watch
 
 
 def _phase(
@@ -66,6 +76,20 @@ def _phase(
     )  # type: ignore[arg-type]
 
 
+async def _call(task: Task[Any, Any], *args: object) -> tuple[Any, float, bool]:
+    """(value, seconds of phase work, whether it came from the cache) of a timed task."""
+    state = await task(*args, return_state=True)
+    value, seconds = await state.result()
+    hit = state.name == "Cached"
+    return value, 0.0 if hit else seconds, hit
+
+
+@lru_cache(maxsize=2)
+def _scene_tasks(cache: bool) -> tuple[Task[Any, Any], Task[Any, Any], Task[Any, Any]]:
+    chosen = (tasks.read_emotion, tasks.retrieve_knowledge, tasks.decide_lighting)
+    return tuple(cached(t) for t in chosen) if cache else chosen  # type: ignore[return-value]
+
+
 @dataclass
 class SceneOutcome:
     scene: Scene
@@ -78,13 +102,14 @@ class SceneOutcome:
 @flow(name="scene", flow_run_name="{scene.scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
 async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
+    read_emotion, retrieve_knowledge, decide_lighting = _scene_tasks(config.cache_scene_work)
     outcome = SceneOutcome(scene=scene)
     sid = scene.scene_id
     if config.enable_phase_2:
         try:
-            outcome.scene, seconds = await tasks.read_emotion(scene)
+            outcome.scene, seconds, hit = await _call(read_emotion, quote(scene))
             emotion = outcome.scene.emotion
-            outcome.phases.append(_phase(2, seconds, sid, primary=emotion.primary if emotion else None))
+            outcome.phases.append(_phase(2, seconds, sid, primary=emotion.primary if emotion else None, cached=hit))
         except PhaseNotImplementedError:
             raise
         except Exception as exc:  # NonFatalError semantics: the scene goes on without an emotion
@@ -95,8 +120,8 @@ async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfi
         outcome.phases.append(_phase(2, scene_id=sid, status="skipped"))
     try:
         if config.enable_phase_3:
-            outcome.knowledge, seconds = await tasks.retrieve_knowledge(outcome.scene, index, total, config)
-            outcome.phases.append(_phase(3, seconds, sid, rules=len(outcome.knowledge.rules)))
+            outcome.knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
+            outcome.phases.append(_phase(3, seconds, sid, rules=len(outcome.knowledge.rules), cached=hit))
         else:
             kb = phases.knowledge.load_knowledge()
             outcome.knowledge = SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
@@ -104,10 +129,10 @@ async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfi
         if not config.enable_phase_4:
             outcome.phases.append(_phase(4, scene_id=sid, status="skipped"))
             return outcome
-        instruction, seconds = await tasks.decide_lighting(outcome.scene, outcome.knowledge, config)
+        instruction, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
         kb = phases.knowledge.load_knowledge()
         outcome.instruction = check_instruction(instruction, outcome.scene, kb.rig, set(kb.colours))
-        outcome.phases.append(_phase(4, seconds, sid, groups=len(outcome.instruction.groups)))
+        outcome.phases.append(_phase(4, seconds, sid, groups=len(outcome.instruction.groups), cached=hit))
         return outcome
     except PhaseNotImplementedError:
         raise
@@ -119,10 +144,36 @@ async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfi
         return Failed(message=outcome.error, data=outcome)
 
 
+async def outcome_of(state: State, scene: Scene) -> "SceneOutcome":
+    """The SceneOutcome a scene subflow ended with (its data, whether it completed or failed)."""
+    result = await state.result(raise_on_failure=False) if state.is_failed() else await state.result()
+    if isinstance(result, BaseException):
+        raise result
+    return result if isinstance(result, SceneOutcome) else SceneOutcome(scene=scene, error=state.message)
+
+
 async def _run_scenes(scenes: list[Scene], config: PipelineConfig) -> list[SceneOutcome]:
+    if config.task_runner == "dask":
+        from .scale_out import dask_task_runner, scenes_on_dask
+
+        runner = dask_task_runner(config)
+        outcomes = await scenes_on_dask.with_options(task_runner=runner)(quote(scenes), config)  # type: ignore[arg-type]
+        for index, outcome in enumerate(outcomes):
+            emit(
+                "scene",
+                index=index,
+                total=len(scenes),
+                scene_id=outcome.scene.scene_id,
+                failed=outcome.error is not None,
+                done=index + 1,
+            )
+        return outcomes  # type: ignore[return-value]
     limit = asyncio.Semaphore(config.scene_concurrency)
     done = 0
     stop = asyncio.Event()
+    # Each progress update is an API write (SQLite lock contention), so report in tenths.
+    tracker = progress_tracker(10, script=scenes[0].scene_id) if len(scenes) >= PROGRESS_MIN_SCENES else None
+    step = max(1, len(scenes) // 10)
 
     async def one(index: int, scene: Scene) -> SceneOutcome:
         nonlocal done
@@ -133,17 +184,19 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig) -> list[Scene
                 return outcome
             with tags(f"scene:{scene.scene_id}"):
                 state = await scene_flow(scene, index, len(scenes), config, return_state=True)
-            result = await state.result(raise_on_failure=False) if state.is_failed() else await state.result()
-            if isinstance(result, BaseException):
-                raise result
-            outcome = result if isinstance(result, SceneOutcome) else SceneOutcome(scene=scene, error=state.message)
+            outcome = await outcome_of(state, scene)
             done += 1
             emit("scene", index=index, total=len(scenes), scene_id=scene.scene_id, failed=outcome.error is not None, done=done)
+            if tracker is not None and done % step == 0 and tracker.done < 10:
+                tracker.advance(description=f"{done} of {len(scenes)} scenes planned")
             if outcome.error and not config.continue_on_scene_failure:
                 stop.set()
             return outcome
 
-    return list(await asyncio.gather(*(one(i, s) for i, s in enumerate(scenes))))
+    outcomes = list(await asyncio.gather(*(one(i, s) for i, s in enumerate(scenes))))
+    if tracker is not None:
+        tracker.finish(description=f"{len(scenes)} scenes planned")
+    return outcomes
 
 
 @flow(name="lighting-pipeline", persist_result=False, log_prints=False)
@@ -158,6 +211,9 @@ async def lighting_pipeline(
     out = Path(config.output_dir).expanduser()
     phase_results: list[PhaseResult] = []
     name = Path(script_path).name if script_path else source_name
+    scenes_so_far: list[Scene] = []
+    plan_so_far: list[LightingInstruction] = []
+    report_so_far: list[EvaluationReport] = []
 
     def finish(success: bool, error: str | None = None, output: PipelineOutput | None = None) -> PipelineResult | State:
         result = PipelineResult(
@@ -171,6 +227,11 @@ async def lighting_pipeline(
             phase_work_duration=round(sum(p.duration for p in phase_results), 6),
         )
         write_json_atomic(out / OUTPUT_FILES["result"], result)
+        if plan_so_far:
+            try:
+                publish_run_artifacts(result, scenes_so_far, plan_so_far, report_so_far[0] if report_so_far else None)
+            except Exception as exc:  # the record in the UI is a convenience; the files are the result
+                emit("warning", message=f"could not publish Prefect artifacts: {type(exc).__name__}: {exc}")
         emit("done", result=result)
         return Completed(data=result) if success else Failed(message=error or "the run failed", data=result)
 
@@ -209,11 +270,12 @@ async def lighting_pipeline(
 
     try:
         outcomes = await _run_scenes(parsed.scenes, config)
-    except PhaseNotImplementedError as exc:
+    except (PhaseNotImplementedError, HardFailureError) as exc:
         return finish(False, str(exc))
     for outcome in outcomes:
         phase_results.extend(outcome.phases)
     scenes = [o.scene for o in outcomes]
+    scenes_so_far.extend(scenes)
     failed = [o.scene.scene_id for o in outcomes if o.error]
     planned = [o for o in outcomes if o.instruction is not None]
     write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
@@ -221,8 +283,9 @@ async def lighting_pipeline(
 
     plan: list[LightingInstruction] = []
     if planned:
-        plan, seconds = await tasks.sequence_plan([o.instruction for o in planned])  # type: ignore[misc]
+        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]))  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
+        plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
         files["lighting_instructions"] = str(out / OUTPUT_FILES["lighting_instructions"])
     if failed and not config.continue_on_scene_failure:
@@ -234,30 +297,37 @@ async def lighting_pipeline(
     current = 5
     try:
         if config.enable_phase_5 and plan:
-            page, seconds = await tasks.render_preview(name, scenes, plan, None)
+            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None)
             write_text_atomic(out / OUTPUT_FILES["preview"], page)
             files["preview"] = str(out / OUTPUT_FILES["preview"])
             phase_results.append(_phase(5, seconds, bytes=len(page)))
+            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan))
+            write_bytes_atomic(out / OUTPUT_FILES["timeline"], png)
+            files["timeline"] = str(out / OUTPUT_FILES["timeline"])
+            phase_results.append(_phase(5, seconds, bytes=len(png), plot=True))
         else:
             phase_results.append(_phase(5, status="skipped"))
         current = 7
         if config.enable_phase_7 and plan:
             knowledge = [o.knowledge for o in planned]
-            second, replan_seconds = await tasks.replan([o.scene for o in planned], knowledge)  # type: ignore[arg-type]
-            report, seconds = await tasks.evaluate_plan(scenes, plan, second)
+            second, replan_seconds = None, 0.0
+            if not config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
+                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge))  # type: ignore[arg-type]
+            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second))
             write_json_atomic(out / OUTPUT_FILES["report"], report)
+            report_so_far.append(report)
             files["report"] = str(out / OUTPUT_FILES["report"])
             phase_results.append(_phase(7, seconds + replan_seconds, verdict=report.verdict))
             if config.enable_phase_5:
                 # The preview shows the verdicts too: re-render it now that Phase 7 has run.
-                page, seconds = await tasks.render_preview(name, scenes, plan, report)
+                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report))
                 write_text_atomic(out / OUTPUT_FILES["preview"], page)
                 phase_results.append(_phase(5, seconds, bytes=len(page), with_report=True))
         else:
             phase_results.append(_phase(7, status="skipped"))
         current = 8
         if config.enable_phase_8:
-            stats, seconds = await tasks.send_dmx(out, config)
+            stats, seconds = await tasks.send_dmx(quote(plan), config)
             phase_results.append(_phase(8, seconds, **stats))
         else:
             phase_results.append(_phase(8, status="skipped", reason="enable_phase_8 is off"))

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.prefect
 
 
 def _config(tmp_path, **kw):
-    return PipelineConfig(output_dir=str(tmp_path / "out"), **kw)
+    # No cache: an earlier test's cached success must not hide the failure injected here.
+    return PipelineConfig(output_dir=str(tmp_path / "out"), cache_scene_work=False, **kw)
 
 
 def _phase(result, phase, scene_id=None):
@@ -31,11 +32,11 @@ def test_phase_2_failure_leaves_emotion_null_and_the_run_goes_on(tmp_path, monke
     result = run(EXAMPLE, _config(tmp_path))
     assert result.success, result.error
     failures = _phase(result, 2)
-    assert len(failures) == 5 and all(p.status == "failed" and "going on without it" in p.error for p in failures)
+    assert len(failures) == 7 and all(p.status == "failed" and "going on without it" in p.error for p in failures)
     scenes = json.loads((tmp_path / "out" / "scenes.json").read_text())
-    assert [s["emotion"] for s in scenes] == [None] * 5
+    assert [s["emotion"] for s in scenes] == [None] * 7
     plan = json.loads((tmp_path / "out" / "lighting_instructions.json").read_text())
-    assert len(plan) == 5
+    assert len(plan) == 7
     assert all("no emotion read" in i["metadata"]["reasoning"] for i in plan)
 
 
@@ -56,12 +57,12 @@ def test_phase_4_failure_fails_that_scene_and_the_run_continues(tmp_path, monkey
     result = run(EXAMPLE, _config(tmp_path))
     assert not result.success
     assert result.final_output.failed_scenes == ["scene_002"]
-    assert result.final_output.instruction_count == 4
+    assert result.final_output.instruction_count == 6
     failed = _phase(result, 4, "scene_002")
     assert failed and failed[0].status == "failed" and "no look for this scene" in failed[0].error
-    assert all(_phase(result, 4, f"scene_00{i}")[0].status == "completed" for i in (1, 3, 4, 5))
+    assert all(_phase(result, 4, f"scene_00{i}")[0].status == "completed" for i in (1, 3, 4, 5, 6, 7))
     plan = json.loads((tmp_path / "out" / "lighting_instructions.json").read_text())
-    assert [i["scene_id"] for i in plan] == ["scene_001", "scene_003", "scene_004", "scene_005"]
+    assert [i["scene_id"] for i in plan] == ["scene_001"] + [f"scene_00{i}" for i in range(3, 8)]
     snapshot = run_snapshot(result.flow_run_id)
     assert snapshot.failed_scenes == ["scene_002"]
     assert snapshot.scenes["scene_003"] == "Completed"
@@ -74,7 +75,7 @@ def test_phase_4_failure_stops_the_run_when_configured(tmp_path, monkeypatch):
     _break_decide_on(monkeypatch, "scene_002", boom)
     result = run(EXAMPLE, _config(tmp_path, continue_on_scene_failure=False))
     assert not result.success and "continue_on_scene_failure" in result.error
-    for later in ("scene_003", "scene_004", "scene_005"):
+    for later in ("scene_003", "scene_004", "scene_005", "scene_006", "scene_007"):
         assert [p.status for p in _phase(result, 4, later)] == ["skipped"]
         assert _phase(result, 2, later) == []  # never started
     assert not _phase(result, 5) and not _phase(result, 7)

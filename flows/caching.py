@@ -1,0 +1,64 @@
+"""Per-scene work that is not new is not redone: Prefect task caching keyed on what decides the result.
+
+The key of a per-scene task (phases 2, 3, 4) hashes the task, the scene's content, the config fields that
+change per-scene results, and a fingerprint of everything under phases/ (code, rules, rig, colours, models).
+So an unchanged script re-runs from the cache, and any change to the knowledge base or a phase's code
+invalidates it. Results persist under $PREFECT_HOME/storage, shared by every process on the machine.
+"""
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from prefect import Task
+from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.context import TaskRunContext
+from pydantic import BaseModel
+
+import phases
+
+from .config import PipelineConfig
+
+# Config fields that cannot change what phases 2-4 decide for a scene.
+_NOT_IN_KEY = {
+    "output_dir", "scene_concurrency", "task_runner", "dask_address", "dask_workers", "continue_on_scene_failure",
+    "enable_phase_1", "enable_phase_5", "enable_phase_7", "enable_phase_8", "max_script_bytes", "cache_scene_work",
+}
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every file under root, names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def phases_fingerprint() -> str:
+    """Every file under phases/: code, rules, rig, colour table, fixture profiles, models."""
+    return fingerprint(Path(phases.__file__).parent)
+
+
+def _plain(value: Any) -> Any:
+    value = value.unquote() if hasattr(value, "unquote") else value
+    if isinstance(value, PipelineConfig):
+        return value.model_dump(mode="json", exclude=_NOT_IN_KEY)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def scene_cache_key(context: TaskRunContext, inputs: dict[str, Any]) -> str:
+    payload = {name: _plain(value) for name, value in sorted(inputs.items())}
+    text = json.dumps([context.task.name, phases_fingerprint(), payload], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached(task: Task[Any, Any]) -> Task[Any, Any]:
+    """The same task, with its result persisted and reused whenever its cache key repeats."""
+    return task.with_options(cache_policy=CacheKeyFnPolicy(cache_key_fn=scene_cache_key), persist_result=True)

@@ -1,0 +1,46 @@
+"""Per-scene work on an existing distributed engine: Dask, through prefect-dask's DaskTaskRunner.
+
+The pipeline maps one task per scene over the cluster; each task runs that scene's subflow on its worker,
+so every scene is still one subflow run, now executed by a Dask worker. Dask workers report to the
+Prefect API, so this needs a real Prefect server (PREFECT_API_URL); ephemeral mode cannot serve them.
+"""
+
+import os
+
+from prefect import flow, tags, task
+from prefect.cache_policies import NO_CACHE
+from prefect.states import State
+from prefect.utilities.annotations import quote
+
+from phases.contracts import Scene
+
+from .config import PipelineConfig
+from .errors import HardFailureError
+
+
+def dask_task_runner(config: PipelineConfig) -> object:
+    """A DaskTaskRunner on the cluster at config.dask_address, or on a LocalCluster of dask_workers processes."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise HardFailureError("the Dask task runner needs a real Prefect server: start one and set PREFECT_API_URL")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:
+        raise HardFailureError("the Dask task runner needs prefect-dask: pip install 'cueflow[dask]'") from None
+    if config.dask_address:
+        return DaskTaskRunner(address=config.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": config.dask_workers, "threads_per_worker": 1, "dashboard_address": None})
+
+
+@task(name="scene-on-worker", task_run_name="scene-on-worker-{scene.scene_id}", persist_result=False, cache_policy=NO_CACHE)
+async def scene_on_worker(scene: Scene, index: int, total: int, config: PipelineConfig) -> object:
+    from .pipeline import outcome_of, scene_flow
+
+    with tags(f"scene:{scene.scene_id}"):
+        state: State = await scene_flow(scene, index, total, config, return_state=True)
+    return await outcome_of(state, scene)
+
+
+@flow(name="scenes-on-dask", persist_result=False, log_prints=False, validate_parameters=False)
+async def scenes_on_dask(scenes: list[Scene], config: PipelineConfig) -> list[object]:
+    futures = [scene_on_worker.submit(quote(scene), index, len(scenes), config) for index, scene in enumerate(scenes)]
+    return [future.result() for future in futures]

@@ -12,7 +12,9 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dask]'
+	# OLA's Python client comes from Debian's ola-python: link only that module into the venv (never PyPI's ola).
+	ln -sfn /usr/lib/python3/dist-packages/ola "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/ola"
 	$(BIN)/python -c "import prefect.server.api.server"  # fails loudly if the server cannot import
 	rm -f $(VENV)/.installed-* && touch $@
 

@@ -24,10 +24,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, help="output directory")
     run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
     run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
+    from flows.dmx_commands import speed_factor, universe_number
+
+    run.add_argument("--dmx-speed", type=speed_factor, default=1.0, metavar="FACTOR", help="play DMX FACTOR times faster")
+    run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
+    run.add_argument("--dry-run", metavar="FILE", help="with --send-dmx: render the DMX frames to FILE, send nothing")
     run.add_argument("--genre", help="the production's genre, e.g. tragedy, comedy, pantomime")
     run.add_argument("--llm", action="store_true", help="ask an OpenAI-compatible LLM for the looks")
     run.add_argument("--stop-on-scene-failure", action="store_true", help="stop at the first scene that fails")
     run.add_argument("--concurrency", type=int, default=1, help="scene subflows in flight at once (default 1)")
+    run.add_argument(
+        "--task-runner",
+        choices=["default", "dask"],
+        default="default",
+        help="run per-scene work in this process or on Dask (dask needs PREFECT_API_URL)",
+    )
+    run.add_argument("--dask-address", help="scheduler address of a running Dask cluster (default: a LocalCluster)")
 
     batch = sub.add_parser("batch", help="plan every script in a directory, one output folder each")
     batch.add_argument("directory")
@@ -106,6 +118,16 @@ def _summary(result: object, wall: float) -> str:
     return "\n".join(lines)
 
 
+def _olad_problem(host: str, port: int) -> str | None:
+    from phases.hardware import OlaLink, PlaybackError
+
+    try:
+        OlaLink(host, port, connect_timeout=2.0, call_timeout=2.0).close()
+    except PlaybackError as exc:
+        return str(exc)
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     from phases.parsing import ParseError, parse_file
 
@@ -123,12 +145,22 @@ def _run(args: argparse.Namespace) -> int:
     config = PipelineConfig(
         output_dir=args.out,
         enable_phase_2=not args.no_emotion,
-        enable_phase_8=args.send_dmx,
+        # A dry run renders frames to a file and sends nothing, so it needs no --send-dmx.
+        enable_phase_8=args.send_dmx or bool(args.dry_run),
+        dmx_speed=args.dmx_speed,
+        dmx_universe=args.universe,
+        dmx_dry_run_path=str(Path(args.dry_run).resolve()) if args.dry_run else None,
         genre=args.genre,
         use_llm=args.llm,
         continue_on_scene_failure=not args.stop_on_scene_failure,
         scene_concurrency=args.concurrency,
+        task_runner=args.task_runner,
+        dask_address=args.dask_address,
     )
+    if args.send_dmx and not args.dry_run:
+        problem = _olad_problem(config.olad_host, config.olad_port)
+        if problem:  # find out now, not after planning the whole show
+            return fail(problem, EXIT_FAILED)
     set_listener(_Progress())
     result = run(script.resolve(), config)
     print(_summary(result, time.perf_counter() - started), file=sys.stderr)

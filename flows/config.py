@@ -1,5 +1,7 @@
 """PipelineConfig: which phases run and how. Every field is a Prefect parameter, so it validates strictly."""
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -15,9 +17,35 @@ class PipelineConfig(BaseModel):
     enable_phase_8: bool = Field(
         default=False, description="Send the plan to DMX fixtures through OLA. Real hardware: off unless asked."
     )
+    dmx_universe: int = Field(default=1, ge=1, le=63999, description="OLA universe that the rig's universe 1 plays to.")
+    dmx_speed: float = Field(default=1.0, gt=0, le=10000, description="Show seconds per real second (100: an hour in 36 s).")
+    dmx_dry_run_path: str | None = Field(
+        default=None, description="Render the DMX frames to this file instead of sending them (Phase 8 dry run)."
+    )
+    olad_host: str = Field(default="127.0.0.1", description="Where olad listens for RPC.")
+    olad_port: int = Field(default=9010, ge=1, le=65535, description="olad's RPC port.")
     use_llm: bool = Field(default=False, description="Ask an OpenAI-compatible LLM for the looks (falls back to rules).")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1. Default: $CUEFLOW_LLM_BASE_URL."
+    )
+    llm_model: str | None = Field(default=None, description="Model name for LLM mode. Default: $CUEFLOW_LLM_MODEL.")
+    llm_api_key_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable holding the API key (the key itself is never a parameter).",
+    )
+    llm_timeout_seconds: float | None = Field(default=None, gt=0, le=600, description="Per-request timeout for LLM mode.")
+    llm_max_retries: int | None = Field(default=None, ge=0, le=10, description="Extra attempts after a failed LLM request.")
     continue_on_scene_failure: bool = Field(default=True, description="Go on to the next scene when one fails.")
     output_dir: str = Field(default="out", description="Where the output files are written.")
     genre: str | None = Field(default=None, description="The production's genre (tragedy, comedy, pantomime...).")
     scene_concurrency: int = Field(default=1, ge=1, le=16, description="Scene subflows in flight at once.")
+    task_runner: Literal["default", "dask"] = Field(
+        default="default", description="Where per-scene work runs: in this process, or on Dask (needs PREFECT_API_URL)."
+    )
+    dask_address: str | None = Field(default=None, description="Scheduler address of a running Dask cluster.")
+    dask_workers: int = Field(default=2, ge=1, le=64, description="Workers of the LocalCluster when no address is given.")
+    cache_scene_work: bool = Field(
+        default=True, description="Reuse phases 2-4 results for scenes, config and knowledge seen before."
+    )
     max_script_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="Refuse scripts larger than this.")

@@ -1,5 +1,6 @@
 """One Prefect task per phase call. Each times its phase's own code and returns (value, seconds)."""
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 import phases.decision
 import phases.emotion
 import phases.evaluation
+import phases.hardware
 import phases.knowledge
 import phases.parsing
 import phases.preview
@@ -67,9 +69,17 @@ async def retrieve_knowledge(scene: Scene, index: int, total: int, config: Pipel
 
 @task(name="phase-4-decide", task_run_name="phase-4-decide-{scene.scene_id}", tags=["phase:4"], **LEAN)
 async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[LightingInstruction]:
-    if config.use_llm:
-        raise PhaseNotImplementedError("phase 4 LLM mode is not implemented yet; run without use_llm")
-    return timed(lambda: phases.decision.LightingDecisionEngine().decide(scene, knowledge), 4)
+    if not config.use_llm:
+        return timed(lambda: phases.decision.LightingDecisionEngine().decide(scene, knowledge), 4)
+    llm = phases.decision.LlmSettings.resolve(
+        base_url=config.llm_base_url,
+        model=config.llm_model,
+        api_key_env=config.llm_api_key_env,
+        timeout_seconds=config.llm_timeout_seconds,
+        max_retries=config.llm_max_retries,
+    )
+    # A network call: off the event loop, so other scene subflows keep running meanwhile.
+    return await asyncio.to_thread(timed, lambda: phases.decision.LightingDecisionEngine(llm=llm).decide(scene, knowledge), 4)
 
 
 @task(name="phase-4-sequence", tags=["phase:4"], **LEAN)
@@ -94,6 +104,11 @@ async def render_preview(
     return timed(run, 5)
 
 
+@task(name="phase-5-timeline-plot", tags=["phase:5"], **LEAN)
+async def render_timeline_png(title: str, scenes: list[Scene], plan: list[LightingInstruction]) -> Timed[bytes]:
+    return timed(lambda: phases.preview.timeline_png(title, scenes, plan, phases.knowledge.load_knowledge().rig), 5)
+
+
 @task(name="phase-7-evaluate", tags=["phase:7"], **LEAN)
 async def evaluate_plan(
     scenes: list[Scene], plan: list[LightingInstruction], second: list[LightingInstruction] | None
@@ -105,6 +120,24 @@ async def evaluate_plan(
     return timed(run, 7)
 
 
+def dmx_settings(config: PipelineConfig) -> "phases.hardware.PlaybackSettings":
+    return phases.hardware.PlaybackSettings.defaults(
+        speed=config.dmx_speed, universe_offset=config.dmx_universe - 1, host=config.olad_host, port=config.olad_port
+    )
+
+
 @task(name="phase-8-dmx", tags=["phase:8"], **LEAN)
-async def send_dmx(plan_dir: Path, config: PipelineConfig) -> Timed[dict[str, float]]:
-    raise PhaseNotImplementedError("phase 8 (DMX through OLA) is not implemented yet")
+async def send_dmx(plan: list[LightingInstruction], config: PipelineConfig) -> Timed[dict[str, float]]:
+    """Play the plan once through olad (or render it to config.dmx_dry_run_path), off the event loop."""
+    dry_run = Path(config.dmx_dry_run_path) if config.dmx_dry_run_path else None
+    players: list[phases.hardware.ShowPlayer] = []
+
+    def run() -> dict[str, float]:
+        return phases.hardware.run_show(plan, dmx_settings(config), dry_run=dry_run, player_ready=players.append)
+
+    try:
+        return await asyncio.to_thread(timed, run, 8)
+    except asyncio.CancelledError:
+        for player in players:  # the thread notices within one frame, blacks out and returns
+            player.stop()
+        raise

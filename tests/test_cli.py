@@ -68,8 +68,9 @@ def test_run_writes_all_five_outputs_and_a_summary(tmp_path):
         "report.json",
         "result.json",
         "scenes.json",
+        "timeline.png",
     ]
-    assert "cueflow: 5 scenes (raw_drama" in proc.stderr
+    assert "cueflow: 7 scenes (raw_drama" in proc.stderr
     assert "Prefect start-up" in proc.stderr and "phase work" in proc.stderr
     assert "8 dmx" in proc.stderr
     result = json.loads((out / "result.json").read_text())

@@ -1,9 +1,9 @@
 """--dry-run: render the show to a file instead of sending it. The format is in phases/hardware/README.md."""
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from phases.atomic_file import atomic_write
 
 from .renderer import ShowRenderer
 from .settings import PlaybackSettings
@@ -19,40 +19,31 @@ def render_to_file(renderer: ShowRenderer, settings: PlaybackSettings, path: Pat
     universe's previous line (a universe holds its last frame until the next line for it).
     """
     step = settings.speed / settings.frames_per_second
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     frames = lines = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            header = {
-                "format": FORMAT,
-                "version": VERSION,
-                "frames_per_second": settings.frames_per_second,
-                "speed": settings.speed,
-                "show_seconds": renderer.duration,
-                "universes": renderer.universes,
-                "channels": 512,
-            }
-            out.write(json.dumps(header) + "\n")
-            last: dict[int, bytes] = {}
-            n = 0
-            while True:
-                t = min(n * step, renderer.duration)
-                for universe, frame in renderer.frame_at(t).items():
-                    if last.get(universe) != frame:
-                        out.write(json.dumps({"frame": n, "t": round(t, 6), "universe": universe, "dmx": frame.hex()}) + "\n")
-                        last[universe] = frame
-                        lines += 1
-                frames += 1
-                if t >= renderer.duration:
-                    break
-                n += 1
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as out:
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "frames_per_second": settings.frames_per_second,
+            "speed": settings.speed,
+            "show_seconds": renderer.duration,
+            "universes": renderer.universes,
+            "channels": 512,
+        }
+        out.write(json.dumps(header) + "\n")
+        last: dict[int, bytes] = {}
+        n = 0
+        while True:
+            t = min(n * step, renderer.duration)
+            for universe, frame in renderer.frame_at(t).items():
+                if last.get(universe) != frame:
+                    out.write(json.dumps({"frame": n, "t": round(t, 6), "universe": universe, "dmx": frame.hex()}) + "\n")
+                    last[universe] = frame
+                    lines += 1
+            frames += 1
+            if t >= renderer.duration:
+                break
+            n += 1
     return {"frames_rendered": float(frames), "lines_written": float(lines), "show_seconds": renderer.duration}
 
 

@@ -19,9 +19,18 @@ from bench.generate import write_play
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "scripts" / "plays"
 COMPONENTS = ("bench.parse_bench", "bench.emotion_bench", "bench.decision_bench", "bench.dmx_bench")
-COLUMNS = [("workload", "{:<24}"), ("scenes", "{:>7}"), ("bare_s", "{:>9}"), ("prefect_startup_s", "{:>9}"),
-           ("orchestrated_s", "{:>10}"), ("overhead_ms_per_scene", "{:>12}"), ("ratio", "{:>7}"), ("retry_503", "{:>6}"), ("cached_rerun_s", "{:>9}"),
-           ("peak_rss_mb", "{:>8}")]
+COLUMNS = [
+    ("workload", "{:<24}"),
+    ("scenes", "{:>7}"),
+    ("bare_s", "{:>9}"),
+    ("prefect_startup_s", "{:>9}"),
+    ("orchestrated_s", "{:>10}"),
+    ("overhead_ms_per_scene", "{:>12}"),
+    ("ratio", "{:>7}"),
+    ("retry_503", "{:>6}"),
+    ("cached_rerun_s", "{:>9}"),
+    ("peak_rss_mb", "{:>8}"),
+]
 HEADERS = ["workload", "scenes", "bare s", "start s", "flow s", "ms/scene", "ratio", "503s", "cached s", "RSS MB"]
 
 
@@ -43,7 +52,10 @@ def _run_pipeline(runs: int, quick: bool, concurrency: int) -> list[dict[str, ob
             env = {**os.environ, "CUEFLOW_HOME": str(Path(tmp) / "home")}
             proc = subprocess.run(
                 [sys.executable, "-m", "bench.pipeline_bench", *args, "--runs", str(runs), "--concurrency", str(concurrency)],
-                capture_output=True, text=True, cwd=ROOT, env=env,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env=env,
             )
             if proc.returncode != 0:
                 print(f"bench: {args[-1]} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from phases.contracts import Scene, TimeWindow
+from phases.embedding import embedder
 from phases.emotion import detect_emotion
-from phases.emotion.embedding import embedder
 from phases.emotion.evaluation import READERS, load_passages, score
 from phases.knowledge import ScenePosition, load_knowledge, retrieve
 from phases.parsing import parse_file

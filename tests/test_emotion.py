@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from phases.contracts import Emotion, Scene, TimeWindow
+from phases.embedding import MODEL_DIR, ModelMissingError, StaticEmbedder, embedder
 from phases.emotion import classify, detect_emotion
 from phases.emotion.classifier import chunks, label_scores, prototypes, settings
-from phases.emotion.embedding import MODEL_DIR, ModelMissingError, StaticEmbedder, embedder
 from phases.emotion.evaluation import BASIC, READERS, load_passages, score
 from phases.emotion.lexicon import DATA, EmotionDataError, taxonomy
 from phases.parsing import parse_file

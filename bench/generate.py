@@ -3,12 +3,34 @@
 import random
 from pathlib import Path
 
-_PLACES = ["A heath", "A room in the palace", "A street", "The castle walls", "A forest", "A dark cave", "The banquet hall",
-           "A battlefield", "The harbour at night", "A garden"]
-_DIRECTIONS = ["Enter two soldiers.", "Thunder and lightning.", "Exit.", "A torch is carried across the stage.", "Lights fade.",
-               "Flourish.", "Enter the king and attendants.", "Alarums.", "Spot on the queen.", "Blackout."]
-_WORDS = ("fear night blood crown love joy grief storm hope dark king queen sword heart light death dream sleep fire "
-          "battle peace honour betray whisper laugh weep rain sea stars moon dawn cold warm gold silver proud lost").split()
+_PLACES = [
+    "A heath",
+    "A room in the palace",
+    "A street",
+    "The castle walls",
+    "A forest",
+    "A dark cave",
+    "The banquet hall",
+    "A battlefield",
+    "The harbour at night",
+    "A garden",
+]
+_DIRECTIONS = [
+    "Enter two soldiers.",
+    "Thunder and lightning.",
+    "Exit.",
+    "A torch is carried across the stage.",
+    "Lights fade.",
+    "Flourish.",
+    "Enter the king and attendants.",
+    "Alarums.",
+    "Spot on the queen.",
+    "Blackout.",
+]
+_WORDS = (
+    "fear night blood crown love joy grief storm hope dark king queen sword heart light death dream sleep fire "
+    "battle peace honour betray whisper laugh weep rain sea stars moon dawn cold warm gold silver proud lost"
+).split()
 _SPEAKERS = ["KING", "QUEEN", "CAPTAIN", "FOOL", "GHOST", "MESSENGER", "LADY", "DUKE"]
 
 

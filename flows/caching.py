@@ -23,8 +23,18 @@ from .config import PipelineConfig
 
 # Config fields that cannot change what phases 2-4 decide for a scene.
 _NOT_IN_KEY = {
-    "output_dir", "scene_concurrency", "task_runner", "dask_address", "dask_workers", "continue_on_scene_failure",
-    "enable_phase_1", "enable_phase_5", "enable_phase_7", "enable_phase_8", "max_script_bytes", "cache_scene_work",
+    "output_dir",
+    "scene_concurrency",
+    "task_runner",
+    "dask_address",
+    "dask_workers",
+    "continue_on_scene_failure",
+    "enable_phase_1",
+    "enable_phase_5",
+    "enable_phase_7",
+    "enable_phase_8",
+    "max_script_bytes",
+    "cache_scene_work",
 }
 
 

@@ -10,7 +10,6 @@ import os
 from prefect import flow, tags, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
-from prefect.utilities.annotations import quote
 
 from phases.contracts import Scene
 
@@ -42,5 +41,6 @@ async def scene_on_worker(scene: Scene, index: int, total: int, config: Pipeline
 
 @flow(name="scenes-on-dask", persist_result=False, log_prints=False, validate_parameters=False)
 async def scenes_on_dask(scenes: list[Scene], config: PipelineConfig) -> list[object]:
-    futures = [scene_on_worker.submit(quote(scene), index, len(scenes), config) for index, scene in enumerate(scenes)]
+    # No quote() here: on a Dask worker the annotation would arrive unresolved (a tuple, not the Scene).
+    futures = [scene_on_worker.submit(scene, index, len(scenes), config) for index, scene in enumerate(scenes)]
     return [future.result() for future in futures]

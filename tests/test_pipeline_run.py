@@ -70,7 +70,7 @@ def test_run_snapshot_answers_from_the_prefect_api(macbeth_run):
     while True:  # task-run states reach the server through events, up to one recorder flush (10 s) late
         snapshot = run_snapshot(result.flow_run_id)
         counts = {p.phase: p.states.get("Completed", 0) + p.states.get("Cached", 0) for p in snapshot.phases}
-        expected = {1: 1, 2: 26, 3: 26, 4: 28, 5: 2, 7: 1}  # phase 4: 26 scenes + sequence + replan
+        expected = {1: 1, 2: 26, 3: 26, 4: 28, 5: 3, 7: 1}  # 4: scenes + sequence + replan; 5: preview, plot, preview
         if all(counts.get(phase, 0) >= n for phase, n in expected.items()) or time.monotonic() > deadline:
             break
         time.sleep(0.5)

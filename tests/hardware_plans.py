@@ -1,6 +1,8 @@
 """Small lighting plans for the Phase 8 tests, built from the contracts."""
 
 from phases.contracts import LightingInstruction
+from phases.hardware import ShowRenderer, load_profiles
+from phases.knowledge import load_knowledge
 
 
 def cue(scene: int, start: float, end: float, groups: dict[str, tuple[float, str]], transition: dict | None = None, **extra):
@@ -37,3 +39,9 @@ def blackout_plan() -> list[LightingInstruction]:
         cue(1, 0, 1, {g: (1.0, "daylight") for g in ALL_GROUPS}),
         cue(2, 1, 2, {g: (0.0, "daylight") for g in ALL_GROUPS}),
     ]
+
+
+def renderer_for(plan: list[LightingInstruction]) -> ShowRenderer:
+    """The default rig's renderer for a plan."""
+    kb = load_knowledge()
+    return ShowRenderer(plan, kb.rig, kb.colours, load_profiles())

@@ -219,3 +219,13 @@ def test_a_scene_id_with_no_scene_fails_schema_integrity():
     stray = instruction(scene(9))
     result = metric(report_for(Crafted(crafted.scenes, [*crafted.plan, stray])), "schema_integrity")
     assert result.verdict == "FAIL" and "no such scene" in result.detail
+
+
+def test_a_scripted_blackout_is_not_drift():
+    """Full to black and back again, as the script asks, is intent: only unasked-for jumps count as drift."""
+    crafted = with_scene(good(4), 3, lambda s: instruction(s, level=0.0, transition=Transition(type="cut", duration=0)))
+    kb = knowledge()
+    report = evaluate(crafted.scenes, crafted.plan, kb.rig, list(kb.colours.values()), list(kb.rules))
+    drift = next(m for m in report.metrics if m.name == "drift")
+    assert drift.verdict == "PASS" and drift.value == 0.0
+    assert "2 changes the script asked for" in drift.detail

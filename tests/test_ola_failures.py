@@ -10,7 +10,7 @@ import pytest
 from flows.cli import main
 from phases.hardware import OlaLink, PlaybackError, PlaybackSettings, ShowPlayer, ShowRenderer, load_profiles
 from phases.knowledge import load_knowledge
-from tests.hardware_plans import cue, two_cue_fade_plan
+from tests.hardware_plans import cue, renderer_for, two_cue_fade_plan
 from tests.ola_server import OladServer
 
 # The bound for "the player ends with a clear error", used as a hang guard.
@@ -23,11 +23,6 @@ def olad():
         yield server
 
 
-def _renderer(plan) -> ShowRenderer:
-    kb = load_knowledge()
-    return ShowRenderer(plan, kb.rig, kb.colours, load_profiles())
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -35,7 +30,7 @@ def _free_port() -> int:
 
 
 def test_killing_olad_during_playback_ends_with_a_clear_error(olad):
-    show = _renderer([cue(1, 0, 600, {"front_wash": (1.0, "daylight")})])
+    show = renderer_for([cue(1, 0, 600, {"front_wash": (1.0, "daylight")})])
     playing = threading.Event()
     player = ShowPlayer(show, PlaybackSettings.defaults(), on_frame=lambda t, f: playing.set())
     outcome: dict[str, BaseException] = {}
@@ -66,7 +61,7 @@ def test_olad_not_running_is_a_one_line_error():
     port = _free_port()
     settings = PlaybackSettings.defaults(port=port)
     with pytest.raises(PlaybackError, match=rf"^olad is not running on 127.0.0.1:{port} \(Connection refused\); start olad"):
-        ShowPlayer(_renderer(two_cue_fade_plan()), settings).play()
+        ShowPlayer(renderer_for(two_cue_fade_plan()), settings).play()
 
 
 def test_cli_play_without_olad_fails_with_one_line(tmp_path, capsys):

@@ -4,9 +4,8 @@ import threading
 
 import pytest
 
-from phases.hardware import OlaLink, PlaybackSettings, ShowPlayer, ShowRenderer, load_profiles
-from phases.knowledge import load_knowledge
-from tests.hardware_plans import blackout_plan, cue, two_cue_fade_plan
+from phases.hardware import OlaLink, PlaybackSettings, ShowPlayer, ShowRenderer
+from tests.hardware_plans import blackout_plan, cue, renderer_for, two_cue_fade_plan
 from tests.ola_server import OladServer
 
 FW_DIMMER = slice(0, 2)  # the first front-wash par's 16-bit dimmer
@@ -16,11 +15,6 @@ FW_DIMMER = slice(0, 2)  # the first front-wash par's 16-bit dimmer
 def olad():
     with OladServer() as server:  # raises, so the tests fail (never skip), when olad cannot start
         yield server
-
-
-def _renderer(plan) -> ShowRenderer:
-    kb = load_knowledge()
-    return ShowRenderer(plan, kb.rig, kb.colours, load_profiles())
 
 
 class Listener:
@@ -46,7 +40,7 @@ class Listener:
 
 
 def _play(plan, speed: float) -> tuple[list[bytes], bytes, ShowRenderer]:
-    show = _renderer(plan)
+    show = renderer_for(plan)
     listener = Listener()
     stats = ShowPlayer(show, PlaybackSettings.defaults(speed=speed)).play()
     link = OlaLink("127.0.0.1", 9010, 1.0, 2.0)
@@ -78,7 +72,7 @@ def test_blackout_cue_reads_back_all_zeros(olad):
 
 
 def test_stop_pause_seek_and_go(olad):
-    show = _renderer([cue(1, 0, 600, {"front_wash": (1.0, "daylight")})])
+    show = renderer_for([cue(1, 0, 600, {"front_wash": (1.0, "daylight")})])
     sent: list[float] = []
     started, after_seek = threading.Event(), threading.Event()
 
@@ -110,7 +104,7 @@ def test_stop_pause_seek_and_go(olad):
 
 
 def test_seek_near_the_end_finishes_the_show(olad):
-    show = _renderer([cue(1, 0, 600, {"front_wash": (0.5, "daylight")}), cue(2, 600, 1200, {"back_light": (1.0, "daylight")})])
+    show = renderer_for([cue(1, 0, 600, {"front_wash": (0.5, "daylight")}), cue(2, 600, 1200, {"back_light": (1.0, "daylight")})])
     player = ShowPlayer(show, PlaybackSettings.defaults())
     player.seek(1199.5)
     stats = player.play()

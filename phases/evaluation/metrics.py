@@ -163,36 +163,39 @@ def stability(ctx: PlanContext) -> MetricResult:
 
 
 def drift(ctx: PlanContext) -> MetricResult:
+    """Mean intensity jump between consecutive cues that the script did not ask for.
+
+    A change into or out of a blackout, or one whose transition the script set, is the script's intent,
+    not drift: it is left out of the mean (and counted in the detail)."""
     per_scene: dict[str, Verdict] = {}
     jumps = []
+    intended = 0
     previous: dict[str, float] | None = None
     for instruction in ctx.plan:
         levels = {g.group_id: g.parameters.intensity for g in instruction.groups}
-        if previous is not None:
+        if previous is None:
+            per_scene[instruction.scene_id] = "PASS"
+        elif _scripted(instruction) or not any(levels.values()) or not any(previous.values()):
+            intended += 1
+            per_scene[instruction.scene_id] = "PASS"
+        else:
             keys = set(levels) | set(previous)
             jump = sum(abs(levels.get(k, 0) - previous.get(k, 0)) for k in keys) / max(len(keys), 1)
             jumps.append(jump)
-            explicit_cut = all(g.transition and g.transition.type == "cut" for g in instruction.groups)
-            verdict: Verdict = (
-                "FAIL"
-                if jump > ctx.thresholds.drift_fail and not explicit_cut
-                else "WARN"
-                if jump > ctx.thresholds.drift_warn
-                else "PASS"
+            per_scene[instruction.scene_id] = (
+                "FAIL" if jump > ctx.thresholds.drift_fail else "WARN" if jump > ctx.thresholds.drift_warn else "PASS"
             )
-            per_scene[instruction.scene_id] = verdict
-        else:
-            per_scene[instruction.scene_id] = "PASS"
         previous = levels
     mean = sum(jumps) / len(jumps) if jumps else 0.0
-    verdict = "FAIL" if mean > ctx.thresholds.drift_fail else "WARN" if mean > ctx.thresholds.drift_warn else "PASS"
-    return MetricResult(
-        name="drift",
-        value=round(mean, 4),
-        verdict=verdict,
-        detail=f"mean intensity jump {mean:.3f} over {len(jumps)} scene changes (max {max(jumps, default=0):.3f})",
-        per_scene=per_scene,
-    )
+    verdict: Verdict = "FAIL" if mean > ctx.thresholds.drift_fail else "WARN" if mean > ctx.thresholds.drift_warn else "PASS"
+    detail = f"mean intensity jump {mean:.3f} over {len(jumps)} scene changes (max {max(jumps, default=0):.3f})"
+    if intended:
+        detail += f"; {intended} changes the script asked for (blackouts, its own transitions) left out"
+    return MetricResult(name="drift", value=round(mean, 4), verdict=verdict, detail=detail, per_scene=per_scene)
+
+
+def _scripted(instruction: LightingInstruction) -> bool:
+    return instruction.metadata is not None and instruction.metadata.transition_source == "script"
 
 
 def _lit_kelvin(instruction: LightingInstruction, colours: dict[str, Colour]) -> tuple[float, float | None]:

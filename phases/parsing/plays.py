@@ -156,6 +156,15 @@ def read_play_scene(segment: Segment, body: str) -> None:
             segment.action_words += len(direction.split())
         open_direction = None
 
+    def carry_on(raw: str, stripped: str) -> None:
+        """A line that starts nothing new continues the open direction, the speech, or the action."""
+        if open_direction is not None and not raw[:1].isspace():
+            open_direction.append(stripped)
+        elif speaker:
+            speech.append(stripped)
+        else:
+            segment.action_words += len(stripped.split())
+
     rows = speech_text.split("\n")
     after_blank = True
     for index, raw in enumerate(rows):
@@ -167,12 +176,7 @@ def read_play_scene(segment: Segment, body: str) -> None:
         plain = not after_blank and not _ANY_STRUCTURE.match(raw)  # one cheap test for most verse lines
         after_blank = False
         if plain:
-            if open_direction is not None and not raw[:1].isspace():
-                open_direction.append(stripped)
-            elif speaker:
-                speech.append(stripped)
-            else:
-                segment.action_words += len(stripped.split())
+            carry_on(raw, stripped)
             continue
         if ACT.match(raw) or SCENE.match(raw) or (_is_part_line(raw) and not _opens_speech(rows, index)):
             close_direction()
@@ -189,12 +193,7 @@ def read_play_scene(segment: Segment, body: str) -> None:
             speech = [line] if line else []
             add_character(segment, speaker)
             continue
-        if open_direction is not None and not raw[:1].isspace():
-            open_direction.append(stripped)
-        elif speaker:
-            speech.append(stripped)
-        else:
-            segment.action_words += len(stripped.split())
+        carry_on(raw, stripped)
     close_direction()
     flush()
     segment.action_words += sum(len(d.split()) for d in directions)

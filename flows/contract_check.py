@@ -3,6 +3,7 @@
 from pydantic import ValidationError
 
 from phases.contracts import LightingInstruction, Rig, Scene
+from phases.contracts.validation import field_error
 
 from .errors import ContractViolationError
 
@@ -16,9 +17,8 @@ def check_instruction(instruction: object, scene: Scene, rig: Rig, colours: set[
         # Re-validate from plain data: model_construct or later mutation can bypass the model's checks.
         checked = LightingInstruction.model_validate(instruction.model_dump(mode="python", warnings=False))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ContractViolationError(f"{scene.scene_id}: phase 4 output breaks the contract at {where}: {first['msg']}") from None
+        where, message = field_error(exc)
+        raise ContractViolationError(f"{scene.scene_id}: phase 4 output breaks the contract at {where}: {message}") from None
     if checked.scene_id != scene.scene_id:
         raise ContractViolationError(f"{scene.scene_id}: phase 4 answered for {checked.scene_id}")
     if checked.time_window != scene.time_window:

@@ -8,6 +8,8 @@ from functools import lru_cache
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from phases.contracts.validation import field_error
+
 from .settings import DATA, DecisionDataError
 
 ENV_BASE_URL = "CUEFLOW_LLM_BASE_URL"
@@ -64,8 +66,8 @@ class LlmSettings(LlmDefaults):
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise DecisionDataError(f"LLM settings: field {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+            where, message = field_error(exc)
+            raise DecisionDataError(f"LLM settings: field {where}: {message}") from None
 
 
 @lru_cache(maxsize=1)
@@ -74,5 +76,5 @@ def llm_defaults() -> LlmDefaults:
     try:
         return LlmDefaults.model_validate(yaml.safe_load(path.read_text()))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise DecisionDataError(f"{path.name}: field {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        where, message = field_error(exc)
+        raise DecisionDataError(f"{path.name}: field {where}: {message}") from None

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from phases.contracts.validation import field_error
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -74,8 +76,8 @@ def engine_settings() -> EngineSettings:
     try:
         return EngineSettings.model_validate(yaml.safe_load(path.read_text()))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise DecisionDataError(f"{path.name}: field {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        where, message = field_error(exc)
+        raise DecisionDataError(f"{path.name}: field {where}: {message}") from None
 
 
 @lru_cache(maxsize=1)

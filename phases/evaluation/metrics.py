@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from phases.contracts import Colour, LightingInstruction, LightingRule, MetricResult, Rig, Scene, Verdict
+from phases.contracts.validation import field_error
 
 from .thresholds import Thresholds
 
@@ -35,8 +36,8 @@ def _instruction_problem(instruction: LightingInstruction, scene: Scene | None, 
     try:
         LightingInstruction.model_validate(instruction.model_dump())
     except ValidationError as exc:
-        first = exc.errors()[0]
-        return f"{instruction.scene_id}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        where, message = field_error(exc)
+        return f"{instruction.scene_id}: {where}: {message}"
     if instruction.scene_id in seen:
         return f"{instruction.scene_id}: more than one instruction"
     if scene is None:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from phases.contracts.validation import field_error
+
 from .errors import ProfileError
 
 PROFILE_DIR = Path(__file__).parent / "data" / "profiles"
@@ -70,9 +72,8 @@ def _load_cached(directory: Path) -> tuple[tuple[str, FixtureProfile], ...]:
         except json.JSONDecodeError as exc:
             raise ProfileError(f"{path.name}: invalid JSON ({exc})") from None
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(root)"
-            raise ProfileError(f"{path.name}: field {where}: {first['msg']}") from None
+            where, message = field_error(exc)
+            raise ProfileError(f"{path.name}: field {where}: {message}") from None
         if profile.name != path.stem:
             raise ProfileError(f"{path.name}: profile name {profile.name!r} must match the file name")
         profiles[profile.name] = profile

@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from phases.contracts import LightingInstruction
+from phases.contracts.validation import field_error
 
 from .dry_run import render_to_file
 from .errors import HardwareError
@@ -35,9 +36,8 @@ def load_plan(directory: Path) -> list[LightingInstruction]:
     except json.JSONDecodeError as exc:
         raise HardwareError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise HardwareError(f"{path}: not a lighting plan: field {where}: {first['msg']}") from None
+        where, message = field_error(exc)
+        raise HardwareError(f"{path}: not a lighting plan: field {where}: {message}") from None
     if not plan:
         raise HardwareError(f"{path}: the plan is empty")
     return plan

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from phases.contracts import Colour, LightingRule, Rig
+from phases.contracts.validation import field_error
 
 from .errors import KnowledgeError
 
@@ -44,9 +45,8 @@ def _validate(path: Path, adapter: TypeAdapter[object] | type[BaseModel], data: 
             return adapter.validate_python(data)
         return adapter.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise KnowledgeError(f"{path.name}: field {where or '(root)'}: {first['msg']}") from None
+        where, message = field_error(exc)
+        raise KnowledgeError(f"{path.name}: field {where}: {message}") from None
 
 
 def load_knowledge(directory: Path = DATA_DIR) -> KnowledgeBase:

@@ -65,9 +65,9 @@ def test_run_artifacts_land_on_the_flow_run_and_read_back():
     @flow(name="artifacts-test", persist_result=False)
     def tiny() -> tuple[str, dict]:
         ids = publish_run_artifacts(result, scenes, plan, report)
-        tracker = progress_tracker(total=3, script=SCRIPT)
-        for _ in range(3):
-            tracker.advance()
+        with progress_tracker(total=3, script=SCRIPT) as tracker:
+            for _ in range(3):
+                tracker.advance()
         return str(get_run_context().flow_run.id), {**ids, "progress": tracker.artifact_id}
 
     run_id, ids = tiny()
@@ -108,8 +108,8 @@ def test_artifacts_work_from_an_async_flow_too():
     @flow(name="artifacts-async-test", persist_result=False)
     async def tiny_async() -> None:
         publish_run_artifacts(result, scenes, plan, None)
-        tracker = progress_tracker(total=200, script="async_play.txt")
-        tracker.advance(50)
+        with progress_tracker(total=200, script="async_play.txt") as tracker:
+            tracker.advance(50)
 
     asyncio.run(tiny_async())
     assert _read(artifact_key("metrics", "async_play.txt")) == []  # no report, no metrics table

@@ -5,17 +5,19 @@ twice per task call, looking for futures to resolve (the largest client-side cos
 
 Order: 1 parse -> per scene (2 emotion -> 3 knowledge -> 4 decide -> contract check) -> 4 sequence
 -> 5 preview -> 7 evaluate -> 8 DMX (only when enable_phase_8). Prefect's task and flow run states
-are the execution record: every task is tagged `phase:N`, every scene subflow `scene:<id>`.
+are the execution record: every task is named `phase-N-...`, every scene subflow is named and tagged by its
+scene id. Tasks carry no tags: Prefect asks the server for tag-concurrency slots on every run of a tagged task
+(an API call and a lease write each), which cost about 50 ms per scene here.
 """
 
 import asyncio
 import time
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from prefect import Task, flow, tags
+from prefect.context import TagsContext
 from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
@@ -90,18 +92,36 @@ def _scene_tasks(cache: bool) -> tuple[Task[Any, Any], Task[Any, Any], Task[Any,
     return tuple(cached(t) for t in chosen) if cache else chosen  # type: ignore[return-value]
 
 
-@dataclass
 class SceneOutcome:
-    scene: Scene
-    knowledge: SceneKnowledge | None = None
-    instruction: LightingInstruction | None = None
-    phases: list[PhaseResult] = field(default_factory=list)
-    error: str | None = None
+    """What one scene subflow produced.
+
+    A plain class on purpose: Prefect walks every dataclass and pydantic model a flow returns, field by
+    field, looking for futures, and this one holds the scene's whole text, its rules and its instruction.
+    """
+
+    __slots__ = ("scene", "knowledge", "instruction", "phases", "error")
+
+    def __init__(self, scene: Scene, error: str | None = None) -> None:
+        self.scene = scene
+        self.knowledge: SceneKnowledge | None = None
+        self.instruction: LightingInstruction | None = None
+        self.phases: list[PhaseResult] = []
+        self.error = error
 
 
 @flow(name="scene", flow_run_name="{scene.scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
 async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
+    # One line on purpose: Prefect reads and tokenizes a subflow's source on every call.
+    return await _plan_scene(scene, index, total, config)
+
+
+async def _plan_scene(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
+    with TagsContext(current_tags=set()):  # the subflow keeps its scene tag; its tasks must not inherit it
+        return await _scene_phases(scene, index, total, config)
+
+
+async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     read_emotion, retrieve_knowledge, decide_lighting = _scene_tasks(config.cache_scene_work)
     outcome = SceneOutcome(scene=scene)
     sid = scene.scene_id
@@ -152,7 +172,7 @@ async def outcome_of(state: State, scene: Scene) -> "SceneOutcome":
     return result if isinstance(result, SceneOutcome) else SceneOutcome(scene=scene, error=state.message)
 
 
-async def _run_scenes(scenes: list[Scene], config: PipelineConfig) -> list[SceneOutcome]:
+async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) -> list[SceneOutcome]:
     if config.task_runner == "dask":
         from .scale_out import dask_task_runner, scenes_on_dask
 
@@ -172,7 +192,7 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig) -> list[Scene
     done = 0
     stop = asyncio.Event()
     # Each progress update is an API write (SQLite lock contention), so report in tenths.
-    tracker = progress_tracker(10, script=scenes[0].scene_id) if len(scenes) >= PROGRESS_MIN_SCENES else None
+    tracker = progress_tracker(10, script=name) if len(scenes) >= PROGRESS_MIN_SCENES else None
     step = max(1, len(scenes) // 10)
 
     async def one(index: int, scene: Scene) -> SceneOutcome:
@@ -193,9 +213,13 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig) -> list[Scene
                 stop.set()
             return outcome
 
-    outcomes = list(await asyncio.gather(*(one(i, s) for i, s in enumerate(scenes))))
-    if tracker is not None:
-        tracker.finish(description=f"{len(scenes)} scenes planned")
+    try:
+        outcomes = list(await asyncio.gather(*(one(i, s) for i, s in enumerate(scenes))))
+        if tracker is not None:
+            tracker.finish(description=f"{len(scenes)} scenes planned")
+    finally:
+        if tracker is not None:
+            tracker.close()
     return outcomes
 
 
@@ -269,7 +293,7 @@ async def lighting_pipeline(
     emit("parsed", script_type=parsed.script_type, confidence=parsed.confidence, scenes=len(parsed.scenes))
 
     try:
-        outcomes = await _run_scenes(parsed.scenes, config)
+        outcomes = await _run_scenes(parsed.scenes, config, name)
     except (PhaseNotImplementedError, HardFailureError) as exc:
         return finish(False, str(exc))
     for outcome in outcomes:

@@ -1,5 +1,6 @@
 """run_snapshot: which phase, which scene, what status, answered from the Prefect API alone."""
 
+import re
 from collections import Counter
 from uuid import UUID
 
@@ -35,6 +36,9 @@ class RunSnapshot(BaseModel):
     phases: list[PhaseOutcome]
     scenes: dict[str, str] = Field(description="Scene id to its subflow's state name.")
     failed_scenes: list[str]
+
+
+PHASE_TASK = re.compile(r"^phase-(\d)-")  # tasks are named by phase (flows/tasks.py); they carry no tags
 
 
 def _tag(tags: list[str], prefix: str) -> str | None:
@@ -78,10 +82,10 @@ def run_snapshot(flow_run_id: str | UUID) -> RunSnapshot:
     running_phase: int | None = None
     latest_phase: tuple[str, int] | None = None
     for task_run in task_runs:
-        phase_tag = _tag(task_run.tags, "phase:")
-        if phase_tag is None:
+        named = PHASE_TASK.match(task_run.name)
+        if named is None:
             continue
-        phase = int(phase_tag)
+        phase = int(named.group(1))
         state = task_run.state.name if task_run.state else "Unknown"
         per_phase.setdefault(phase, Counter())[state] += 1
         if task_run.state and task_run.state.is_running():

@@ -1,4 +1,8 @@
-"""One Prefect task per phase call. Each times its phase's own code and returns (value, seconds)."""
+"""One Prefect task per phase call. Each times its phase's own code and returns (value, seconds).
+
+Task names start with `phase-N-`, which is how run_snapshot tells phases apart. The tasks carry no tags on
+purpose: Prefect 3.8 asks the server for tag-concurrency slots on every run of a tagged task.
+"""
 
 import asyncio
 import time
@@ -43,7 +47,7 @@ def timed(fn: Callable[[], T], phase: int) -> Timed[T]:
     return value, time.perf_counter() - start
 
 
-@task(name="phase-1-parse", tags=["phase:1"], **LEAN)
+@task(name="phase-1-parse", **LEAN)
 async def parse_script(
     script_path: str | None, text: str | None, source_name: str, config: PipelineConfig
 ) -> Timed[ParsedScript]:
@@ -53,12 +57,12 @@ async def parse_script(
     return timed(lambda: phases.parsing.parse_text(text or "", name=source_name, options=options), 1)
 
 
-@task(name="phase-2-emotion", task_run_name="phase-2-emotion-{scene.scene_id}", tags=["phase:2"], **LEAN)
+@task(name="phase-2-emotion", task_run_name="phase-2-emotion-{scene.scene_id}", **LEAN)
 async def read_emotion(scene: Scene) -> Timed[Scene]:
     return timed(lambda: scene.model_copy(update={"emotion": phases.emotion.detect_emotion(scene)}), 2)
 
 
-@task(name="phase-3-knowledge", task_run_name="phase-3-knowledge-{scene.scene_id}", tags=["phase:3"], **LEAN)
+@task(name="phase-3-knowledge", task_run_name="phase-3-knowledge-{scene.scene_id}", **LEAN)
 async def retrieve_knowledge(scene: Scene, index: int, total: int, config: PipelineConfig) -> Timed[SceneKnowledge]:
     def run() -> SceneKnowledge:
         kb = phases.knowledge.load_knowledge()
@@ -67,7 +71,7 @@ async def retrieve_knowledge(scene: Scene, index: int, total: int, config: Pipel
     return timed(run, 3)
 
 
-@task(name="phase-4-decide", task_run_name="phase-4-decide-{scene.scene_id}", tags=["phase:4"], **LEAN)
+@task(name="phase-4-decide", task_run_name="phase-4-decide-{scene.scene_id}", **LEAN)
 async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[LightingInstruction]:
     if not config.use_llm:
         return timed(lambda: phases.decision.LightingDecisionEngine().decide(scene, knowledge), 4)
@@ -82,18 +86,18 @@ async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: Pipel
     return await asyncio.to_thread(timed, lambda: phases.decision.LightingDecisionEngine(llm=llm).decide(scene, knowledge), 4)
 
 
-@task(name="phase-4-sequence", tags=["phase:4"], **LEAN)
+@task(name="phase-4-sequence", **LEAN)
 async def sequence_plan(plan: list[LightingInstruction]) -> Timed[list[LightingInstruction]]:
     return timed(lambda: phases.decision.LightingDecisionEngine().sequence(plan), 4)
 
 
-@task(name="phase-4-replan", tags=["phase:4"], **LEAN)
+@task(name="phase-4-replan", **LEAN)
 async def replan(scenes: list[Scene], knowledge: list[SceneKnowledge]) -> Timed[list[LightingInstruction]]:
     """Phase 4 again, bare, on the same input: the second run the determinism metric compares."""
     return timed(lambda: phases.decision.LightingDecisionEngine().plan(scenes, knowledge), 4)
 
 
-@task(name="phase-5-preview", tags=["phase:5"], **LEAN)
+@task(name="phase-5-preview", **LEAN)
 async def render_preview(
     title: str, scenes: list[Scene], plan: list[LightingInstruction], report: EvaluationReport | None
 ) -> Timed[str]:
@@ -104,12 +108,12 @@ async def render_preview(
     return timed(run, 5)
 
 
-@task(name="phase-5-timeline-plot", tags=["phase:5"], **LEAN)
+@task(name="phase-5-timeline-plot", **LEAN)
 async def render_timeline_png(title: str, scenes: list[Scene], plan: list[LightingInstruction]) -> Timed[bytes]:
     return timed(lambda: phases.preview.timeline_png(title, scenes, plan, phases.knowledge.load_knowledge().rig), 5)
 
 
-@task(name="phase-7-evaluate", tags=["phase:7"], **LEAN)
+@task(name="phase-7-evaluate", **LEAN)
 async def evaluate_plan(
     scenes: list[Scene], plan: list[LightingInstruction], second: list[LightingInstruction] | None
 ) -> Timed[EvaluationReport]:
@@ -126,7 +130,7 @@ def dmx_settings(config: PipelineConfig) -> "phases.hardware.PlaybackSettings":
     )
 
 
-@task(name="phase-8-dmx", tags=["phase:8"], **LEAN)
+@task(name="phase-8-dmx", **LEAN)
 async def send_dmx(plan: list[LightingInstruction], config: PipelineConfig) -> Timed[dict[str, float]]:
     """Play the plan once through olad (or render it to config.dmx_dry_run_path), off the event loop."""
     dry_run = Path(config.dmx_dry_run_path) if config.dmx_dry_run_path else None

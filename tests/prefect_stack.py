@@ -1,14 +1,10 @@
-"""A real Prefect server (started with `cueflow server`), `cueflow serve`, and optionally a private PostgreSQL
-cluster, each on a free loopback port, started and stopped by the tests. Nothing is mocked."""
+"""A real Prefect server (started with `cueflow server`) and `cueflow serve`, each on a free loopback port, started
+and stopped by the tests. Nothing is mocked. A private PostgreSQL cluster comes from deployments/postgres_cluster.py."""
 
 import os
-import pwd
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deployments.postgres_cluster import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _stop(process: subprocess.Popen[bytes] | None, timeout: float = 20) -> None:
@@ -209,57 +201,3 @@ class PrefectStack:
         if run_id is None:
             pytest.fail(f"`prefect {' '.join(args)}` created no run (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
         return run_id, done
-
-
-@dataclass
-class PostgresCluster:
-    """A private PostgreSQL cluster (Debian's binaries) in a temporary directory, on a free loopback port."""
-
-    port: int = field(default_factory=free_port)
-    base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cueflow-pg-")))
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/prefect"
-
-    def _bin(self, name: str) -> str:
-        found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
-        if not found:
-            pytest.fail(f"PostgreSQL's {name} is missing: install Debian's postgresql package (make system-deps)")
-        return str(found[-1])
-
-    def _run(self, *args: str) -> None:
-        # initdb refuses to run as root: run the cluster as the postgres user then.
-        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        done = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
-        if done.returncode != 0:
-            pytest.fail(f"PostgreSQL could not start: {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
-
-    def start(self) -> None:
-        if os.geteuid() == 0:
-            user = pwd.getpwnam("postgres")
-            os.chown(self.base, user.pw_uid, user.pw_gid)
-        data = self.base / "data"
-        self._run(self._bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off -c synchronous_commit=off"
-        self._run(
-            self._bin("pg_ctl"), "-D", str(data), "-l", str(self.base / "postgres.log"), "-o", options, "-w", "-t", "60", "start"
-        )
-        self._run(self._bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "prefect")
-
-    def query(self, sql: str) -> str:
-        done = subprocess.run(
-            [self._bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "prefect", "-tAc", sql],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-    def stop(self) -> None:
-        data = self.base / "data"
-        if (data / "postmaster.pid").exists():
-            prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-            subprocess.run([*prefix, self._bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(self.base, ignore_errors=True)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from deployments.postgres_cluster import PostgresCluster
+
 from .conftest import EXAMPLE
-from .prefect_stack import PostgresCluster, PrefectStack
+from .prefect_stack import PrefectStack
 
 pytestmark = pytest.mark.prefect
 

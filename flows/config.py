@@ -45,7 +45,15 @@ class PipelineConfig(BaseModel):
     )
     dask_address: str | None = Field(default=None, description="Scheduler address of a running Dask cluster.")
     dask_workers: int = Field(default=2, ge=1, le=64, description="Workers of the LocalCluster when no address is given.")
-    cache_scene_work: bool = Field(
-        default=True, description="Reuse phases 2-4 results for scenes, config and knowledge seen before."
+    cache_scene_work: bool | None = Field(
+        default=None,
+        description=(
+            "Reuse phases 2-4 results for scenes, config and knowledge seen before. Default: on in LLM mode, where a"
+            " decision is a model call; off in rules mode, where reading the cache costs more than the work."
+        ),
     )
     max_script_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="Refuse scripts larger than this.")
+
+    @property
+    def caches_scene_work(self) -> bool:
+        return self.use_llm if self.cache_scene_work is None else self.cache_scene_work

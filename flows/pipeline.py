@@ -122,7 +122,7 @@ async def _plan_scene(scene: Scene, index: int, total: int, config: PipelineConf
 
 
 async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
-    read_emotion, retrieve_knowledge, decide_lighting = _scene_tasks(config.cache_scene_work)
+    read_emotion, retrieve_knowledge, decide_lighting = _scene_tasks(config.caches_scene_work)
     outcome = SceneOutcome(scene=scene)
     sid = scene.scene_id
     if config.enable_phase_2:

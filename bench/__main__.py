@@ -2,6 +2,8 @@
 
 Pipeline workloads each run in their own process (so Prefect start-up and peak RSS are per workload):
 the plays in ../shared/data, generated plays of 25/100/200 scenes (scaling), and a directory of 20 scripts.
+Then Macbeth and the 200-scene play again with the ephemeral server on a private PostgreSQL cluster, one
+scene at a time and four at once: SQLite allows only one writer, PostgreSQL shows what is left.
 Component benchmarks (parsing, emotion, decision, DMX frame timing) run after, when present.
 """
 
@@ -28,10 +30,25 @@ COLUMNS = [
     ("overhead_ms_per_scene", "{:>12}"),
     ("ratio", "{:>7}"),
     ("retry_503", "{:>6}"),
+    ("client_cpu_ms_per_scene", "{:>8}"),
+    ("server_cpu_ms_per_scene", "{:>8}"),
     ("cached_rerun_s", "{:>9}"),
     ("peak_rss_mb", "{:>8}"),
 ]
-HEADERS = ["workload", "scenes", "bare s", "start s", "flow s", "ms/scene", "ratio", "503s", "cached s", "RSS MB"]
+HEADERS = [
+    "workload",
+    "scenes",
+    "bare s",
+    "start s",
+    "flow s",
+    "ms/scene",
+    "ratio",
+    "503s",
+    "cli CPU",
+    "srv CPU",
+    "cached s",
+    "RSS MB",
+]
 
 
 def _workloads(tmp: Path, quick: bool) -> list[list[str]]:
@@ -45,24 +62,51 @@ def _workloads(tmp: Path, quick: bool) -> list[list[str]]:
     return [[str(p)] for p in plays + generated] + [["--directory", str(batch)]]
 
 
-def _run_pipeline(runs: int, quick: bool, concurrency: int) -> list[dict[str, object]]:
+def _run_workloads(
+    workloads: list[list[str]], runs: int, concurrency: int, home: Path, extra_env: dict[str, str] | None = None
+) -> list[dict[str, object]]:
     rows = []
+    for args in workloads:
+        env = {**os.environ, "CUEFLOW_HOME": str(home), **(extra_env or {})}
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.pipeline_bench", *args, "--runs", str(runs), "--concurrency", str(concurrency)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        if proc.returncode != 0:
+            print(f"bench: {args[-1]} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+            continue
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        if concurrency > 1:
+            row["workload"] = f"{row['workload']} x{concurrency}"
+        rows.append(row)
+        print(" ".join(fmt.format(str(row[key])) for key, fmt in COLUMNS), flush=True)
+    return rows
+
+
+def _run_pipeline(runs: int, quick: bool, concurrency: int) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="cueflow-bench-") as tmp:
-        for args in _workloads(Path(tmp), quick):
-            env = {**os.environ, "CUEFLOW_HOME": str(Path(tmp) / "home")}
-            proc = subprocess.run(
-                [sys.executable, "-m", "bench.pipeline_bench", *args, "--runs", str(runs), "--concurrency", str(concurrency)],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                env=env,
-            )
-            if proc.returncode != 0:
-                print(f"bench: {args[-1]} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
-                continue
-            row = json.loads(proc.stdout.strip().splitlines()[-1])
-            rows.append(row)
-            print(" ".join(fmt.format(str(row[key])) for key, fmt in COLUMNS), flush=True)
+        return _run_workloads(_workloads(Path(tmp), quick), runs, concurrency, Path(tmp) / "home")
+
+
+def _run_postgres(runs: int) -> list[dict[str, object]]:
+    from deployments.postgres_cluster import PostgresCluster, PostgresError
+
+    cluster = PostgresCluster()
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="cueflow-bench-pg-") as tmp:
+        workloads = [[str(SHARED / "macbeth.txt")], [str(write_play(Path(tmp) / "generated_200_scenes.txt", 200))]]
+        try:
+            cluster.start()
+            env = {"PREFECT_API_DATABASE_CONNECTION_URL": cluster.url}
+            for concurrency in (1, 4):
+                rows += _run_workloads(workloads, runs, concurrency, Path(tmp) / "home", env)
+        except PostgresError as exc:
+            print(f"bench: {exc}", file=sys.stderr)
+        finally:
+            cluster.stop()
     return rows
 
 
@@ -77,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Prefect pipeline vs bare phases (medians of", args.runs, "runs; start-up measured apart)")
         print(" ".join(fmt.format(h) for h, (_, fmt) in zip(HEADERS, COLUMNS, strict=True)))
         _run_pipeline(args.runs, args.quick, args.concurrency)
+        if not args.quick:
+            print("\nThe same, with the ephemeral server on PostgreSQL (x4: four scene subflows at once)")
+            _run_postgres(args.runs)
     if args.only != "pipeline":
         for name in COMPONENTS:
             try:

@@ -2,13 +2,15 @@
 
 `python -m bench.pipeline_bench SCRIPT [--runs N]` (or `--directory DIR`) prints one JSON line:
 scene count, bare seconds, Prefect start-up seconds, orchestrated seconds, overhead per scene, ratio,
-503 back-offs and peak RSS. bench/__main__.py runs it for every workload and prints the table.
+503 back-offs, CPU per scene in this process and in the Prefect server it started, and peak RSS.
+bench/__main__.py runs it for every workload and prints the table.
 """
 
 import argparse
 import asyncio
 import json
 import logging
+import os
 import resource
 import statistics
 import sys
@@ -33,15 +35,31 @@ class _RetryCounter(logging.Handler):
             self.count += 1
 
 
+def server_cpu_seconds() -> float:
+    """CPU time of this process's children: the ephemeral Prefect server (and nothing else here)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def bare_run(script: Path, out: Path) -> int:
     """Every phase the pipeline runs (1, 2, 3, 4, 5, 7), called directly, writing the same files."""
-    from flows.outputs import write_json_atomic, write_text_atomic
+    from flows.outputs import write_bytes_atomic, write_json_atomic, write_text_atomic
     from phases.decision import LightingDecisionEngine
     from phases.emotion import detect_emotion
     from phases.evaluation import evaluate
     from phases.knowledge import ScenePosition, load_knowledge, retrieve
     from phases.parsing import parse_file
-    from phases.preview import render_preview
+    from phases.preview import render_preview, timeline_png
 
     kb = load_knowledge()
     engine = LightingDecisionEngine(kb)
@@ -53,6 +71,7 @@ def bare_run(script: Path, out: Path) -> int:
     write_json_atomic(out / "scenes.json", scenes)
     write_json_atomic(out / "lighting_instructions.json", plan)
     write_text_atomic(out / "preview.html", render_preview(script.name, scenes, plan, kb.rig, colours))
+    write_bytes_atomic(out / "timeline.png", timeline_png(script.name, scenes, plan, kb.rig))
     report = evaluate(scenes, plan, kb.rig, colours, list(kb.rules), second_plan=engine.plan(scenes, knowledge))
     write_json_atomic(out / "report.json", report)
     write_text_atomic(out / "preview.html", render_preview(script.name, scenes, plan, kb.rig, colours, report))
@@ -113,7 +132,9 @@ def measure(script: Path | None, directory: Path | None, runs: int, concurrency:
 
     orchestrated()  # the first pipeline run also registers the flows; not timed
     counter.count = 0
+    client_cpu, server_cpu = time.process_time(), server_cpu_seconds()
     flow_median, flow_times = _median_time(orchestrated, runs)
+    client_cpu, server_cpu = time.process_time() - client_cpu, server_cpu_seconds() - server_cpu
     retries = counter.count
     orchestrated(cached)  # fills the cache
     rerun_median, _ = _median_time(lambda: orchestrated(cached), max(1, runs - 1))
@@ -128,6 +149,8 @@ def measure(script: Path | None, directory: Path | None, runs: int, concurrency:
         "overhead_ms_per_scene": round(1000 * (flow_median - bare_median) / max(scenes, 1), 1),
         "ratio": round(flow_median / bare_median, 2) if bare_median else None,
         "retry_503": retries,
+        "client_cpu_ms_per_scene": round(1000 * client_cpu / runs / max(scenes, 1), 1),
+        "server_cpu_ms_per_scene": round(1000 * server_cpu / runs / max(scenes, 1), 1),
         "cached_rerun_s": round(rerun_median, 4),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "bare_runs_s": [round(t, 4) for t in bare_times],

@@ -14,6 +14,8 @@ from phases.contracts import (
     Transition,
 )
 from phases.contracts.schema_export import SCHEMA_DIR, render_schemas, stale_schemas
+from phases.data_files import load_yaml_model
+from phases.evaluation import Thresholds, ThresholdsError
 
 
 def _scene(**extra):
@@ -101,3 +103,16 @@ def test_schema_dir_holds_the_output_file_schemas():
         "evaluation_report.json",
         "fixture.json",
     } <= names
+
+
+def test_a_bad_data_file_is_one_line_naming_the_file_and_the_field(tmp_path):
+    path = tmp_path / "thresholds.yaml"
+    path.write_text("min_transition_seconds: -1\n", encoding="utf-8")
+    with pytest.raises(ThresholdsError, match=r"^thresholds\.yaml: field min_transition_seconds: ") as caught:
+        load_yaml_model(path, Thresholds, ThresholdsError)
+    assert "\n" not in str(caught.value)
+    path.write_text("drift_warn: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ThresholdsError, match=r"^thresholds\.yaml: cannot read \(\w+"):
+        load_yaml_model(path, Thresholds, ThresholdsError)
+    with pytest.raises(ThresholdsError, match=r"^missing\.yaml: cannot read \(FileNotFoundError"):
+        load_yaml_model(tmp_path / "missing.yaml", Thresholds, ThresholdsError)

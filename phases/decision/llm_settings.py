@@ -5,10 +5,10 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from phases.contracts.validation import field_error
+from phases.data_files import load_yaml_model
 
 from .settings import DATA, DecisionDataError
 
@@ -72,9 +72,4 @@ class LlmSettings(LlmDefaults):
 
 @lru_cache(maxsize=1)
 def llm_defaults() -> LlmDefaults:
-    path = DATA / "llm.yaml"
-    try:
-        return LlmDefaults.model_validate(yaml.safe_load(path.read_text()))
-    except ValidationError as exc:
-        where, message = field_error(exc)
-        raise DecisionDataError(f"{path.name}: field {where}: {message}") from None
+    return load_yaml_model(DATA / "llm.yaml", LlmDefaults, DecisionDataError)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from phases.contracts.validation import field_error
+from phases.data_files import load_yaml_model
 
 DATA = Path(__file__).parent / "data"
 
@@ -72,12 +72,7 @@ ACTIONS = {
 
 @lru_cache(maxsize=1)
 def engine_settings() -> EngineSettings:
-    path = DATA / "engine.yaml"
-    try:
-        return EngineSettings.model_validate(yaml.safe_load(path.read_text()))
-    except ValidationError as exc:
-        where, message = field_error(exc)
-        raise DecisionDataError(f"{path.name}: field {where}: {message}") from None
+    return load_yaml_model(DATA / "engine.yaml", EngineSettings, DecisionDataError)
 
 
 @lru_cache(maxsize=1)

@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from phases.contracts import Colour, EvaluationReport, LightingInstruction, LightingRule, Rig, Scene
 
 from .metrics import ALL_METRICS, PlanContext, worst
-from .thresholds import Thresholds, default_thresholds
+from .thresholds import Thresholds, ThresholdsError, default_thresholds
 
-__all__ = ["PlanContext", "Thresholds", "default_thresholds", "evaluate"]
+__all__ = ["PlanContext", "Thresholds", "ThresholdsError", "default_thresholds", "evaluate"]
 
 
 def evaluate(

@@ -1,8 +1,13 @@
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from phases.data_files import load_yaml_model
+
+
+class ThresholdsError(ValueError):
+    """thresholds.yaml is missing or invalid."""
 
 
 class Thresholds(BaseModel):
@@ -24,4 +29,4 @@ class Thresholds(BaseModel):
 
 @lru_cache(maxsize=1)
 def default_thresholds() -> Thresholds:
-    return Thresholds.model_validate(yaml.safe_load((Path(__file__).parent / "data" / "thresholds.yaml").read_text()))
+    return load_yaml_model(Path(__file__).parent / "data" / "thresholds.yaml", Thresholds, ThresholdsError)

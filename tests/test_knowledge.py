@@ -3,6 +3,7 @@
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,11 +31,15 @@ def _copy_data(tmp_path: Path) -> Path:
     return target
 
 
+def _edit_yaml(directory: Path, name: str, edit: Callable[[list[dict[str, object]]], object]) -> None:
+    path = directory / name
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(entries)
+    path.write_text(yaml.safe_dump(entries), encoding="utf-8")
+
+
 def _edit_rules(directory: Path, index: int, **changes: object) -> None:
-    path = directory / "rules.yaml"
-    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rules[index].update(changes)
-    path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+    _edit_yaml(directory, "rules.yaml", lambda rules: rules[index].update(changes))
 
 
 # --- loading and validation ---------------------------------------------------------------------------
@@ -75,20 +80,14 @@ def test_bad_field_in_rules_names_the_file_and_the_field(tmp_path: Path):
 
 def test_missing_source_names_the_file_and_the_field(tmp_path: Path):
     directory = _copy_data(tmp_path)
-    path = directory / "rules.yaml"
-    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
-    del rules[0]["source"]
-    path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+    _edit_yaml(directory, "rules.yaml", lambda rules: rules[0].pop("source"))
     with pytest.raises(KnowledgeError, match=r"^rules\.yaml: field 0\.source: Field required"):
         load_knowledge(directory)
 
 
 def test_bad_colour_table_names_the_file_and_the_field(tmp_path: Path):
     directory = _copy_data(tmp_path)
-    path = directory / "colours.yaml"
-    colours = yaml.safe_load(path.read_text(encoding="utf-8"))
-    colours[1]["rgb"] = [300, 0, 0]
-    path.write_text(yaml.safe_dump(colours), encoding="utf-8")
+    _edit_yaml(directory, "colours.yaml", lambda colours: colours[1].update(rgb=[300, 0, 0]))
     with pytest.raises(KnowledgeError, match=r"^colours\.yaml: field 1"):
         load_knowledge(directory)
 

@@ -112,12 +112,9 @@ class SceneOutcome:
 @flow(name="scene", flow_run_name="{scene.scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
 async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
-    # One line on purpose: Prefect reads and tokenizes a subflow's source on every call.
-    return await _plan_scene(scene, index, total, config)
-
-
-async def _plan_scene(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
-    with TagsContext(current_tags=set()):  # the subflow keeps its scene tag; its tasks must not inherit it
+    # Short on purpose: Prefect reads and tokenizes a subflow's source on every call. The subflow keeps its
+    # scene tag; its tasks must not inherit it.
+    with TagsContext(current_tags=set()):
         return await _scene_phases(scene, index, total, config)
 
 

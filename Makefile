@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-APT_PACKAGES := ola ola-python chromium postgresql
+APT_PACKAGES := ola ola-python chromium postgresql qlcplus
 
 .PHONY: setup demo test lint schemas bench system-deps clean
 

@@ -118,16 +118,6 @@ def _summary(result: object, wall: float) -> str:
     return "\n".join(lines)
 
 
-def _olad_problem(host: str, port: int) -> str | None:
-    from phases.hardware import OlaLink, PlaybackError
-
-    try:
-        OlaLink(host, port, connect_timeout=2.0, call_timeout=2.0).close()
-    except PlaybackError as exc:
-        return str(exc)
-    return None
-
-
 def _run(args: argparse.Namespace) -> int:
     from phases.parsing import ParseError, parse_file
 
@@ -158,7 +148,9 @@ def _run(args: argparse.Namespace) -> int:
         dask_address=args.dask_address,
     )
     if args.send_dmx and not args.dry_run:
-        problem = _olad_problem(config.olad_host, config.olad_port)
+        from phases.hardware import olad_problem
+
+        problem = olad_problem(config.olad_host, config.olad_port)
         if problem:  # find out now, not after planning the whole show
             return fail(problem, EXIT_FAILED)
     set_listener(_Progress())

@@ -1,8 +1,18 @@
 """PipelineConfig: which phases run and how. Every field is a Prefect parameter, so it validates strictly."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+# The hardware gate: only a real boolean opens it. Pydantic's lax mode would read "yes", "True", 1 or "on" as true.
+HardwareGate = Annotated[bool, Strict()]
+
+
+def require_gate(name: str, value: object) -> bool:
+    """`value` if it is exactly true or false; anything else is refused, naming the parameter."""
+    if type(value) is not bool:
+        raise ValueError(f"{name}: must be the JSON boolean true or false, got {value!r} ({type(value).__name__})")
+    return value
 
 
 class PipelineConfig(BaseModel):
@@ -14,7 +24,7 @@ class PipelineConfig(BaseModel):
     enable_phase_4: bool = Field(default=True, description="Decide each group's intensity, colour and transition.")
     enable_phase_5: bool = Field(default=True, description="Write the HTML preview.")
     enable_phase_7: bool = Field(default=True, description="Evaluate the plan (report.json).")
-    enable_phase_8: bool = Field(
+    enable_phase_8: HardwareGate = Field(
         default=False, description="Send the plan to DMX fixtures through OLA. Real hardware: off unless asked."
     )
     dmx_universe: int = Field(default=1, ge=1, le=63999, description="OLA universe that the rig's universe 1 plays to.")

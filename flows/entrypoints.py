@@ -9,16 +9,16 @@ CUEFLOW_OUTPUT_ROOT (default: ./out under that directory). Relative parameters r
 import os
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.states import Completed, Failed, State
-from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from phases.contracts import BatchSummary, LightingInstruction, PipelineResult
 
 from . import tasks
 from .batch import BatchLockedError, output_folder, run_changed_scripts
-from .config import PipelineConfig
+from .config import PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
 from .pipeline import lighting_pipeline
 
@@ -70,12 +70,46 @@ def confine(parameter: str, value: str, roots: list[Path], must_exist: str | Non
     return path
 
 
-def _config(options: object, output_dir: Path, enable_phase_8: bool) -> PipelineConfig:
-    if not isinstance(options, PipelineOptions):
-        raise ParameterError(f"config: expected the PipelineOptions object, got {type(options).__name__}")
-    if not isinstance(enable_phase_8, bool):
-        raise ParameterError(f"enable_phase_8: expected true or false, got {enable_phase_8!r}")
-    return PipelineConfig(**options.model_dump(), output_dir=str(output_dir), enable_phase_8=enable_phase_8)
+def _gate(name: str, value: object) -> bool:
+    try:
+        return require_gate(name, value)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+
+
+def _options(options: object) -> BaseModel:
+    """The `config` parameter as given by the caller (these flows do not let Prefect coerce their parameters)."""
+    if isinstance(options, PipelineOptions):
+        return options
+    if not isinstance(options, dict):
+        raise ParameterError(f"config: expected an object of pipeline options, got {type(options).__name__}")
+    try:
+        return PipelineOptions.model_validate(options)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "config"
+        raise ParameterError(f"config.{where}: {first['msg']}") from None
+
+
+def _config(options: object, output_dir: Path, enable_phase_8: object) -> PipelineConfig:
+    gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
+    return PipelineConfig(**_options(options).model_dump(), output_dir=str(output_dir), enable_phase_8=gate)
+
+
+def _refuse(message: str) -> State:
+    """End the run Failed, with the reason as the run's first log line (the UI shows logs before Details)."""
+    get_run_logger().error(message)
+    return Failed(message=message)
+
+
+def _olad_problem(config: PipelineConfig) -> str | None:
+    """With Phase 8 on for real hardware, find out before planning the whole show that olad is not there."""
+    if not config.enable_phase_8 or config.dmx_dry_run_path:
+        return None
+    from phases.hardware import olad_problem
+
+    problem = olad_problem(config.olad_host, config.olad_port)
+    return f"enable_phase_8: {problem}" if problem else None
 
 
 def _result_table(result: PipelineResult) -> str:
@@ -95,7 +129,9 @@ def _result_table(result: PipelineResult) -> str:
     return "\n".join(lines)
 
 
-@flow(name="lighting-pipeline", persist_result=False, log_prints=False)
+# validate_parameters=False: Prefect's own validation is lax (it reads "yes" as true); these flows check every
+# parameter themselves, strictly, and end Failed with a message that names it.
+@flow(name="lighting-pipeline", persist_result=False, log_prints=False, validate_parameters=False)
 async def on_demand(
     script_path: str,
     output_dir: str | None = None,
@@ -115,8 +151,11 @@ async def on_demand(
         root = output_root()
         out = confine("output_dir", output_dir, [root]) if output_dir else output_folder(root, script)
         pipeline_config = _config(config, out, enable_phase_8)
+        problem = _olad_problem(pipeline_config)
+        if problem:
+            raise ParameterError(problem)
     except ParameterError as exc:
-        return Failed(message=str(exc))
+        return _refuse(str(exc))
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
     state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state
@@ -125,7 +164,7 @@ async def on_demand(
     return state
 
 
-@flow(name="directory-batch", persist_result=False, log_prints=False)
+@flow(name="directory-batch", persist_result=False, log_prints=False, validate_parameters=False)
 async def scheduled_batch(
     inbox: str = "inbox",
     output_dir: str = "batch",
@@ -141,11 +180,15 @@ async def scheduled_batch(
         enable_phase_8: Play each plan to DMX fixtures through OLA (Phase 8). Real hardware: off unless asked.
     """
     try:
+        pipeline_config = _config(config, output_root(), enable_phase_8)
         directory = confine("inbox", inbox, input_roots(), must_exist="dir")
         out = confine("output_dir", output_dir, [output_root()])
-        pipeline_config = _config(config, out, enable_phase_8)
+        pipeline_config = pipeline_config.model_copy(update={"output_dir": str(out)})
+        problem = _olad_problem(pipeline_config)
+        if problem:
+            raise ParameterError(problem)
     except ParameterError as exc:
-        return Failed(message=str(exc))
+        return _refuse(str(exc))
     try:
         summary = await run_changed_scripts(directory, out, pipeline_config)
     except BatchLockedError as exc:
@@ -173,7 +216,7 @@ async def scheduled_batch(
     return Completed(data=summary, message=f"{planned} planned, {summary.skipped} unchanged")
 
 
-@flow(name="show", persist_result=False, log_prints=False)
+@flow(name="show", persist_result=False, log_prints=False, validate_parameters=False)
 async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, universe: int = 1) -> State:
     """Play a finished lighting plan to DMX (Phase 8). Without hardware=true nothing is sent: the frames go to a file.
 
@@ -184,9 +227,8 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
         universe: The OLA universe that the rig's universe 1 plays to.
     """
     try:
+        hardware = _gate("hardware", hardware)
         folder = confine("plan_dir", plan_dir, [output_root()], must_exist="dir")
-        if not isinstance(hardware, bool):
-            raise ParameterError(f"hardware: expected true or false, got {hardware!r}")
         plan_file = folder / "lighting_instructions.json"
         if not plan_file.is_file():
             raise ParameterError(f"plan_dir: {plan_dir!r} has no lighting_instructions.json")
@@ -206,8 +248,11 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
             first = exc.errors()[0]
             name = {"dmx_speed": "speed", "dmx_universe": "universe"}.get(str(first["loc"][0]), str(first["loc"][0]))
             raise ParameterError(f"{name}: {first['msg']}") from None
+        problem = _olad_problem(config)
+        if problem:
+            raise ParameterError(problem.replace("enable_phase_8", "hardware", 1))
     except ParameterError as exc:
-        return Failed(message=str(exc))
+        return _refuse(str(exc))
     try:
         stats, seconds = await tasks.send_dmx(plan, config)
     except PhaseNotImplementedError as exc:

@@ -82,7 +82,7 @@ def test_on_demand_through_prefect_deployment_run(served):
     script = served.inputs / "keepers light.txt"
     shutil.copy(EXAMPLE, script)
     run_id, done = served.trigger("lighting-pipeline/on-demand", f"script_path={json.dumps(str(script))}", watch=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, str(served.wait_for_run(run_id)["state"])
     assert "Flow run finished successfully in 'Completed'" in done.stdout
     run = served.wait_for_run(run_id)
     assert run["state"]["type"] == "COMPLETED"
@@ -114,7 +114,11 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
         run = served.wait_for_run(run_id)
         assert run["state"]["type"] == "FAILED", (expected, run["state"])
         assert expected in run["state"]["message"], (expected, run["state"]["message"])
-    # Given explicitly, enable_phase_8 reaches the run: here no olad listens, so Phase 8 fails the run.
+    # Given explicitly, enable_phase_8 reaches the run: here no olad listens, so the run fails before planning,
+    # and the folder's earlier good result is left alone.
+    earlier = served.outputs / "dmx-on"
+    earlier.mkdir()
+    (earlier / "result.json").write_text('{"earlier": true}')
     dmx = served.create_run(
         "lighting-pipeline/on-demand",
         script_path="play.txt",
@@ -124,9 +128,10 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
     )
     run = served.wait_for_run(dmx)
     assert run["parameters"]["enable_phase_8"] is True
-    assert run["state"]["type"] == "FAILED" and "phase 8" in run["state"]["message"].lower(), run["state"]
-    phase_8 = [p for p in json.loads((served.outputs / "dmx-on" / "result.json").read_text())["phases"] if p["phase"] == 8]
-    assert [p["status"] for p in phase_8] == ["failed"]
+    assert run["state"]["type"] == "FAILED" and run["state"]["message"].startswith("enable_phase_8:"), run["state"]
+    assert "olad" in run["state"]["message"].lower()
+    assert sorted(p.name for p in earlier.iterdir()) == ["result.json"]
+    assert json.loads((earlier / "result.json").read_text()) == {"earlier": True}
     passwd = served.wait_for_run(runs["script_path"])["state"]["message"]
     assert "outside the allowed roots" in passwd
     assert not (served.outputs / "play.txt").exists()  # nothing ran with a default in place of a bad value
@@ -189,3 +194,20 @@ def test_show_play_is_a_dry_run_unless_hardware_is_on(served):
     outside = served.create_run("show/play", plan_dir="../../")
     run = served.wait_for_run(outside)
     assert run["state"]["type"] == "FAILED" and run["state"]["message"].startswith("plan_dir:")
+
+
+@pytest.mark.parametrize("typed", ['"yes"', '"true"', "1", "True"])
+def test_the_hardware_gate_opens_only_for_a_json_true(served, typed):
+    """Through the real CLI: a string or a number never opens Phase 8; the run fails before Phase 1, naming it."""
+    (served.inputs / "gate.txt").write_text(ONE_SCENE)
+    out = "gate-" + "".join(c for c in typed if c.isalnum())
+    # -p values are JSON; `True` is not, so Prefect passes it on as the string "True".
+    run_id, done = served.trigger(
+        "lighting-pipeline/on-demand", 'script_path="gate.txt"', f'output_dir="{out}"', f"enable_phase_8={typed}"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = served.wait_for_run(run_id)
+    assert run["state"]["type"] == "FAILED", run["state"]
+    assert run["state"]["message"].startswith("enable_phase_8: must be the JSON boolean true or false"), run["state"]
+    assert not (served.outputs / out).exists()  # nothing was planned, nothing was sent
+    assert not [r for r in served.child_runs(run_id) if r["name"].startswith("scene")]

@@ -1,6 +1,10 @@
 """Phase 8 runs only when enable_phase_8 is true, and it is false by default everywhere."""
 
 import inspect
+import json
+
+import pytest
+from pydantic import ValidationError
 
 from flows.cli import _parser
 from flows.config import PipelineConfig
@@ -27,3 +31,12 @@ def test_send_dmx_turns_phase_8_on_with_its_options():
     assert args.send_dmx is True and args.dmx_speed == 100.0 and args.universe == 2
     config = PipelineConfig(enable_phase_8=True, dmx_speed=100.0, dmx_universe=2)
     assert (config.dmx_speed, config.dmx_universe, config.dmx_dry_run_path) == (100.0, 2, None)
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "True", 1, "on", 1.0])
+def test_the_config_takes_only_a_real_boolean_for_phase_8(value):
+    with pytest.raises(ValidationError, match="enable_phase_8"):
+        PipelineConfig(enable_phase_8=value)
+    with pytest.raises(ValidationError, match="enable_phase_8"):
+        PipelineConfig.model_validate_json(json.dumps({"enable_phase_8": value}))
+    assert PipelineConfig.model_validate_json('{"enable_phase_8": true}').enable_phase_8 is True

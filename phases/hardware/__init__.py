@@ -2,7 +2,7 @@
 
 from .dry_run import read_frames, render_to_file
 from .errors import HardwareError, PatchError, PlaybackError, ProfileError
-from .ola_link import OlaLink
+from .ola_link import OlaLink, olad_problem
 from .patch import PatchedFixture, patch_rig
 from .player import PlaybackStats, ShowPlayer
 from .profiles import FixtureProfile, load_profiles
@@ -25,6 +25,7 @@ __all__ = [
     "build_renderer",
     "load_plan",
     "load_profiles",
+    "olad_problem",
     "patch_rig",
     "read_frames",
     "render_to_file",

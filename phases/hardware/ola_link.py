@@ -103,3 +103,12 @@ class OlaLink:
                 self._socket.close()
             except OSError:
                 pass
+
+
+def olad_problem(host: str, port: int, timeout: float = 2.0) -> str | None:
+    """Why olad at host:port cannot take DMX right now, or None when it answers."""
+    try:
+        OlaLink(host, port, connect_timeout=timeout, call_timeout=timeout).close()
+    except PlaybackError as exc:
+        return str(exc)
+    return None

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import phases.knowledge
 from phases.contracts import (
+    CueTrigger,
     Emotion,
     GroupInstruction,
     GroupParameters,
@@ -67,6 +68,9 @@ def instruction(
         )
     return LightingInstruction(
         scene_id=sc.scene_id,
+        cue_number=float(int(sc.scene_id.split("_")[1])),
+        label=sc.heading or sc.scene_id,
+        called_on=CueTrigger(kind="scene_start"),
         time_window=sc.time_window,
         groups=groups,
         metadata=InstructionMetadata(method="rules", honoured_cues=honoured or []),

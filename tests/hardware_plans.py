@@ -9,6 +9,9 @@ def cue(scene: int, start: float, end: float, groups: dict[str, tuple[float, str
     return LightingInstruction.model_validate(
         {
             "scene_id": f"scene_{scene:03d}",
+            "cue_number": scene,
+            "label": f"cue {scene}",
+            "called_on": {"kind": "scene_start"},
             "time_window": {"start": start, "end": end},
             "groups": [
                 {

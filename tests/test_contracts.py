@@ -4,6 +4,8 @@ import pytest
 from pydantic import ValidationError
 
 from phases.contracts import (
+    AreaLevel,
+    CueTrigger,
     Emotion,
     Fixture,
     GroupInstruction,
@@ -54,13 +56,49 @@ def test_time_window_cannot_run_backwards():
         TimeWindow(start=10, end=5)
 
 
+CUE = {"cue_number": 12.5, "label": "Thunder", "called_on": CueTrigger(kind="direction", text="Thunder.", char_offset=0)}
+
+
 def test_instruction_needs_a_group_and_a_valid_scene_id():
     group = GroupInstruction(group_id="front_wash", parameters=GroupParameters(intensity=0.5, color="straw"))
-    LightingInstruction(scene_id="scene_001", time_window=TimeWindow(start=0, end=1), groups=[group])
+    LightingInstruction(scene_id="scene_001", time_window=TimeWindow(start=0, end=1), groups=[group], **CUE)
     with pytest.raises(ValidationError):
-        LightingInstruction(scene_id="scene_001", time_window=TimeWindow(start=0, end=1), groups=[])
+        LightingInstruction(scene_id="scene_001", time_window=TimeWindow(start=0, end=1), groups=[], **CUE)
     with pytest.raises(ValidationError):
-        LightingInstruction(scene_id="act one", time_window=TimeWindow(start=0, end=1), groups=[group])
+        LightingInstruction(scene_id="act one", time_window=TimeWindow(start=0, end=1), groups=[group], **CUE)
+
+
+@pytest.mark.parametrize("number", [0, -1, 1.2345, float("nan"), float("inf")])
+def test_a_cue_number_is_a_console_number(number):
+    group = GroupInstruction(group_id="front_wash", parameters=GroupParameters(intensity=0.5, color="straw"))
+    with pytest.raises(ValidationError, match="cue_number"):
+        LightingInstruction(
+            scene_id="scene_001", time_window=TimeWindow(start=0, end=1), groups=[group], **{**CUE, "cue_number": number}
+        )
+
+
+def test_a_cue_says_what_it_is_called_on():
+    with pytest.raises(ValidationError, match="follow_wait"):
+        CueTrigger(kind="follow")
+    with pytest.raises(ValidationError, match="moment"):
+        CueTrigger(kind="structure")
+    with pytest.raises(ValidationError, match="text"):
+        CueTrigger(kind="direction")
+    assert CueTrigger(kind="structure", moment="house_half").moment == "house_half"
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), 1e308])
+def test_show_times_are_finite_and_sane(seconds):
+    with pytest.raises(ValidationError):
+        TimeWindow(start=0, end=seconds)
+
+
+def test_an_area_level_names_one_target():
+    with pytest.raises(ValidationError, match="exactly one"):
+        AreaLevel(intensity=0.5)
+    with pytest.raises(ValidationError, match="exactly one"):
+        AreaLevel(area="DC", fixture_id="f1", intensity=0.5)
+    assert AreaLevel(area="DC", intensity=0.4).color is None
 
 
 def test_fixture_without_colour_mixing_needs_a_fixed_gel():

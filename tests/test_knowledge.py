@@ -107,7 +107,7 @@ def test_night_exterior_fear_scene_gets_rules_of_three_context_types(kb: Knowled
         "Thunder. The WITCHES circle the fire on the blasted heath. BANQUO draws his sword and backs away.",
         heading="EXT. THE HEATH - NIGHT",
         location="THE HEATH",
-        time_of_day="NIGHT",
+        time_of_day="night",
         emotion=Emotion(primary="fear", primary_confidence=0.8, valence=-0.75, arousal=0.8, method="test"),
     )
     found = retrieve(scene, kb, ScenePosition(3, 10), genre="tragedy")

@@ -40,9 +40,9 @@ def test_dialogue_never_becomes_a_cue(tmp_path):
 def test_fountain_through_screenplain(shared_data):
     parsed = parse_file(shared_data / "scripts" / "fountain" / "ascent_to_guru_peak.fountain")
     assert parsed.reader == "fountain" and len(parsed.scenes) == 7
-    assert parsed.scenes[0].location == "MOUNT GURU FOOTHILLS" and parsed.scenes[0].time_of_day == "DAY"
+    assert parsed.scenes[0].location == "MOUNT GURU FOOTHILLS" and parsed.scenes[0].time_of_day == "day"
     peak, black = parsed.scenes[-2:]
-    assert peak.time_of_day == "NIGHT" and "CUT TO BLACK:" not in peak.explicit_lighting
+    assert peak.time_of_day == "night" and "CUT TO BLACK:" not in peak.explicit_lighting
     # The dialogue after "> CUT TO BLACK:" plays in the dark: the black is its own cue, not the peak's look.
     assert black.heading == "CUT TO BLACK:" and black.explicit_lighting == ["CUT TO BLACK:"]
     assert "Oh, okay, I get it." in black.text
@@ -150,7 +150,7 @@ def test_example_play(tmp_path):
     assert "Thunder and lightning." in storm.explicit_lighting and "Blackout." not in storm.explicit_lighting
     assert blackout.heading == "Blackout." and blackout.explicit_lighting == ["Blackout."]
     assert parsed.scenes[-1].explicit_lighting == ["The lights fade slowly to black."]
-    assert parsed.scenes[0].time_of_day == "DUSK"
+    assert parsed.scenes[0].time_of_day == "dusk"
 
 
 def _windows_ok(parsed):

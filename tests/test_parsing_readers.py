@@ -84,10 +84,10 @@ def test_plain_screenplay_does_not_split_on_transitions_or_blackouts():
     _covers(parsed, path.read_text())
     assert (parsed.script_type, parsed.reader) == ("raw_drama", "screenplay")
     assert [(s.location, s.time_of_day) for s in parsed.scenes] == [
-        ("HARBOUR QUAY", "NIGHT"),
-        ("FERRY SALOON", "CONTINUOUS"),
-        ("FERRY DECK", "LATER"),
-        ("FERRY DECK", "LATER"),  # the closing FADE OUT. is its own cue after the last scene
+        ("HARBOUR QUAY", "night"),
+        ("FERRY SALOON", "night"),  # CONTINUOUS and LATER carry the night on
+        ("FERRY DECK", "night"),
+        ("FERRY DECK", "night"),  # the closing FADE OUT. is its own cue after the last scene
     ]
     first, second, third, closing = parsed.scenes
     assert first.explicit_lighting[0] == "FADE IN:" and "Lightning splits the sky." in first.explicit_lighting
@@ -149,7 +149,7 @@ def test_docx_play_in_paragraphs(tmp_path):
     parsed = parse_file(path)
     assert parsed.reader == "play" and len(parsed.scenes) == 2
     assert parsed.scenes[0].explicit_lighting == ["Lights up slowly on the lamp room."]
-    assert parsed.scenes[0].characters == ["KEEPER"] and parsed.scenes[0].time_of_day == "NIGHT"
+    assert parsed.scenes[0].characters == ["KEEPER"] and parsed.scenes[0].time_of_day == "night"
     assert parsed.scenes[1].explicit_lighting == ["Blackout."]
 
 

@@ -8,7 +8,7 @@ import phases.decision
 import phases.emotion
 import phases.parsing
 from flows import PipelineConfig, run, run_snapshot
-from phases.contracts import GroupInstruction, GroupParameters, LightingInstruction
+from phases.contracts import CueTrigger, GroupInstruction, GroupParameters, LightingInstruction
 
 from .conftest import EXAMPLE
 
@@ -87,7 +87,13 @@ def test_phase_4_output_outside_the_contract_fails_the_scene(tmp_path, monkeypat
             group_id="front_wash", parameters=GroupParameters.model_construct(intensity=1.7, color="straw")
         )
         return LightingInstruction.model_construct(
-            scene_id=scene.scene_id, time_window=scene.time_window, groups=[group], metadata=None
+            scene_id=scene.scene_id,
+            cue_number=3.0,
+            label="too bright",
+            called_on=CueTrigger(kind="scene_start"),
+            time_window=scene.time_window,
+            groups=[group],
+            metadata=None,
         )
 
     _break_decide_on(monkeypatch, "scene_003", too_bright)

@@ -3,20 +3,46 @@
 from .evaluation import EvaluationReport, MetricResult, Verdict
 from .knowledge import Colour, LightingRule, Range, RuleExtras, SceneKnowledge, ScoredRule, TransitionAdvice
 from .lighting import (
+    AreaLevel,
+    CueTrigger,
+    CueTriggerKind,
     Effect,
     GroupInstruction,
     GroupParameters,
     InstructionMetadata,
     LightingInstruction,
     RuleUse,
+    ShowMoment,
     Transition,
     TransitionType,
 )
 from .pipeline import BatchItem, BatchSummary, PhaseResult, PipelineOutput, PipelineResult
-from .rig import DmxPatch, Fixture, FixtureConstraints, Position, Rig, RigGroup
-from .scene import DialogueLine, Emotion, EmotionLabel, ParsedScript, Scene, ScriptType, SourceSpan, TimeWindow
+from .rig import DmxPatch, Fixture, FixtureConstraints, GroupRole, Position, Rig, RigGroup
+from .scene import (
+    SHOW_CLOCK_LIMIT,
+    DialogueLine,
+    Emotion,
+    EmotionBeat,
+    EmotionLabel,
+    ParsedScript,
+    Scene,
+    ScriptType,
+    Setting,
+    SourceSpan,
+    TimeOfDay,
+    TimeWindow,
+)
 
 __all__ = [
+    "SHOW_CLOCK_LIMIT",
+    "AreaLevel",
+    "CueTrigger",
+    "CueTriggerKind",
+    "EmotionBeat",
+    "GroupRole",
+    "Setting",
+    "ShowMoment",
+    "TimeOfDay",
     "BatchItem",
     "BatchSummary",
     "Colour",

@@ -8,6 +8,8 @@ from ._base import Contract
 from .lighting import GROUP_ID_PATTERN
 
 Capability = Literal["intensity", "color", "color_temperature", "pan_tilt", "zoom", "gobo", "strobe"]
+# What a group is for in a design. Rules and looks speak of roles; a rig's groups may have any names.
+GroupRole = Literal["key", "back", "side", "special", "atmosphere", "practical"]
 
 
 class Position(Contract):
@@ -45,6 +47,11 @@ class Fixture(Contract):
     constraints: FixtureConstraints = Field(default_factory=FixtureConstraints)
     patch: DmxPatch
     focus_area: str | None = None
+    fixture_number: int | None = Field(
+        default=None, ge=1, le=99999, description="The console's channel number for this fixture (USITT ASCII 'channel')."
+    )
+    manufacturer: str | None = Field(default=None, description="From the fixture definition (QLC+ or Open Fixture Library).")
+    model: str | None = Field(default=None, description="From the fixture definition.")
     fixed_color: str | None = Field(
         default=None, description="The gel of a fixture that cannot mix colour (no 'color' capability)."
     )
@@ -60,6 +67,9 @@ class RigGroup(Contract):
     group_id: str = Field(pattern=GROUP_ID_PATTERN)
     description: str
     max_intensity: float = Field(default=1.0, ge=0, le=1)
+    role: GroupRole | None = Field(
+        default=None, description="key (front wash), back, side, special, atmosphere (cyc) or practical; inferred when absent."
+    )
 
 
 class Rig(Contract):

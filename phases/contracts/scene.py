@@ -33,11 +33,17 @@ EmotionLabel = Literal[
 ]
 
 
-class TimeWindow(Contract):
-    """Where a scene sits on the show clock, in seconds from the top of the show."""
+SHOW_CLOCK_LIMIT = 7 * 24 * 3600.0  # a week: a longer show clock is a mistake (or NaN/Infinity), not a show
 
-    start: float = Field(ge=0, description="Seconds from the start of the show.")
-    end: float = Field(ge=0, description="Seconds from the start of the show; not before start.")
+TimeOfDay = Literal["dawn", "morning", "day", "afternoon", "dusk", "evening", "night", "midnight"]
+Setting = Literal["interior", "exterior"]
+
+
+class TimeWindow(Contract):
+    """Where a scene or cue sits on the show clock, in seconds from the top of the show."""
+
+    start: float = Field(ge=0, le=SHOW_CLOCK_LIMIT, description="Seconds from the start of the show.")
+    end: float = Field(ge=0, le=SHOW_CLOCK_LIMIT, description="Seconds from the start of the show; not before start.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "TimeWindow":
@@ -62,6 +68,14 @@ class Emotion(Contract):
     method: str = Field(min_length=1, description="How the emotion was found, e.g. 'lexicon'.")
 
 
+class EmotionBeat(Contract):
+    """A stretch of a scene with its own feeling: the murder inside a banquet, the grief after a victory."""
+
+    start_char: int = Field(ge=0, description="Where the beat starts in the scene's text.")
+    end_char: int = Field(ge=0, description="Where it ends (exclusive).")
+    emotion: Emotion
+
+
 class DialogueLine(Contract):
     character: str = Field(min_length=1)
     text: str
@@ -82,11 +96,16 @@ class Scene(Contract):
     time_window: TimeWindow
     text: str
     heading: str | None = None
+    act: int | None = Field(default=None, ge=1, description="The act the scene belongs to, when the script has acts.")
     location: str | None = None
-    time_of_day: str | None = Field(default=None, description="DAY, NIGHT, DAWN... when the heading or text says so.")
+    time_of_day: TimeOfDay | None = Field(
+        default=None, description="When the scene plays, from its heading, directions or dialogue, or carried on from before."
+    )
+    setting: Setting | None = Field(default=None, description="Interior or exterior, from the location.")
     characters: list[str] = Field(default_factory=list)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     emotion: Emotion | None = Field(default=None, description="Null when Phase 2 is off or failed for this scene.")
+    beats: list[EmotionBeat] = Field(default_factory=list, description="The scene's beats in order, when Phase 2 read them.")
     explicit_lighting: list[str] = Field(
         default_factory=list, description="Lighting and effect directions, verbatim from the script."
     )

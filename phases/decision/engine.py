@@ -3,6 +3,7 @@
 from typing import Literal
 
 from phases.contracts import (
+    CueTrigger,
     GroupInstruction,
     GroupParameters,
     InstructionMetadata,
@@ -91,6 +92,9 @@ class LightingDecisionEngine:
             reasoning.insert(0, "no emotion read: location, time of day and script type rules lead")
         return LightingInstruction(
             scene_id=scene.scene_id,
+            cue_number=float(int(scene.scene_id.split("_")[1])),
+            label=(scene.heading or scene.scene_id)[:60],
+            called_on=CueTrigger(kind="scene_start"),
             time_window=scene.time_window,
             groups=groups,
             metadata=InstructionMetadata(

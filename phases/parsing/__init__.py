@@ -10,12 +10,14 @@ from .closing import split_closing_cues
 from .cues import segment_csv, segment_json
 from .detect import Detection, detect
 from .errors import ParseError
+from .patterns import act_number
 from .plays import read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
 from .screenplay import read_fountain, read_plain_scene, segment_screenplay
 from .segments import Segment, split_lines
 from .timed import read_timed_scene, segment_schedule, segment_timestamped
 from .timing import TimingRates, assign_windows
+from .vocabulary import time_of_day_value
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -82,8 +84,9 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
                 time_window=window,
                 text=body,
                 heading=segment.heading,
+                act=act_number(segment.heading) or (scenes[-1].act if scenes else None),
                 location=segment.location,
-                time_of_day=segment.time_of_day,
+                time_of_day=time_of_day_value(segment.time_of_day, scenes[-1].time_of_day if scenes else None),  # type: ignore[arg-type]
                 characters=segment.characters,
                 dialogue=segment.dialogue,
                 explicit_lighting=list(dict.fromkeys(segment.cues)),

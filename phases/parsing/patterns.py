@@ -71,3 +71,24 @@ STAGE_DIRECTION = re.compile(r"\[[^\[\]]{1,2000}\]|\((?=[^()]*[a-z])[^()]{1,2000
 
 # A line of dialogue in a timestamped script: `ANNA: Where is everyone?`
 TIMED_SPEECH = re.compile(r"^[ \t]*(?P<name>[A-Z][A-Za-z'’.\- ]{0,30}[A-Za-z.]):[ \t]+(?P<line>\S.*)$")
+
+_ACT_IN_HEADING = re.compile(rf"(?:^|\s){_ACT_WORD}[ \t]+{_NUM}\b")
+_ORDINAL_STEMS = ("one first prim", "two second secund", "three third terti", "four fourth quart", "five fifth quint",
+                  "six sext", "seven septim", "eight octau octav", "nine non", "ten decim")  # fmt: skip
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    if re.fullmatch(ROMAN, word):
+        values = [_ROMAN_VALUES[c] for c in word]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    lower = word.lower()
+    return next((n for n, stems in enumerate(_ORDINAL_STEMS, 1) if any(lower.startswith(s) for s in stems.split())), None)
+
+
+def act_number(heading: str | None) -> int | None:
+    """The act a heading opens ("ACT II. SCENE I.", "Actus Secundus."), or None."""
+    match = _ACT_IN_HEADING.search(heading or "")
+    return _number(match.group("num")) if match else None

@@ -8,6 +8,7 @@ from importlib import import_module
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+MAX_ERROR_CHARS = 400  # an error quoting input (a 5 MB line) must stay one readable line
 
 # Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
 # `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
@@ -60,8 +61,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def fail(message: str, code: int) -> int:
-    """Print the one-line error users see, and return the exit code."""
-    print(f"cueflow: error: {message}", file=sys.stderr)
+    """Print the one-line error users see, and return the exit code. Never more than one short line."""
+    flat = " ".join(str(message).split())
+    if len(flat) > MAX_ERROR_CHARS:
+        flat = flat[: MAX_ERROR_CHARS - 1] + "…"
+    print(f"cueflow: error: {flat}", file=sys.stderr)
     return code
 
 

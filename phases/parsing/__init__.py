@@ -4,12 +4,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from phases.contracts import ParsedScript, Scene, SourceSpan
+from phases.contracts.validation import field_error
 
 from .closing import split_closing_cues
 from .cues import segment_csv, segment_json
 from .detect import Detection, detect
 from .errors import ParseError
+from .limits import limits
 from .patterns import act_number
 from .plays import read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
@@ -41,7 +45,7 @@ class ParseOptions:
 
 def parse_file(path: str | Path, options: ParseOptions = ParseOptions()) -> ParsedScript:
     source = read_script(path, max_bytes=options.max_bytes)
-    return _parse(source.text, source.name, source.kind, options)
+    return _checked_parse(source.text, source.name, source.kind, options)
 
 
 def parse_text(text: str, name: str = "text", kind: str = "txt", options: ParseOptions = ParseOptions()) -> ParsedScript:
@@ -51,7 +55,31 @@ def parse_text(text: str, name: str = "text", kind: str = "txt", options: ParseO
         raise ParseError(f"{name}: the text is over the {options.max_bytes:,}-byte limit")
     if _SURROGATE.search(text):
         raise ParseError(f"{name}: the text holds unpaired surrogates (undecodable characters)")
-    return _parse(check_text(text, name), name, kind, options)
+    return _checked_parse(check_text(text, name), name, kind, options)
+
+
+def _checked_parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScript:
+    """_parse, with whatever the contract refuses (a time past a week, a bad field) as one ParseError line."""
+    try:
+        return _parse(text, name, kind, options)
+    except ValidationError as exc:
+        where, message = field_error(exc)
+        raise ParseError(f"{name}: {exc.title} {where}: {message}") from None
+    except RecursionError:
+        raise ParseError(f"{name}: the script is nested too deeply to read") from None
+
+
+def _check_sizes(name: str, segments: list[Segment], bodies: list[str]) -> None:
+    cap = limits()
+    if len(segments) > cap.max_scenes:
+        raise ParseError(f"{name}: {len(segments):,} scenes is over the limit of {cap.max_scenes:,} per script; split the script")
+    for index, body in enumerate(bodies, start=1):
+        size = len(body.encode("utf-8", "surrogatepass"))
+        if size > cap.max_scene_bytes:
+            raise ParseError(
+                f"{name}: scene {index} is {size:,} bytes, over the {cap.max_scene_bytes:,}-byte limit per scene;"
+                " add scene headings (ACT/SCENE, INT./EXT.) so it splits"
+            )
 
 
 def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScript:
@@ -59,6 +87,7 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
     detection = detect(lines, kind, text)
     segments = split_closing_cues(text, _segment(text, lines, detection, name))
     bodies = _bodies(text, segments)
+    _check_sizes(name, segments, bodies)
     for segment, body in zip(segments, bodies, strict=True):
         own = body[segment.content_start - segment.start :] if segment.content_start else body
         _read_details(segment, own)

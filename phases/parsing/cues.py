@@ -2,9 +2,11 @@
 
 import csv
 import json
+import math
 import re
 
 from phases.contracts import ScriptType
+from phases.contracts.scene import SHOW_CLOCK_LIMIT
 
 from .errors import ParseError
 from .explicit import find_cues
@@ -87,12 +89,21 @@ _JSON_KEYS = {
 }
 
 
+def _refuse_constant(value: str) -> float:
+    raise ValueError(f"{value} is not a number of seconds")
+
+
 def segment_json(text: str, name: str) -> list[Segment]:
     """A JSON list of scenes (or {"scenes": [...]}), each with at least `text`."""
     try:
-        data = json.loads(text)
+        # NaN and Infinity are not JSON; Python's reader accepts them unless told not to.
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ParseError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise ParseError(f"{name}: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ParseError(f"{name}: the JSON is nested too deeply to be a list of scenes") from None
     if isinstance(data, dict) and isinstance(data.get("scenes"), list):
         data = data["scenes"]
     if not isinstance(data, list) or not data:
@@ -107,6 +118,9 @@ def segment_json(text: str, name: str) -> list[Segment]:
         body = item.get("text")
         if not isinstance(body, str) or not body.strip():
             raise ParseError(f"{name}: scene {index} has no text")
+        for key in ("scene_id", "heading", "title", "location", "time_of_day"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise ParseError(f"{name}: scene {index}: {key} must be a string, got {_json_type(item[key])}")
         script_type: ScriptType = item.get("script_type", "cue_sheet")  # type: ignore[assignment]
         if script_type not in ("timestamped_drama", "raw_drama", "event_schedule", "cue_sheet", "mixed"):
             raise ParseError(f"{name}: scene {index} has unknown script_type {script_type!r}")
@@ -115,18 +129,31 @@ def segment_json(text: str, name: str) -> list[Segment]:
         segment.location = item.get("location")
         segment.time_of_day = item.get("time_of_day")
         window = item.get("time_window") or {}
+        if not isinstance(window, dict):
+            raise ParseError(f"{name}: scene {index}: time_window must be an object {{start, end}}, got {_json_type(window)}")
         try:
             segment.start_time = _seconds(item.get("start", window.get("start")))
             segment.end_time = _seconds(item.get("end", window.get("end")))
-        except (TypeError, ValueError):
-            raise ParseError(f"{name}: scene {index} has an invalid start or end time") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ParseError(
+                f"{name}: scene {index} has an invalid start or end time (seconds from 0 to {SHOW_CLOCK_LIMIT:,.0f}, or hh:mm:ss)"
+            ) from None
         given = item.get("explicit_lighting") or []
         if not isinstance(given, list) or not all(isinstance(c, str) for c in given):
             raise ParseError(f"{name}: scene {index}: explicit_lighting must be a list of strings")
+        characters = item.get("characters")
+        if characters is not None and (not isinstance(characters, list) or not all(isinstance(c, str) for c in characters)):
+            raise ParseError(f"{name}: scene {index}: characters must be a list of strings")
         segment.cues = list(given) or find_cues(body)
         segment.action_words = len(body.split())
         segments.append(segment)
     return segments
+
+
+def _json_type(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _seconds(value: object) -> float | None:
@@ -135,9 +162,11 @@ def _seconds(value: object) -> float | None:
     if isinstance(value, bool):
         raise TypeError("bool")
     if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("negative")
-        return float(value)
-    if isinstance(value, str):
-        return parse_timestamp(value)
-    raise TypeError(type(value).__name__)
+        seconds = float(value)
+    elif isinstance(value, str):
+        seconds = parse_timestamp(value)
+    else:
+        raise TypeError(type(value).__name__)
+    if not math.isfinite(seconds) or not 0 <= seconds <= SHOW_CLOCK_LIMIT:
+        raise ValueError("out of range")
+    return seconds

@@ -118,6 +118,7 @@ def _dedent_page(page: str) -> str:
 def _docx_text(data: bytes, name: str) -> str:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ParseError(f"{name}: not a valid .docx (it is not a zip archive)")
+    _refuse_zip_bomb(data, name)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -136,6 +137,22 @@ def _docx_text(data: bytes, name: str) -> str:
     except Exception as exc:  # python-docx and lxml on damaged input fail in many ways; one clear line instead
         raise ParseError(f"{name}: the .docx is damaged ({type(exc).__name__})") from None
     return "\n".join(lines)
+
+
+def _refuse_zip_bomb(data: bytes, name: str) -> None:
+    """Read the sizes from the zip's index before anything inflates: a 1 MB file can hold 300 MB of text.
+
+    zipfile never returns more than an entry's declared size, so the index is a safe upper bound."""
+    from .limits import limits
+
+    cap = limits().max_docx_uncompressed_bytes
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ParseError(f"{name}: the .docx is damaged ({type(exc).__name__})") from None
+    if total > cap:
+        raise ParseError(f"{name}: the .docx unpacks to {total:,} bytes, over the {cap:,}-byte limit (a zip bomb?)")
 
 
 def _table_rows(table: object) -> list[str]:

@@ -42,6 +42,7 @@ class OlaLink:
         self._socket.settimeout(call_timeout)
         self._client = client_class(our_socket=self._socket)
         self.closed = False
+        self.stalled = False  # olad stopped answering (SIGSTOP, a hung host): the socket is open, replies are not coming
 
     def _lost(self, why: str) -> PlaybackError:
         self.close()
@@ -73,7 +74,8 @@ class OlaLink:
         while not replies:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self.close()
+                # Kept open: whatever is queued behind the unanswered call still lands, in order, if olad resumes.
+                self.stalled = True
                 raise PlaybackError(f"olad on {self.where} did not answer {what} within {self.call_timeout:g} s")
             self.pump(remaining)
         status = replies[0][0]
@@ -84,6 +86,15 @@ class OlaLink:
     def send(self, universe: int, frame: bytes) -> None:
         data = array("B", frame)
         self._call(f"the frame for universe {universe}", lambda done: self._client.SendDmx(universe, data, done))
+
+    def queue(self, universe: int, frame: bytes) -> bool:
+        """Write a frame without waiting for olad's answer (for a stalled olad); False when it could not be written."""
+        if self.closed:
+            return False
+        try:
+            return bool(self._client.SendDmx(universe, array("B", frame), lambda *args: None))
+        except Exception:  # OLADNotRunningException wraps socket errors; best effort only
+            return False
 
     def fetch(self, universe: int) -> bytes:
         reply = self._call(f"the read-back of universe {universe}", lambda done: self._client.FetchDmx(universe, done))
@@ -98,11 +109,15 @@ class OlaLink:
 
     def close(self) -> None:
         if not self.closed:
-            self.closed = True
-            try:
-                self._socket.close()
-            except OSError:
-                pass
+            self.real_close()
+
+    def real_close(self) -> None:
+        """Close the socket even when `closed` was set by a caller that handed the link over."""
+        self.closed = True
+        try:
+            self._socket.close()
+        except OSError:
+            pass
 
 
 def olad_problem(host: str, port: int, timeout: float = 2.0) -> str | None:

@@ -9,6 +9,7 @@ the cancel).
 
 import queue
 import statistics
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,14 +101,34 @@ class ShowPlayer:
         return stats
 
     def _blackout(self, link: Link) -> str:
-        if link.closed:
-            return "blackout not sent (no connection)"
-        try:
-            for universe, frame in self.renderer.blackout().items():
-                link.send(universe, frame)
-        except PlaybackError as exc:
-            return f"blackout not sent ({exc})"
-        return "blackout sent"
+        """Dark stage, and say whether it landed. A stalled or lost link gets a fresh connection, for a bounded time."""
+        frames = self.renderer.blackout()
+        if not link.closed and not link.stalled:
+            try:
+                for universe, frame in frames.items():
+                    link.send(universe, frame)
+                return "blackout sent"
+            except PlaybackError:
+                pass
+        held: list[Link] = []
+        if link.stalled and not link.closed:
+            # Queued behind the unanswered frame on the same connection, so a resumed olad ends dark. olad drops
+            # what follows the first pending message on a connection closed under it, so the link stays open.
+            for universe, frame in frames.items():
+                link.queue(universe, frame)
+            held.append(link)
+            link.closed = True  # the player is done with it; the keeper owns the socket now
+        budget = self.settings.blackout_retry_seconds
+        note = _send_on_fresh_link(self.settings, frames, budget)
+        if note is None:
+            _release(held)
+            return "blackout sent on a fresh connection"
+        if note.startswith("refused"):
+            _release(held)
+            return f"blackout not sent (olad {note})"
+        keep = self.settings.blackout_keep_trying_seconds
+        _start_keeper(self.settings, frames, held, keep)
+        return f"blackout not confirmed within {budget:g} s ({note}); retrying for {keep:g} s in case olad resumes"
 
     def _loop(self, link: Link, stats: PlaybackStats, start: float, end: float) -> None:
         period = 1.0 / self.settings.frames_per_second
@@ -157,3 +178,56 @@ class ShowPlayer:
             if show_t >= end:
                 return
             n += 1
+
+
+_keepers: list[threading.Thread] = []
+
+
+def _send_on_fresh_link(settings: PlaybackSettings, frames: dict[int, bytes], budget: float) -> str | None:
+    """None when olad answered the blackout; else why not."""
+    try:
+        fresh = OlaLink(settings.host, settings.port, budget, budget)
+    except PlaybackError as exc:
+        return str(exc)
+    try:
+        for universe, frame in frames.items():
+            fresh.send(universe, frame)
+        return None
+    except PlaybackError as exc:
+        return "olad is not answering" if fresh.stalled else f"refused: {exc}"
+    finally:
+        fresh.real_close()
+
+
+def _release(links: list[Link]) -> None:
+    for link in links:
+        link.real_close()
+
+
+def _start_keeper(settings: PlaybackSettings, frames: dict[int, bytes], held: list[Link], seconds: float) -> None:
+    """Until olad answers (it was stopped and resumes) or `seconds` pass: send the blackout again, so it lands last."""
+
+    def keep() -> None:
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                if _send_on_fresh_link(settings, frames, min(1.0, max(0.05, deadline - time.monotonic()))) is None:
+                    time.sleep(0.2)  # anything olad still had queued is handled by now; end dark regardless
+                    _send_on_fresh_link(settings, frames, 1.0)
+                    return
+                time.sleep(0.2)
+        finally:
+            _release(held)
+
+    thread = threading.Thread(target=keep, name="cueflow-blackout-keeper", daemon=True)
+    _keepers.append(thread)
+    thread.start()
+
+
+def wait_for_blackouts(timeout: float) -> bool:
+    """Wait up to `timeout` s for pending blackout retries (a process about to exit); True when none is left."""
+    deadline = time.monotonic() + timeout
+    for thread in list(_keepers):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    _keepers[:] = [t for t in _keepers if t.is_alive()]
+    return not _keepers

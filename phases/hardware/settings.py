@@ -34,6 +34,8 @@ class PlaybackSettings:
     port: int = 9010
     connect_timeout: float = 1.0
     call_timeout: float = 1.0
+    blackout_retry_seconds: float = 0.75  # after a lost or stalled link: the fresh connection's blackout budget
+    blackout_keep_trying_seconds: float = 30.0  # then, in the background, in case a stalled olad resumes
     spin_seconds: float = 0.001  # the last stretch before a frame is due is busy-waited, not slept
 
     @classmethod
@@ -45,6 +47,8 @@ class PlaybackSettings:
             "port": int(data["olad_port"]),  # type: ignore[call-overload]
             "connect_timeout": float(data["connect_timeout_seconds"]),  # type: ignore[arg-type]
             "call_timeout": float(data["call_timeout_seconds"]),  # type: ignore[arg-type]
+            "blackout_retry_seconds": float(data["blackout_retry_seconds"]),  # type: ignore[arg-type]
+            "blackout_keep_trying_seconds": float(data["blackout_keep_trying_seconds"]),  # type: ignore[arg-type]
             "spin_seconds": float(data["spin_seconds"]),  # type: ignore[arg-type]
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -59,5 +63,5 @@ class PlaybackSettings:
             raise HardwareError(f"the DMX speed factor must lie within (0, 10000], not {self.speed}")
         if not 0 <= self.spin_seconds < 1 / self.frames_per_second:
             raise HardwareError("spin_seconds must be at least 0 and shorter than a frame")
-        if self.connect_timeout <= 0 or self.call_timeout <= 0:
+        if self.connect_timeout <= 0 or self.call_timeout <= 0 or self.blackout_retry_seconds <= 0:
             raise HardwareError("timeouts must be positive")

@@ -3,11 +3,13 @@
 import argparse
 import os
 import sys
+import threading
 import time
 from importlib import import_module
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (SIGTERM: 143)
 MAX_ERROR_CHARS = 400  # an error quoting input (a 5 MB line) must stay one readable line
 
 # Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
@@ -157,6 +159,11 @@ def _run(args: argparse.Namespace) -> int:
         problem = olad_problem(config.olad_host, config.olad_port)
         if problem:  # find out now, not after planning the whole show
             return fail(problem, EXIT_FAILED)
+    from .server_guard import guard_ephemeral_server
+    from .signals import keep_sigterm_in_flow_runs
+
+    guard_ephemeral_server()
+    keep_sigterm_in_flow_runs()
     set_listener(_Progress())
     result = run(script.resolve(), config)
     print(_summary(result, time.perf_counter() - started), file=sys.stderr)
@@ -172,6 +179,11 @@ def _batch(args: argparse.Namespace) -> int:
     from flows import PipelineConfig, run_directory
     from flows.progress import set_listener
 
+    from .server_guard import guard_ephemeral_server
+    from .signals import keep_sigterm_in_flow_runs
+
+    guard_ephemeral_server()
+    keep_sigterm_in_flow_runs()
     set_listener(_Progress())
     summary = run_directory(directory.resolve(), Path(args.out).resolve(), PipelineConfig(enable_phase_2=not args.no_emotion))
     print(
@@ -182,25 +194,52 @@ def _batch(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.failed == 0 else EXIT_FAILED
 
 
+# Commands that run a show or a pipeline in this process: Ctrl-C and SIGTERM end them at once (flows/signals.py).
+# `server` and `serve` leave the signals to the processes they run.
+SIGNAL_HANDLED = ("run", "batch", "play")
+
+
+def _wait_for_blackouts() -> None:
+    player = sys.modules.get("phases.hardware.player")
+    if player is None or player.wait_for_blackouts(0):
+        return
+    print("cueflow: waiting for olad to take the blackout (Ctrl-C gives up)", file=sys.stderr, flush=True)
+    player.wait_for_blackouts(60)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        if args.command == "schemas":
-            from phases.contracts.schema_export import main as export
+    from .signals import Interrupted, finish
+    from .signals import install as handle_signals
 
-            return export(["--check"] if args.check else [])
-        if args.command == "run":
-            return _run(args)
-        if args.command == "batch":
-            return _batch(args)
-        if hasattr(args, "handler"):
-            return int(args.handler(args))
+    if args.command in SIGNAL_HANDLED and threading.current_thread() is threading.main_thread():
+        handle_signals()
+    try:
+        return _dispatch(args)
+    except Interrupted as exc:  # the main thread was playing DMX: its player has blacked out
+        finish(exc.signum)
     except KeyboardInterrupt:
-        return fail("interrupted", EXIT_FAILED)
+        print("cueflow: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug or an environment problem: one line, unless --debug
         if args.debug or os.environ.get("CUEFLOW_DEBUG"):
             raise
         return fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", EXIT_FAILED)
+    finally:
+        _wait_for_blackouts()
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "schemas":
+        from phases.contracts.schema_export import main as export
+
+        return export(["--check"] if args.check else [])
+    if args.command == "run":
+        return _run(args)
+    if args.command == "batch":
+        return _batch(args)
+    if hasattr(args, "handler"):
+        return int(args.handler(args))
     return EXIT_BAD_INPUT
 
 

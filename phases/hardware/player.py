@@ -85,6 +85,7 @@ class ShowPlayer:
         link = self._connect(self.settings)
         stats = PlaybackStats()
         began = time.monotonic()
+        _playing[self] = threading.current_thread()
         try:
             self._loop(link, stats, start, end)
             if stats.status == "stopped":
@@ -98,6 +99,7 @@ class ShowPlayer:
         finally:
             stats.wall_seconds = time.monotonic() - began
             link.close()
+            _playing.pop(self, None)
         return stats
 
     def _blackout(self, link: Link) -> str:
@@ -181,6 +183,22 @@ class ShowPlayer:
 
 
 _keepers: list[threading.Thread] = []
+_playing: dict[ShowPlayer, threading.Thread] = {}  # players in play(), by the thread that plays
+
+
+def playing_on_thread(thread: threading.Thread) -> bool:
+    return any(t is thread for t in list(_playing.values()))
+
+
+def stop_all(timeout: float) -> bool:
+    """Stop every player in this process (a signal): each blacks out within a frame. True when all have ended."""
+    players = list(_playing)
+    for player in players:
+        player.stop()
+    deadline = time.monotonic() + timeout
+    while any(p in _playing for p in players) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not any(p in _playing for p in players)
 
 
 def _send_on_fresh_link(settings: PlaybackSettings, frames: dict[int, bytes], budget: float) -> str | None:

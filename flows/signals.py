@@ -1,0 +1,75 @@
+"""How `cueflow run`, `batch` and `play` end on Ctrl-C or SIGTERM: at once, dark, with one line.
+
+Left to Prefect, Ctrl-C took up to 72 s while its event and log workers retried a server that was already
+gone, and SIGTERM once ended in exit 0. Here either signal: stops any DMX playback (the player blacks out
+and says whether it landed), stops the ephemeral Prefect server, prints `cueflow: interrupted` (SIGINT) or
+`cueflow: terminated` (SIGTERM), and exits 130 or 143. A second signal exits at once.
+"""
+
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import NoReturn
+
+from .server_guard import stop_ephemeral_servers
+
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+WORDS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+BLACKOUT_WAIT = 3.0  # seconds for a playing show to black out before the process goes
+
+
+class Interrupted(BaseException):
+    """Raised in the main thread when it is the one playing DMX, so the player's own blackout runs first."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(WORDS.get(signum, "interrupted"))
+        self.signum = signum
+
+
+_stopping = False
+
+
+def install() -> None:
+    """For a CLI process only. A served run's process keeps Prefect's own SIGTERM handling: its runner cancels
+    runs with SIGTERM."""
+    for signum in EXIT_CODES:
+        signal.signal(signum, _handle)
+
+
+def keep_sigterm_in_flow_runs() -> None:
+    """Call before a flow runs in this (CLI) process; it imports Prefect."""
+    # Prefect 3.9's flow engine swaps SIGTERM to its `_prefect_sigterm_handler` for the length of a flow run
+    # (prefect/utilities/engine: capture_sigterm), which raised TerminationSignal inside the event loop: exit 1
+    # with three tracebacks. capture_sigterm looks the handler up by name at each run, so it installs ours.
+    from prefect.utilities import engine
+
+    engine._prefect_sigterm_handler = _handle  # type: ignore[assignment]
+
+
+def _handle(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    if _stopping:
+        os._exit(EXIT_CODES.get(signal.Signals(signum), 1))
+    _stopping = True
+    player = sys.modules.get("phases.hardware.player")
+    if player is not None and player.playing_on_thread(threading.main_thread()):
+        raise Interrupted(signum)
+    finish(signum)
+
+
+def finish(signum: int) -> NoReturn:
+    """Never returns, whatever fails on the way: an exception raised in a signal handler would surface inside
+    whatever Prefect code was running, which may swallow it and carry on (a SIGINT once ended in exit 0)."""
+    code = EXIT_CODES.get(signal.Signals(signum), 1)
+    try:
+        player = sys.modules.get("phases.hardware.player")
+        if player is not None:
+            player.stop_all(BLACKOUT_WAIT)
+            player.wait_for_blackouts(BLACKOUT_WAIT)
+        print(f"cueflow: {WORDS.get(signal.Signals(signum), 'interrupted')}", file=sys.stderr, flush=True)
+        stop_ephemeral_servers()
+        sys.stdout.flush()
+    finally:
+        os._exit(code)

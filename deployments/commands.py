@@ -23,6 +23,12 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
         help="SQLAlchemy URL, e.g. postgresql+asyncpg://user:pass@127.0.0.1:5432/prefect"
         " (default: SQLite under $CUEFLOW_HOME/server)",
     )
+    server.add_argument(
+        "--auth-string-env",
+        metavar="VAR",
+        help="require HTTP basic auth: the credential (user:password) is in environment variable VAR, never on the"
+        " command line; clients set PREFECT_API_AUTH_STRING to the same value",
+    )
     server.set_defaults(handler=_server)
 
     deploy = sub.add_parser("deploy", help="register the deployments with the server at PREFECT_API_URL")
@@ -39,10 +45,23 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     )
     serve.add_argument("--output-root", help="the directory outputs go under (default: $CUEFLOW_OUTPUT_ROOT, else ./out)")
     serve.add_argument("--limit", type=int, default=2, help="runs executed at once (default 2)")
+    serve.add_argument(
+        "--llm-base-url",
+        help="the LLM endpoint runs use (default: $CUEFLOW_LLM_BASE_URL); a run's parameters cannot choose another",
+    )
+    serve.add_argument(
+        "--dask-address",
+        help="the Dask scheduler runs use with task_runner=dask (default: $CUEFLOW_DASK_ADDRESS, else a LocalCluster)",
+    )
     serve.set_defaults(handler=_serve)
 
 
 def _deployment_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--auth-string-env",
+        metavar="VAR",
+        help="the server's basic-auth credential is in environment variable VAR (default: $PREFECT_API_AUTH_STRING)",
+    )
     defaults = DeploymentSettings()
     parser.add_argument("--inbox", default=defaults.inbox, help=f"the scheduled batch's inbox (default {defaults.inbox!r})")
     parser.add_argument(
@@ -60,14 +79,51 @@ def _settings(args: argparse.Namespace) -> DeploymentSettings | str:
     return DeploymentSettings(inbox=args.inbox, batch_output=args.batch_out, cron=args.cron, with_show=args.with_show)
 
 
+def _credential(args: argparse.Namespace) -> str | None:
+    """The auth string from the variable named by --auth-string-env; "" when that variable is unset or empty."""
+    if not args.auth_string_env:
+        return None
+    return os.environ.get(args.auth_string_env, "")
+
+
+AUTH_MISSING = "--auth-string-env: environment variable {var} is not set or empty (it holds user:password)"
+
+
+def _client_auth(args: argparse.Namespace) -> str | None:
+    """Set PREFECT_API_AUTH_STRING for this process and its runs (before Prefect loads); an error, or None."""
+    credential = _credential(args)
+    if credential == "":
+        return AUTH_MISSING.format(var=args.auth_string_env)
+    if credential:
+        os.environ["PREFECT_API_AUTH_STRING"] = credential
+    return None
+
+
+def _server_problem(api: str) -> tuple[str, int] | None:
+    from .serve import api_accepts_us, api_is_up
+
+    if not api_is_up(api):
+        return f"no Prefect server answers at {api}: start it with `cueflow server`", EXIT_FAILED
+    if not api_accepts_us(api):
+        return (
+            f"the Prefect server at {api} refused our credentials (HTTP 401): set PREFECT_API_AUTH_STRING, or"
+            " --auth-string-env VAR, to the server's user:password",
+            EXIT_BAD_INPUT,
+        )
+    return None
+
+
 def _server(args: argparse.Namespace) -> int:
     from .server import port_is_free, run_server
 
+    credential = _credential(args)
+    if credential == "":
+        return fail(AUTH_MISSING.format(var=args.auth_string_env), EXIT_BAD_INPUT)
     if not 1 <= args.port <= 65535:
         return fail(f"--port must be between 1 and 65535, got {args.port}", EXIT_BAD_INPUT)
     if not port_is_free(args.port):
         return fail(f"127.0.0.1:{args.port} is already in use (another server?); choose --port", EXIT_BAD_INPUT)
-    return run_server(args.port, args.database_url)
+    return run_server(args.port, args.database_url, auth_string=credential)
 
 
 def _api_url() -> str | None:
@@ -82,10 +138,14 @@ def _deploy(args: argparse.Namespace) -> int:
     api = _api_url()
     if not api:
         return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
-    from .serve import api_is_up, register
+    problem = _client_auth(args)
+    if problem:
+        return fail(problem, EXIT_BAD_INPUT)
+    from .serve import register
 
-    if not api_is_up(api):
-        return fail(f"no Prefect server answers at {api}: start it with `cueflow server`", EXIT_FAILED)
+    server_problem = _server_problem(api)
+    if server_problem:
+        return fail(*server_problem)
     for name in register(settings):
         print(f"cueflow: registered {name}", file=sys.stderr)
     print("cueflow: runs wait until `cueflow serve` is running", file=sys.stderr)
@@ -101,12 +161,21 @@ def _serve(args: argparse.Namespace) -> int:
     api = _api_url()
     if not api:
         return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
+    problem = _client_auth(args)
+    if problem:
+        return fail(problem, EXIT_BAD_INPUT)
     # Before Prefect loads: a served run starts within about a second of its trigger (default poll: 10 s).
     os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
-    from .serve import api_is_up, serve_forever, set_roots
+    # The operator's endpoints, for this process and the runs it starts (they inherit the environment).
+    if args.llm_base_url:
+        os.environ["CUEFLOW_LLM_BASE_URL"] = args.llm_base_url
+    if args.dask_address:
+        os.environ["CUEFLOW_DASK_ADDRESS"] = args.dask_address
+    from .serve import serve_forever, set_roots
 
-    if not api_is_up(api):
-        return fail(f"no Prefect server answers at {api}: start it with `cueflow server`", EXIT_FAILED)
+    server_problem = _server_problem(api)
+    if server_problem:
+        return fail(*server_problem)
     for root in args.input_root:
         if not os.path.isdir(root):
             return fail(f"--input-root: {root} is not a directory", EXIT_BAD_INPUT)

@@ -18,6 +18,22 @@ def api_is_up(api_url: str) -> bool:
         return False
 
 
+def api_accepts_us(api_url: str) -> bool:
+    """False when the server wants basic auth and PREFECT_API_AUTH_STRING is missing or wrong (/health is open)."""
+    import base64
+
+    import httpx
+
+    headers = {}
+    credential = os.environ.get("PREFECT_API_AUTH_STRING")
+    if credential:
+        headers["Authorization"] = "Basic " + base64.b64encode(credential.encode()).decode()
+    try:
+        return httpx.get(f"{api_url.rstrip('/')}/admin/version", headers=headers, timeout=5).status_code != 401
+    except httpx.HTTPError:
+        return True  # not an auth problem; the real call reports it
+
+
 def register(settings: DeploymentSettings) -> list[str]:
     """Create or update every deployment on the server at PREFECT_API_URL; returns their names."""
     names = []

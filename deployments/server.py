@@ -33,7 +33,10 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def server_environment(database_url: str | None) -> dict[str, str]:
+AUTH_VAR = "PREFECT_SERVER_API_AUTH_STRING"  # Prefect 3.9: the server's basic-auth credential (user:password)
+
+
+def server_environment(database_url: str | None, auth_string: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     # `import flows` applied the ephemeral defaults to this process; a server keeps events and API logs (the UI shows them).
     for key, value in EPHEMERAL_DEFAULTS.items():
@@ -43,6 +46,8 @@ def server_environment(database_url: str | None) -> dict[str, str]:
         env.setdefault(key, value)
     env[DATABASE_URL_VAR] = database_url or env.get(DATABASE_URL_VAR) or default_database_url()
     env.pop("PREFECT_API_URL", None)  # the server must not try to talk to another server
+    if auth_string:
+        env[AUTH_VAR] = auth_string
     Path(env["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     return env
 
@@ -58,11 +63,13 @@ def redact(url: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def run_server(port: int, database_url: str | None) -> int:
+def run_server(port: int, database_url: str | None, auth_string: str | None = None) -> int:
     """Run `prefect server start` in the foreground until interrupted; returns its exit code."""
-    env = server_environment(database_url)
+    env = server_environment(database_url, auth_string)
     print(f"cueflow: Prefect server on http://{HOST}:{port} (UI), database {redact(env[DATABASE_URL_VAR])}", file=sys.stderr)
     print(f"cueflow: in other shells: export PREFECT_API_URL=http://{HOST}:{port}/api", file=sys.stderr)
+    if auth_string:
+        print("cueflow: basic auth on: clients need PREFECT_API_AUTH_STRING (the same user:password)", file=sys.stderr)
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
     process = subprocess.Popen(command, env=env)
     signal.signal(signal.SIGTERM, _interrupt)  # stop the server too, not only this wrapper

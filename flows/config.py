@@ -54,7 +54,12 @@ class PipelineConfig(BaseModel):
         default="default", description="Where per-scene work runs: in this process, or on Dask (needs PREFECT_API_URL)."
     )
     dask_address: str | None = Field(default=None, description="Scheduler address of a running Dask cluster.")
-    dask_workers: int = Field(default=2, ge=1, le=64, description="Workers of the LocalCluster when no address is given.")
+    dask_workers: int = Field(
+        default=2,
+        ge=1,
+        le=8,  # each is a Python process of ~150 MB; 64 from a form would swamp the machine serving it
+        description="Workers of the LocalCluster when no address is given (at most 8).",
+    )
     cache_scene_work: bool | None = Field(
         default=None,
         description=(

@@ -28,8 +28,18 @@ DRY_RUN_FILE = "dmx_frames.jsonl"
 
 # The form's `config` section: PipelineConfig without the fields the deployments take as their own
 # parameters (output_dir, enable_phase_8) and without the ones that only the serving machine may set: a file
-# path the run writes to, and which environment variable holds the LLM key. Derived, so the two cannot drift.
-_NOT_IN_FORM = {"output_dir", "enable_phase_8", "dmx_dry_run_path", "llm_api_key_env"}
+# path the run writes to, which environment variable holds the LLM key, and where the run connects to: the LLM
+# endpoint (the serving machine sends its API key there) and the Dask scheduler (an arbitrary address hung a
+# run for 4 minutes). Those come from `cueflow serve --llm-base-url/--dask-address` or the serving
+# environment ($CUEFLOW_LLM_BASE_URL, $CUEFLOW_DASK_ADDRESS). Derived, so the two cannot drift.
+SERVER_ONLY = {
+    "llm_base_url": "the LLM endpoint is the serving machine's choice (cueflow serve --llm-base-url, $CUEFLOW_LLM_BASE_URL)",
+    "dask_address": "the Dask cluster is the serving machine's choice (cueflow serve --dask-address, $CUEFLOW_DASK_ADDRESS)",
+    "llm_api_key_env": "the key's variable is the serving machine's choice",
+    "dmx_dry_run_path": "the dry-run file is the serving machine's choice",
+}
+_NOT_IN_FORM = {"output_dir", "enable_phase_8", *SERVER_ONLY}
+DASK_ADDRESS_VAR = "CUEFLOW_DASK_ADDRESS"
 PipelineOptions = create_model(  # type: ignore[call-overload]
     "PipelineOptions",
     __config__=ConfigDict(extra="forbid", frozen=True),
@@ -58,16 +68,28 @@ def confine(parameter: str, value: str, roots: list[Path], must_exist: str | Non
     must_exist: None, "file" or "dir".
     """
     if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise ParameterError(f"{parameter}: expected a non-empty path, got {value!r}")
-    path = (roots[0] / Path(value).expanduser()).resolve()
-    if not any(path.is_relative_to(root) for root in roots):
-        allowed = ", ".join(str(r) for r in roots)
-        raise ParameterError(f"{parameter}: {value!r} resolves to {path}, outside the allowed roots ({allowed})")
-    if must_exist == "file" and not path.is_file():
-        raise ParameterError(f"{parameter}: {value!r} is not an existing file ({path})")
-    if must_exist == "dir" and not path.is_dir():
-        raise ParameterError(f"{parameter}: {value!r} is not an existing directory ({path})")
+        raise ParameterError(f"{parameter}: expected a non-empty path, got {_short(value)}")
+    try:
+        path = (roots[0] / Path(value).expanduser()).resolve()
+        if any(len(os.fsencode(part)) > 255 for part in path.parts):  # NAME_MAX: found here, not when writing
+            raise OSError(36, "File name too long")
+        if not any(path.is_relative_to(root) for root in roots):
+            allowed = ", ".join(str(r) for r in roots)
+            raise ParameterError(f"{parameter}: {_short(value)} resolves to {path}, outside the allowed roots ({allowed})")
+        if must_exist == "file" and not path.is_file():
+            raise ParameterError(f"{parameter}: {_short(value)} is not an existing file ({path})")
+        if must_exist == "dir" and not path.is_dir():
+            raise ParameterError(f"{parameter}: {_short(value)} is not an existing directory ({path})")
+    except RuntimeError:  # Path.resolve on Python 3.11: "Symlink loop from ..."
+        raise ParameterError(f"{parameter}: {_short(value)} is a symlink loop") from None
+    except OSError as exc:  # a name over 255 bytes, a path over PATH_MAX, a permission problem
+        raise ParameterError(f"{parameter}: {_short(value)} cannot be used ({exc.strerror or type(exc).__name__})") from None
     return path
+
+
+def _short(value: object, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 def _gate(name: str, value: object) -> bool:
@@ -83,6 +105,9 @@ def _options(options: object) -> BaseModel:
         return options
     if not isinstance(options, dict):
         raise ParameterError(f"config: expected an object of pipeline options, got {type(options).__name__}")
+    for key in options:
+        if key in SERVER_ONLY:
+            raise ParameterError(f"config.{key}: not a run parameter: {SERVER_ONLY[key]}")
     try:
         return PipelineOptions.model_validate(options)
     except ValidationError as exc:
@@ -93,7 +118,8 @@ def _options(options: object) -> BaseModel:
 
 def _config(options: object, output_dir: Path, enable_phase_8: object) -> PipelineConfig:
     gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
-    return PipelineConfig(**_options(options).model_dump(), output_dir=str(output_dir), enable_phase_8=gate)
+    served = {"dask_address": os.environ.get(DASK_ADDRESS_VAR) or None}  # the LLM endpoint: read from the env later
+    return PipelineConfig(**_options(options).model_dump(), **served, output_dir=str(output_dir), enable_phase_8=gate)
 
 
 def _refuse(message: str) -> State:

@@ -47,6 +47,9 @@ class PrefectStack:
     port: int = field(default_factory=free_port)
     server: subprocess.Popen[bytes] | None = None
     serve_process: subprocess.Popen[bytes] | None = None
+    auth_string: str | None = None  # basic auth (user:password): the server requires it, clients send it
+    extra_env: dict[str, str] = field(default_factory=dict)
+    AUTH_VAR = "CUEFLOW_TEST_SERVER_AUTH"  # the server reads its credential from here (--auth-string-env)
 
     @property
     def api_url(self) -> str:
@@ -58,8 +61,14 @@ class PrefectStack:
         env["PREFECT_HOME"] = str(self.base / "home" / "prefect")
         for key in ("PREFECT_API_URL", "CUEFLOW_INPUT_ROOTS", "CUEFLOW_OUTPUT_ROOT"):
             env.pop(key, None)
+        env.pop("PREFECT_API_AUTH_STRING", None)
+        env.update(self.extra_env)
+        if self.auth_string:
+            env[self.AUTH_VAR] = self.auth_string
         if api:
             env["PREFECT_API_URL"] = self.api_url
+            if self.auth_string:
+                env["PREFECT_API_AUTH_STRING"] = self.auth_string
         return env
 
     def cueflow(self, *args: str, api: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -83,6 +92,8 @@ class PrefectStack:
         args = [sys.executable, "-m", "flows.cli", "server", "--port", str(self.port)]
         if self.database_url:
             args += ["--database-url", self.database_url]
+        if self.auth_string:
+            args += ["--auth-string-env", self.AUTH_VAR]
         log = (self.base / "server.log").open("wb")
         self.server = subprocess.Popen(
             args, env=self.env(api=False), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -144,10 +155,11 @@ class PrefectStack:
 
     # --- reading the server's records through its REST API ---
 
-    def _call(self, method: str, path: str, body: dict[str, object] | None = None) -> httpx.Response:
+    def _call(self, method: str, path: str, body: dict[str, object] | None = None, auth: bool = True) -> httpx.Response:
         # On SQLite the server answers 503 while the database is locked; Prefect's own client retries those too.
+        credentials = httpx.BasicAuth(*self.auth_string.split(":", 1)) if auth and self.auth_string else None
         for _ in range(20):
-            response = httpx.request(method, f"{self.api_url}{path}", json=body, timeout=30)
+            response = httpx.request(method, f"{self.api_url}{path}", json=body, timeout=30, auth=credentials)
             if response.status_code != 503:
                 return response
             time.sleep(1)

@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow
+from prefect.states import State
 
 from phases.contracts import BatchItem, BatchSummary, PipelineResult
 from phases.parsing import SUPPORTED_EXTENSIONS
 
 from .config import PipelineConfig
-from .outputs import write_text_atomic
+from .outputs import write_json_atomic, write_text_atomic
 from .pipeline import OUTPUT_FILES, lighting_pipeline
 from .progress import emit
 
@@ -174,7 +175,7 @@ async def _one_into(script: Path, work: Path, final: Path, config: PipelineConfi
     per_script = config.model_copy(update={"output_dir": str(work)})
     named = lighting_pipeline.with_options(flow_run_name=script.name)
     state = await named(script_path=str(script), config=per_script, return_state=True)
-    value = await state.result(raise_on_failure=False)
+    value = await result_or_record(state, work, str(script))
     if isinstance(value, PipelineResult):
         scenes = value.final_output.scene_count if value.final_output else 0
         item = BatchItem(script=str(script), success=value.success, output_dir=str(final), scene_count=scenes, error=value.error)
@@ -182,6 +183,39 @@ async def _one_into(script: Path, work: Path, final: Path, config: PipelineConfi
         item = BatchItem(script=str(script), success=False, output_dir=str(final), error=state.message or repr(value))
     emit("script", script=str(script), success=item.success, error=item.error)
     return item
+
+
+async def result_or_record(state: State, folder: Path, script: str) -> PipelineResult:
+    """The pipeline's PipelineResult, even when the state came back without its data.
+
+    With persist_result off the result lives only in the state the client holds. When a state update is retried
+    through SQLite "database is locked" 503s (a 62 s stall once), the server can answer with its own copy of the
+    state, which has no data: `state.result()` then raises MissingResult. The pipeline writes result.json before
+    it returns, so read it; and a run that ended before writing one still gets a failed result.json.
+    """
+    try:
+        value = await state.result(raise_on_failure=False)
+    except Exception as exc:  # MissingResult, or a result that cannot be read back
+        value = exc
+    if isinstance(value, PipelineResult):
+        return value
+    recorded = folder / OUTPUT_FILES["result"]
+    try:
+        return PipelineResult.model_validate_json(recorded.read_bytes())
+    except (OSError, ValueError):
+        pass
+    reason = state.message or (f"{type(value).__name__}: {value}" if isinstance(value, BaseException) else "no result")
+    result = PipelineResult(
+        success=False,
+        script=script,
+        phases=[],
+        error=f"the run ended {state.type.value} without its result: {reason}"[:500],
+        total_duration=0,
+        phase_work_duration=0,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(recorded, result)
+    return result
 
 
 async def run_changed_scripts(directory: Path, output_dir: Path, config: PipelineConfig) -> BatchSummary:

@@ -33,7 +33,11 @@ async def run_async(
         source_name=source_name,
         return_state=True,
     )
-    return await result_of(state)
+    from .batch import result_or_record
+
+    # Never "ended without a result": the pipeline's own result.json, or a failed one written now.
+    folder = Path((config or PipelineConfig()).output_dir).expanduser()
+    return await result_or_record(state, folder, str(script_path or source_name))
 
 
 def run(script_path: str | Path, config: PipelineConfig | None = None) -> PipelineResult:

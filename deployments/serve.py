@@ -64,7 +64,18 @@ def serve_forever(settings: DeploymentSettings, limit: int) -> None:
     """
     from prefect import serve
 
+    from flows.run_records import SERVE_PID_VAR, crash_orphaned_runs
+
+    os.environ[SERVE_PID_VAR] = str(os.getpid())  # the runs it starts record their process under it
+    marked = crash_orphaned_runs("its process was gone when `cueflow serve` started")
+    if marked:
+        print(f"cueflow: marked {len(marked)} run(s) Crashed whose process had died", file=sys.stderr)
     deployments = build_deployments(settings)
     names = ", ".join(f"{d.flow_name}/{d.name}" for d in deployments)
     print(f"cueflow: serving {names}; Ctrl-C stops", file=sys.stderr)
-    serve(*deployments, limit=limit, print_starting_message=False)
+    try:
+        serve(*deployments, limit=limit, print_starting_message=False)
+    finally:
+        marked = crash_orphaned_runs("`cueflow serve` stopped while it ran", stopping_serve_pid=os.getpid())
+        if marked:
+            print(f"cueflow: marked {len(marked)} unfinished run(s) Crashed", file=sys.stderr)

@@ -21,6 +21,7 @@ from .batch import BatchLockedError, output_folder, run_changed_scripts
 from .config import PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
 from .pipeline import lighting_pipeline
+from .run_records import recorded_run
 
 INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
 OUTPUT_ROOT_VAR = "CUEFLOW_OUTPUT_ROOT"
@@ -122,6 +123,12 @@ def _config(options: object, output_dir: Path, enable_phase_8: object) -> Pipeli
     return PipelineConfig(**_options(options).model_dump(), **served, output_dir=str(output_dir), enable_phase_8=gate)
 
 
+def _run_id() -> object:
+    from prefect.runtime import flow_run
+
+    return flow_run.id
+
+
 def _refuse(message: str) -> State:
     """End the run Failed, with the reason as the run's first log line (the UI shows logs before Details)."""
     get_run_logger().error(message)
@@ -183,7 +190,8 @@ async def on_demand(
     except ParameterError as exc:
         return _refuse(str(exc))
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
-    state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
+    with recorded_run(_run_id()):
+        state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state
     if isinstance(result, PipelineResult):
         await create_markdown_artifact(markdown=_result_table(result), key="lighting-plan", description="cueflow outputs")
@@ -216,7 +224,8 @@ async def scheduled_batch(
     except ParameterError as exc:
         return _refuse(str(exc))
     try:
-        summary = await run_changed_scripts(directory, out, pipeline_config)
+        with recorded_run(_run_id()):
+            summary = await run_changed_scripts(directory, out, pipeline_config)
     except BatchLockedError as exc:
         return Failed(message=str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)
@@ -280,7 +289,8 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
     except ParameterError as exc:
         return _refuse(str(exc))
     try:
-        stats, seconds = await tasks.send_dmx(plan, config)
+        with recorded_run(_run_id()):
+            stats, seconds = await tasks.send_dmx(plan, config)
     except PhaseNotImplementedError as exc:
         return Failed(message=str(exc))
     where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"

@@ -159,11 +159,13 @@ def _run(args: argparse.Namespace) -> int:
         problem = olad_problem(config.olad_host, config.olad_port)
         if problem:  # find out now, not after planning the whole show
             return fail(problem, EXIT_FAILED)
+    from .console import quiet_prefect_console
     from .server_guard import guard_ephemeral_server
     from .signals import keep_sigterm_in_flow_runs
 
     guard_ephemeral_server()
     keep_sigterm_in_flow_runs()
+    quiet_prefect_console(args.debug or bool(os.environ.get("CUEFLOW_DEBUG")))
     set_listener(_Progress())
     result = run(script.resolve(), config)
     print(_summary(result, time.perf_counter() - started), file=sys.stderr)
@@ -179,11 +181,13 @@ def _batch(args: argparse.Namespace) -> int:
     from flows import PipelineConfig, run_directory
     from flows.progress import set_listener
 
+    from .console import quiet_prefect_console
     from .server_guard import guard_ephemeral_server
     from .signals import keep_sigterm_in_flow_runs
 
     guard_ephemeral_server()
     keep_sigterm_in_flow_runs()
+    quiet_prefect_console(args.debug or bool(os.environ.get("CUEFLOW_DEBUG")))
     set_listener(_Progress())
     summary = run_directory(directory.resolve(), Path(args.out).resolve(), PipelineConfig(enable_phase_2=not args.no_emotion))
     print(

@@ -61,7 +61,7 @@ def configure_prefect(ephemeral: bool | None = None) -> None:
     ours = "PREFECT_HOME" not in os.environ
     os.environ.setdefault("PREFECT_HOME", str(cueflow_home() / "prefect"))
     home = Path(os.environ["PREFECT_HOME"]).expanduser()
-    if ours:  # its database holds every run's parameters
+    if ours or not home.exists():  # its database holds every run's parameters; another's folder is left as is
         _owner_only(home)
     home.mkdir(parents=True, exist_ok=True)
     _owner_only(home / "storage")  # the per-scene cache: cloudpickled scenes, their text included

@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
 
     script = Path(args.script)
     try:
-        out = check_output_dir(Path(args.out))  # a bad --out is found now, not after planning the whole show
+        out = check_output_dir(Path(args.out), script=script)  # a bad --out is found now, not after planning the whole show
         dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
     except OutputTargetError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
@@ -184,7 +184,7 @@ def _batch(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         return fail(f"{directory}: not a directory", EXIT_BAD_INPUT)
     try:
-        out = check_output_dir(Path(args.out))
+        out = check_output_dir(Path(args.out), replaced=False)  # a batch replaces the folders inside it, one by one
     except OutputTargetError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
     from flows import PipelineConfig, run_directory

@@ -89,14 +89,42 @@ def _first_existing(path: Path) -> Path:
     return Path("/")
 
 
-def check_output_dir(path: Path, min_free: int = MIN_FREE_BYTES) -> Path:
-    """The resolved folder, or OutputTargetError when it is a file, below a file, read-only or (nearly) full."""
+def replace_problem(final: Path, script: Path | None = None) -> str | None:
+    """Why a run must not replace `final` as a whole, or None. Only a folder that is new, empty, or an earlier
+    run's (its result.json, no subfolders) is replaced, and never one holding the script or the working
+    directory: `--out .` must not delete the files around it."""
+    if script is not None and script.expanduser().resolve().is_relative_to(final):
+        return f"{final} holds the script itself; choose a folder for the outputs only"
+    if Path.cwd().resolve().is_relative_to(final):
+        return f"{final} is the working directory or holds it; choose a folder for the outputs only"
+    if not final.is_dir():
+        return None
+    entries = list(final.iterdir())
+    if not entries:
+        return None
+    try:
+        record = json.loads((final / "result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if not (isinstance(record, dict) and "flow_run_id" in record and "phases" in record):
+        return f"{final} holds files that no cueflow run wrote; choose a new or empty folder"
+    if any(e.is_dir() and not e.is_symlink() for e in entries):
+        return f"{final} holds folders that no cueflow run wrote; choose a new or empty folder"
+    return None
+
+
+def check_output_dir(path: Path, min_free: int = MIN_FREE_BYTES, script: Path | None = None, replaced: bool = True) -> Path:
+    """The resolved folder, or OutputTargetError when it is a file, below a file, read-only or (nearly) full, or
+    (when the run will replace it whole, unlike a batch's folder of folders) one it must not replace."""
     final = path.expanduser().resolve()
     existing = _first_existing(final)
     if existing == final and not final.is_dir():
         raise OutputTargetError(f"--out {path}: is a file, not a folder")
     if existing != final and not existing.is_dir():
         raise OutputTargetError(f"--out {path}: {existing} is a file, so nothing can be made below it")
+    problem = replace_problem(final, script) if replaced else None
+    if problem:
+        raise OutputTargetError(f"--out {path}: {problem}")
     # The run's work folder is a sibling of the final folder, so the parent must take new entries. A probe
     # tells the truth where os.access does not (root ignores modes; read-only mounts, quotas).
     probe_in = final.parent if existing == final else existing

@@ -47,10 +47,12 @@ from .contract_check import check_instruction
 from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError
 from .outputs import (
     OutputFolderBusyError,
+    OutputTargetError,
     folder_lock,
     new_work_folder,
     publish,
     remove_stale,
+    replace_problem,
     write_bytes_atomic,
     write_json_atomic,
     write_text_atomic,
@@ -282,14 +284,18 @@ async def lighting_pipeline(
     final = Path(config.output_dir).expanduser().resolve()
     try:
         with folder_lock(final):
+            problem = replace_problem(final, Path(script_path) if script_path else None)
+            if problem:
+                raise OutputTargetError(problem)
             remove_stale(final)
             work = new_work_folder(final)
             try:
                 return await _plan_into(work, final, started, script_path, text, config, source_name)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-    except (OutputFolderBusyError, OSError) as exc:  # nothing was written: the folder is someone else's, or unwritable
-        error = str(exc) if isinstance(exc, OutputFolderBusyError) else f"cannot write the outputs in {final}: {exc}"
+    except (OutputFolderBusyError, OutputTargetError, OSError) as exc:  # nothing was written
+        known = isinstance(exc, OutputFolderBusyError | OutputTargetError)
+        error = str(exc) if known else f"cannot write the outputs in {final}: {exc}"
         result = PipelineResult(
             success=False,
             script=script_path or source_name,

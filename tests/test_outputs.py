@@ -7,6 +7,7 @@ real full file system.
 import hashlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import stat
@@ -157,6 +158,18 @@ def test_bad_out_is_found_before_phase_1(tmp_path):
     for out, words in cases:
         one_line_error(cueflow(home, "run", str(EXAMPLE), "--out", str(out)), 2, words)
         one_line_error(cueflow(home, "batch", str(EXAMPLE.parent), "--out", str(out)), 2, words)
+    # A folder the run would replace whole must be new, empty or an earlier run's: never the user's own files.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.odt").write_text("my notes")
+    one_line_error(cueflow(home, "run", str(EXAMPLE), "--out", str(mine)), 2, "no cueflow run wrote")
+    play = tmp_path / "plays" / "play.txt"
+    play.parent.mkdir()
+    shutil.copy(EXAMPLE, play)
+    one_line_error(cueflow(home, "run", str(play), "--out", str(play.parent)), 2, "holds the script")
+    done = subprocess.run([*CUEFLOW, "run", str(EXAMPLE), "--out", "."], capture_output=True, text=True, cwd=mine, env=_env(home))
+    one_line_error(done, 2, "working directory")
+    assert [p.name for p in mine.iterdir()] == ["notes.odt"] and play.is_file()
     with tmpfs(tmp_path / "ro", "ro", "size=8m") as ro:
         one_line_error(cueflow(home, "run", str(EXAMPLE), "--out", str(ro / "out")), 2, "cannot write", "Read-only")
     with tmpfs(tmp_path / "full", "size=1m") as full:

@@ -11,7 +11,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
 # `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
-COMMAND_MODULES = ("flows.dmx_commands", "deployments.commands")
+COMMAND_MODULES = ("flows.dmx_commands", "flows.rig_commands", "deployments.commands")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="a .txt, .fountain, .pdf, .docx, .csv or .json script")
     run.add_argument("--out", required=True, help="output directory")
     run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
+    run.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
     run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
     from flows.dmx_commands import speed_factor, universe_number
 
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("directory")
     batch.add_argument("--out", required=True, help="output directory (one folder per script)")
     batch.add_argument("--no-emotion", action="store_true")
+    batch.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
 
     schemas = sub.add_parser("schemas", help="export the contracts' JSON Schemas")
     schemas.add_argument("--check", action="store_true", help="fail when the checked-in schemas are stale")
@@ -128,6 +130,9 @@ def _run(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_BAD_INPUT)
     if args.concurrency < 1 or args.concurrency > 16:
         return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+    rig = _rig(args)
+    if isinstance(rig, int):
+        return rig
     started = time.perf_counter()
     from flows import PipelineConfig, run
     from flows.progress import set_listener
@@ -135,6 +140,7 @@ def _run(args: argparse.Namespace) -> int:
     config = PipelineConfig(
         output_dir=args.out,
         enable_phase_2=not args.no_emotion,
+        rig=rig,
         # A dry run renders frames to a file and sends nothing, so it needs no --send-dmx.
         enable_phase_8=args.send_dmx or bool(args.dry_run),
         dmx_speed=args.dmx_speed,
@@ -161,15 +167,29 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rig(args: argparse.Namespace) -> str | None | int:
+    """The --rig path, resolved and checked before Prefect starts; an exit code when it cannot be used."""
+    if not args.rig:
+        return None
+    from flows.rig_commands import rig_problem
+
+    problem = rig_problem(args.rig)
+    return fail(problem, EXIT_BAD_INPUT) if problem else str(Path(args.rig).resolve())
+
+
 def _batch(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     if not directory.is_dir():
         return fail(f"{directory}: not a directory", EXIT_BAD_INPUT)
+    rig = _rig(args)
+    if isinstance(rig, int):
+        return rig
     from flows import PipelineConfig, run_directory
     from flows.progress import set_listener
 
     set_listener(_Progress())
-    summary = run_directory(directory.resolve(), Path(args.out).resolve(), PipelineConfig(enable_phase_2=not args.no_emotion))
+    config = PipelineConfig(enable_phase_2=not args.no_emotion, rig=rig)
+    summary = run_directory(directory.resolve(), Path(args.out).resolve(), config)
     print(
         f"cueflow: {summary.succeeded} of {summary.total} scripts planned, {summary.failed} failed "
         f"({summary.total_duration:.1f}s); outputs in {args.out}",

@@ -247,3 +247,34 @@ def test_every_definition_in_debians_qlc_library_reads():
         definition = read_definition(path)
         for mode in definition.modes:
             assert definition.profile(mode).footprint >= 1
+
+
+def test_a_deployment_refuses_a_rig_outside_the_input_roots(workspace, tmp_path, monkeypatch):
+    from flows.entrypoints import ParameterError, _config
+
+    inside = tmp_path / "inputs"
+    inside.mkdir()
+    monkeypatch.setenv("CUEFLOW_INPUT_ROOTS", str(inside))
+    with pytest.raises(ParameterError, match=r"^config\.rig: .* outside the allowed roots"):
+        _config({"rig": str(workspace)}, tmp_path / "out", False)
+    with pytest.raises(ParameterError, match=r"^config\.rig: '\.\./x\.qxw' resolves to"):
+        _config({"rig": "../x.qxw"}, tmp_path / "out", False)
+    copy = inside / "rig.qxw"
+    copy.write_bytes(workspace.read_bytes())
+    assert _config({"rig": "rig.qxw"}, tmp_path / "out", False).rig == str(copy)
+    (inside / "bad.qxw").write_text("<Workspace><Engine/></Workspace>")
+    with pytest.raises(ParameterError, match=r"^config\.rig: .*bad\.qxw: the workspace has no fixtures"):
+        _config({"rig": "bad.qxw"}, tmp_path / "out", False)
+
+
+def test_cueflow_play_with_the_rig_renders_its_channels(workspace, tmp_path):
+    from phases.hardware.show import PLAN_FILE
+
+    plan = [cue(1, 0.0, 0.2, {"foh_wash": (1.0, "daylight"), "movers": (0.5, "daylight")})]
+    (tmp_path / PLAN_FILE).write_text(json.dumps([c.model_dump(mode="json") for c in plan]))
+    frames = tmp_path / "frames.jsonl"
+    proc = cueflow("play", str(tmp_path), "--rig", str(workspace), "--dry-run", str(frames))
+    assert proc.returncode == 0, proc.stderr
+    _, lines = read_frames(frames)
+    frame = bytes.fromhex(str(lines[-1]["dmx"]))
+    assert frame[PAR_L + PAR["dimmer"]] == 255 and list(frame[MOVER_AT + MOVER["dimmer"] :][:2]) == [128, 0]

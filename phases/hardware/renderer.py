@@ -78,6 +78,8 @@ class ShowRenderer:
         for f in self.fixtures:
             if "color" not in f.fixture.capabilities and f.fixture.fixed_color:
                 self._fixed[f.fixture.fixture_id] = self._colour(f.fixture.fixed_color, f.fixture.fixture_id)
+        self._layouts = {f.profile.name: _layout(f.profile) for f in self.fixtures}
+        self._defaults = {f.profile.name: bytes(c.default for c in f.profile.channels) for f in self.fixtures}
         self._starts = [c.time_window.start for c in self.cues]
         self._targets = [self._cue_targets(c) for c in self.cues]
         self._from: list[dict[str, GroupState]] = []
@@ -177,25 +179,25 @@ class ShowRenderer:
         levels = self.fixture_levels(t)
         for f in self.fixtures:
             frame = frames[f.universe]
-            profile = f.profile
-            for offset, channel in enumerate(profile.channels):
-                frame[f.start + offset] = channel.default
+            profile, start = f.profile, f.start
+            layout = self._layouts[profile.name]
+            frame[start : start + profile.footprint] = self._defaults[profile.name]
             level, colour = levels[f.fixture.fixture_id]
-            has_dimmer = profile.has("dimmer")
-            _put(frame, f, "dimmer", level * 255)
-            if profile.mixes_colour:
+            has_dimmer = "dimmer" in layout
+            _put(frame, start, layout, "dimmer", level * 255)
+            if "red" in layout:
                 emitters = ("red", "green", "blue", *EXTRA_EMITTERS)
                 values = dict.fromkeys(emitters, 0.0)
                 if level > 0:
-                    extras = tuple(e for e in EXTRA_EMITTERS if profile.has(e))
+                    extras = tuple(e for e in EXTRA_EMITTERS if e in layout)
                     scale = 1.0 if has_dimmer else level
                     values.update({role: value * scale for role, value in mix(colour, extras, self.emitters).items()})
                 for role in emitters:
-                    _put(frame, f, role, values[role])
+                    _put(frame, start, layout, role, values[role])
             elif profile.subtractive and level > 0:
                 scale = 1.0 if has_dimmer else level
                 for role, value in zip(("cyan", "magenta", "yellow"), colour, strict=True):
-                    _put(frame, f, role, 255 - value * scale)
+                    _put(frame, start, layout, role, 255 - value * scale)
         return {u: bytes(frame) for u, frame in frames.items()}
 
     def blackout(self) -> dict[int, bytes]:
@@ -203,12 +205,20 @@ class ShowRenderer:
         return {u: bytes(UNIVERSE_SIZE) for u in self.universes}
 
 
-def _put(frame: bytearray, f: PatchedFixture, role: str, value: float) -> None:
+Layout = dict[str, tuple[tuple[int, ...], tuple[int, ...]]]  # role -> (coarse offsets, their fine offsets)
+
+
+def _layout(profile: FixtureProfile) -> Layout:
+    roles = {c.role for c in profile.channels}
+    return {r: (tuple(profile.offsets(r)), tuple(profile.offsets(f"{r}_fine"))) for r in roles if not r.endswith("_fine")}
+
+
+def _put(frame: bytearray, start: int, layout: Layout, role: str, value: float) -> None:
     """Write `value` (0..255, fractional) to every channel of `role`, 16-bit where the mode has its fine byte."""
-    coarse, fine = f.profile.offsets(role), f.profile.offsets(f"{role}_fine")
+    coarse, fine = layout.get(role, ((), ()))
     for head, offset in enumerate(coarse):
         if head < len(fine):
             wide = max(0, min(65535, int(value * 257 + 0.5)))
-            frame[f.start + offset], frame[f.start + fine[head]] = wide >> 8, wide & 0xFF
+            frame[start + offset], frame[start + fine[head]] = wide >> 8, wide & 0xFF
         else:
-            frame[f.start + offset] = _byte(value)
+            frame[start + offset] = _byte(value)

@@ -278,3 +278,49 @@ def test_cueflow_play_with_the_rig_renders_its_channels(workspace, tmp_path):
     _, lines = read_frames(frames)
     frame = bytes.fromhex(str(lines[-1]["dmx"]))
     assert frame[PAR_L + PAR["dimmer"]] == 255 and list(frame[MOVER_AT + MOVER["dimmer"] :][:2]) == [128, 0]
+
+
+def test_roles_are_inferred_from_position_and_type_when_the_yaml_gives_none(tmp_path):
+    def fixture(fid: str, group: str, x: float, y: float, z: float, kind: str = "led_par", address: int = 1) -> str:
+        return (
+            f"  - {{fixture_id: {fid}, group_id: {group}, fixture_type: {kind}, position: {{x: {x}, y: {y}, z: {z}}},"
+            f" capabilities: [intensity, color], patch: {{universe: 1, address: {address}, profile: rgbw_dimmer}}}}\n"
+        )
+
+    groups = "".join(f"  - {{group_id: {g}, description: bar {i}}}\n" for i, g in enumerate(["g1", "g2", "g3", "g4", "g5"]))
+    (tmp_path / "rig.yaml").write_text(
+        "name: anonymous bars\ngroups:\n" + groups + "fixtures:\n"
+        + fixture("a", "g1", -2, -4, 6, address=1) + fixture("b", "g2", 0, 4, 6, address=6)
+        + fixture("c", "g3", -5, 1, 1.5, address=11) + fixture("d", "g4", 0, 0, 7, "moving_head", address=16)
+        + fixture("e", "g5", 0, 6, 6, address=21),
+        encoding="utf-8",
+    )  # fmt: skip
+    loaded = load_rig(tmp_path / "rig.yaml")
+    roles = {g.group_id: g.role for g in loaded.rig.groups}
+    assert roles == {"g1": "key", "g2": "back", "g3": "side", "g4": "special", "g5": "atmosphere"}
+    assert loaded.role_source["g4"] == "inferred from fixture type" and loaded.role_source["g1"] == "inferred from position"
+    # Rules written for the bundled rig's groups reach these groups by role.
+    kb = load_knowledge(rig=tmp_path / "rig.yaml")
+    assert any("g1" in r.group_balance for r in kb.rules) and not any("front_wash" in r.group_balance for r in kb.rules)
+
+
+def test_a_yaml_rig_error_names_the_line_and_the_fixture(tmp_path):
+    path = tmp_path / "rig.yaml"
+    path.write_text(
+        "name: typo\ngroups:\n  - {group_id: front, description: FOH}\nfixtures:\n"
+        "  - {fixture_id: ok, group_id: front, fixture_type: dimmer, fixed_color: warm_white, position: {x: 0, y: -4, z: 6},"
+        " capabilities: [intensity], patch: {universe: 1, address: 1, profile: generic_dimmer}}\n"
+        "  - {fixture_id: fp1, group_id: front, fixture_type: dimmer, fixed_color: warm_white, position: {x: 0, y: -4, z: 6},"
+        " capabilities: [intensity], patch: {universe: 1, address: 600, profile: generic_dimmer}}\n",
+        encoding="utf-8",
+    )
+    proc = cueflow("rig", "check", str(path))
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip()
+        .splitlines()[-1]
+        .startswith("cueflow: error: rig.yaml: line 6: field fixtures.1.patch.address (fixture fp1)")
+    )
+    path.write_text(path.read_text().replace("address: 600", "address: 1"))
+    proc = cueflow("rig", "check", str(path))
+    assert proc.returncode == 2 and "problem: fixture fp1: universe 1 address 1-1 overlaps fixture ok (1-1)" in proc.stdout

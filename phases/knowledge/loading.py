@@ -113,6 +113,9 @@ def _load_cached(directory: Path) -> KnowledgeBase:
     colours = _validate(files["colours"], TypeAdapter(list[Colour]), _load_yaml(files["colours"]))
     rig = _validate(files["rig"], Rig, _load_yaml(files["rig"]))
     assert isinstance(rules, list) and isinstance(colours, list) and isinstance(rig, Rig)
+    from phases.rig.roles import with_roles  # groups the rig file gives no role get an inferred one
+
+    rig, _ = with_roles(rig)
     table = {c.name: c for c in colours}
     ids = [r.rule_id for r in rules]
     duplicate = next((i for i in ids if ids.count(i) > 1), None)

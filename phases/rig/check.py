@@ -22,7 +22,7 @@ def patch_problems(rig: Rig, profiles: dict[str, FixtureProfile]) -> list[str]:
             )
         spans.setdefault(p.universe, []).append((p.address, min(last, UNIVERSE_SIZE), fixture.fixture_id))
     for universe, items in sorted(spans.items()):
-        items.sort()
+        items.sort(key=lambda item: item[0])  # stable: at one address, the fixture listed later is the one reported
         reach: tuple[int, int, str] | None = None
         for item in items:
             if reach is not None and item[0] <= reach[1]:

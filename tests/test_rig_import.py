@@ -143,6 +143,7 @@ BAD = {
     "past_512": ({3: (5, 509)}, "dimmer_pack: universe 1 address 510 + 6 channels ends at 515, past channel 512"),
     "unknown_definition": ({2: (2, "Impression 9000")}, "Mover: unknown fixture definition 'GLP' 'Impression 9000'"),
     "unknown_mode": ({2: (3, "Turbo")}, "Mover: GLP Impression has no mode 'Turbo'"),
+    "wrong_channel_count": ({2: (6, 14)}, "Mover: the workspace gives 14 channels, but mode 'Extended' of GLP Impression has 13"),
 }
 
 
@@ -150,7 +151,12 @@ BAD = {
 def test_bad_rigs_are_one_line_and_exit_2(tmp_path, case):
     changes, message = BAD[case]
     path = _workspace_with(tmp_path, f"{case}.qxw", changes)
-    for args in (("rig", "check", str(path)), ("run", str(EXAMPLE), "--rig", str(path), "--out", str(tmp_path / "o"))):
+    runs = (
+        ("rig", "check", str(path)),
+        ("run", str(EXAMPLE), "--rig", str(path), "--out", str(tmp_path / "o")),
+        ("batch", str(EXAMPLE.parent), "--rig", str(path), "--out", str(tmp_path / "o")),
+    )
+    for args in runs:
         proc = cueflow(*args)
         assert proc.returncode == 2, proc.stderr
         errors = [line for line in proc.stderr.splitlines() if line.startswith("cueflow: error:")]
@@ -170,6 +176,7 @@ def test_bad_rigs_are_one_line_and_exit_2(tmp_path, case):
         ("empty.yaml", "", "the rig file is empty"),
         ("nofixtures.yaml", "name: bare\ngroups: []\nfixtures: []\n", "the rig has no fixtures (an empty rig)"),
         ("rig.txt", "not a rig", "unsupported rig file '.txt'"),
+        ("bomb.qxw", '<!DOCTYPE W [<!ENTITY a "aaaa">]><Workspace><Engine/></Workspace>', "declares XML entities"),
     ],
 )
 def test_empty_damaged_and_unknown_rig_files_are_one_line_and_exit_2(tmp_path, name, content, message):
@@ -238,15 +245,42 @@ def test_group_overrides_give_mcCandless_pairs_and_isolate_areas():
     assert levels["fw_dc_warm"][0] == 0.8
 
 
-def test_every_definition_in_debians_qlc_library_reads():
+def test_every_mode_of_every_definition_in_debians_qlc_library_reads_and_renders():
+    """Phase 8 keeps working on any rig imported this way: each mode, patched alone, renders a lit frame."""
+    from phases.contracts import Rig
     from phases.rig import read_definition
+    from phases.rig.definitions import lights
+    from phases.rig.patching import make_fixture
+    from phases.rig.roles import row_position
 
+    colours = load_knowledge().colours
+    plan = [cue(1, 0, 1, {"all": (1.0, "daylight")}), cue(2, 1, 2, {"all": (0.0, "daylight")})]
     paths = sorted(QLC_LIBRARY.rglob("*.qxf"))
+    rendered = 0
     assert len(paths) > 1000
     for path in paths:
         definition = read_definition(path)
+        profiles = {}
+        fixtures = []
         for mode in definition.modes:
-            assert definition.profile(mode).footprint >= 1
+            profile = definition.profile(mode)
+            if not lights(profile) or profile.footprint > 512:
+                continue
+            profiles[profile.name] = profile
+            fixtures.append(
+                make_fixture(
+                    fixture_id=f"f{len(fixtures)}", group_id="all", profile=profile, kind="led_par",
+                    position=row_position("key", 0, 1), universe=len(fixtures) + 1, address=1, number=None,
+                )
+            )  # fmt: skip
+        if not fixtures:
+            continue
+        rig = Rig(name=path.stem, groups=[{"group_id": "all", "description": "all"}], fixtures=fixtures)
+        show = ShowRenderer(plan, rig, colours, profiles)
+        lit, dark = show.frame_at(0.5), show.frame_at(1.5)
+        assert all(lit[u] != dark[u] for u in lit), path  # the level reaches each mode's channels
+        rendered += len(fixtures)
+    assert rendered > 2000
 
 
 def test_a_deployment_refuses_a_rig_outside_the_input_roots(workspace, tmp_path, monkeypatch):

@@ -27,6 +27,7 @@ from .profiles import FixtureProfile
 
 CUT = Transition(type="cut", duration=0)
 EXTRA_EMITTERS = ("white", "amber")
+SINGLE_EMITTERS = ("white", "amber", "uv", "lime")
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,16 @@ class ShowRenderer:
                     values.update({role: value * scale for role, value in mix(colour, extras, self.emitters).items()})
                 for role in emitters:
                     _put(frame, start, layout, role, values[role])
-            elif profile.subtractive and level > 0:
+            elif profile.subtractive:
+                if level == 0:
+                    continue
                 scale = 1.0 if has_dimmer else level
                 for role, value in zip(("cyan", "magenta", "yellow"), colour, strict=True):
                     _put(frame, start, layout, role, 255 - value * scale)
+            else:  # single-colour emitters only (white, warm/cool white, amber, UV): their own colour, at the level
+                value = (255.0 if has_dimmer else level * 255) if level > 0 else 0.0
+                for role in SINGLE_EMITTERS:
+                    _put(frame, start, layout, role, value)
         return {u: bytes(frame) for u, frame in frames.items()}
 
     def blackout(self) -> dict[int, bytes]:

@@ -358,3 +358,12 @@ def test_a_yaml_rig_error_names_the_line_and_the_fixture(tmp_path):
     path.write_text(path.read_text().replace("address: 600", "address: 1"))
     proc = cueflow("rig", "check", str(path))
     assert proc.returncode == 2 and "problem: fixture fp1: universe 1 address 1-1 overlaps fixture ok (1-1)" in proc.stdout
+
+
+def test_a_workspace_without_fixture_groups_is_grouped_by_type(tmp_path):
+    path = write_workspace(tmp_path, groups=[], namespace=False)  # also: an old workspace without the namespace
+    loaded = load_rig(path)
+    assert {g.group_id: g.role for g in loaded.rig.groups} == {"led_par": "key", "moving_head": "special", "dimmer": "key"}
+    assert loaded.role_source["dimmer"] == "inferred from its default"  # conventional dimmers: front light
+    assert [f.group_id for f in loaded.rig.fixtures] == ["led_par", "led_par", "moving_head", "dimmer"]
+    assert [f.fixture_number for f in loaded.rig.fixtures] == [1, 2, 3, 4]

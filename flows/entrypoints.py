@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create
 from phases.contracts import BatchSummary, LightingInstruction, PipelineResult
 
 from . import tasks
-from .batch import BatchLockedError, output_folder, run_changed_scripts
+from .batch import BATCH_MARK, BatchLockedError, run_changed_scripts
 from .config import PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
+from .outputs import output_folder
 from .pipeline import lighting_pipeline
 from .run_records import recorded_run
 
@@ -93,6 +94,15 @@ def _short(value: object, limit: int = 120) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
+def _outside_batches(out: Path, root: Path) -> None:
+    """An on-demand run must not replace a folder that a batch owns (the batch would then skip it as unchanged)."""
+    for folder in (out, *out.parents):
+        if (folder / BATCH_MARK).exists():
+            raise ParameterError(f"output_dir: {out} lies inside the batch output {folder}; choose another folder")
+        if folder == root:
+            return
+
+
 def _gate(name: str, value: object) -> bool:
     try:
         return require_gate(name, value)
@@ -120,7 +130,17 @@ def _options(options: object) -> BaseModel:
 def _config(options: object, output_dir: Path, enable_phase_8: object) -> PipelineConfig:
     gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
     served = {"dask_address": os.environ.get(DASK_ADDRESS_VAR) or None}  # the LLM endpoint: read from the env later
-    return PipelineConfig(**_options(options).model_dump(), **served, output_dir=str(output_dir), enable_phase_8=gate)
+    config = PipelineConfig(**_options(options).model_dump(), **served, output_dir=str(output_dir), enable_phase_8=gate)
+    if config.rig is None:
+        return config
+    # A rig file is read like a script: only from under the input roots, and checked before the run starts.
+    rig = confine("config.rig", config.rig, input_roots(), must_exist="file")
+    from .rig_commands import rig_problem
+
+    problem = rig_problem(str(rig))
+    if problem:
+        raise ParameterError(f"config.rig: {problem}")
+    return config.model_copy(update={"rig": str(rig)})
 
 
 def _run_id() -> object:
@@ -182,7 +202,10 @@ async def on_demand(
     try:
         script = confine("script_path", script_path, input_roots(), must_exist="file")
         root = output_root()
-        out = confine("output_dir", output_dir, [root]) if output_dir else output_folder(root, script)
+        # A blank output_dir is a folder named after the script; resolved and confined like a given one, so a
+        # symlink planted at that name cannot lead out of the output root.
+        out = confine("output_dir", output_dir or str(output_folder(root, script)), [root])
+        _outside_batches(out, root)
         pipeline_config = _config(config, out, enable_phase_8)
         problem = _olad_problem(pipeline_config)
         if problem:
@@ -225,7 +248,7 @@ async def scheduled_batch(
         return _refuse(str(exc))
     try:
         with recorded_run(_run_id()):
-            summary = await run_changed_scripts(directory, out, pipeline_config)
+            summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
         return Failed(message=str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)

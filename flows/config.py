@@ -11,7 +11,8 @@ HardwareGate = Annotated[bool, Strict()]
 def require_gate(name: str, value: object) -> bool:
     """`value` if it is exactly true or false; anything else is refused, naming the parameter."""
     if type(value) is not bool:
-        raise ValueError(f"{name}: must be the JSON boolean true or false, got {value!r} ({type(value).__name__})")
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "…"  # never echo a huge value back
+        raise ValueError(f"{name}: must be the JSON boolean true or false, got {shown} ({type(value).__name__})")
     return value
 
 

@@ -4,7 +4,6 @@ The states here are real Prefect states as a client gets them back from the serv
 retried: a final state with no data attached."""
 
 import asyncio
-
 import uuid
 
 from prefect.client.schemas.objects import StateDetails

@@ -258,11 +258,12 @@ def _wait_for_blackouts() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .signals import Interrupted, finish
+    from .signals import Interrupted, finish, restore
     from .signals import install as handle_signals
 
+    previous = {}
     if args.command in SIGNAL_HANDLED and threading.current_thread() is threading.main_thread():
-        handle_signals()
+        previous = handle_signals()
     try:
         return _dispatch(args)
     except Interrupted as exc:  # the main thread was playing DMX: its player has blacked out
@@ -276,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", EXIT_FAILED)
     finally:
         _wait_for_blackouts()
+        restore(previous)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -31,11 +31,18 @@ class Interrupted(BaseException):
 _stopping = False
 
 
-def install() -> None:
+def install() -> dict[int, object]:
     """For a CLI process only. A served run's process keeps Prefect's own SIGTERM handling: its runner cancels
-    runs with SIGTERM."""
-    for signum in EXIT_CODES:
-        signal.signal(signum, _handle)
+    runs with SIGTERM. Returns the handlers it replaced, for restore()."""
+    return {signum: signal.signal(signum, _handle) for signum in EXIT_CODES}
+
+
+def restore(previous: dict[int, object]) -> None:
+    """Put back the handlers install() replaced (main() called in-process, by a test or a notebook)."""
+    global _stopping
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)  # type: ignore[arg-type]
+    _stopping = False
 
 
 def keep_sigterm_in_flow_runs() -> None:

@@ -103,3 +103,17 @@ def test_error_about_a_huge_value_is_clipped(tmp_path: Path) -> None:
     script.write_text('[{"text": "words", "%s": 1}]' % ("k" * 1_000_000))
     proc = cueflow("run", str(script), "--out", str(tmp_path / "out"))
     _assert_one_line(proc, "unknown field")
+
+
+@pytest.mark.parametrize("end", [1e308, float("nan"), float("inf")])
+def test_cueflow_play_refuses_a_plan_with_absurd_times(tmp_path: Path, end: float) -> None:
+    import json
+
+    from tests.hardware_plans import two_cue_fade_plan
+
+    plan = [c.model_dump(mode="json") for c in two_cue_fade_plan()]
+    plan[1]["time_window"]["end"] = end
+    (tmp_path / "lighting_instructions.json").write_text(json.dumps(plan))  # NaN/Infinity as Python writes them
+    proc = cueflow("play", str(tmp_path), "--dry-run", str(tmp_path / "frames.jsonl"), timeout=120)
+    _assert_one_line(proc, "time_window.end")
+    assert not (tmp_path / "frames.jsonl").exists()

@@ -121,16 +121,16 @@ class ShowPlayer:
             held.append(link)
             link.closed = True  # the player is done with it; the keeper owns the socket now
         budget = self.settings.blackout_retry_seconds
-        note = _send_on_fresh_link(self.settings, frames, budget)
-        if note is None:
+        outcome, why = _send_on_fresh_link(self.settings, frames, budget)
+        if outcome == "sent":
             _release(held)
             return "blackout sent on a fresh connection"
-        if note.startswith("refused"):
+        if outcome != "stalled":  # olad is gone (a restarted olad starts dark) or refused it
             _release(held)
-            return f"blackout not sent (olad {note})"
+            return f"blackout not sent ({why})"
         keep = self.settings.blackout_keep_trying_seconds
         _start_keeper(self.settings, frames, held, keep)
-        return f"blackout not confirmed within {budget:g} s ({note}); retrying for {keep:g} s in case olad resumes"
+        return f"blackout not confirmed within {budget:g} s ({why}); retrying for {keep:g} s in case olad resumes"
 
     def _loop(self, link: Link, stats: PlaybackStats, start: float, end: float) -> None:
         period = 1.0 / self.settings.frames_per_second
@@ -201,18 +201,18 @@ def stop_all(timeout: float) -> bool:
     return not any(p in _playing for p in players)
 
 
-def _send_on_fresh_link(settings: PlaybackSettings, frames: dict[int, bytes], budget: float) -> str | None:
-    """None when olad answered the blackout; else why not."""
+def _send_on_fresh_link(settings: PlaybackSettings, frames: dict[int, bytes], budget: float) -> tuple[str, str]:
+    """("sent", ""), ("stalled", why): connected but no answer, ("gone", why) or ("refused", why)."""
     try:
         fresh = OlaLink(settings.host, settings.port, budget, budget)
     except PlaybackError as exc:
-        return str(exc)
+        return "gone", str(exc)
     try:
         for universe, frame in frames.items():
             fresh.send(universe, frame)
-        return None
+        return "sent", ""
     except PlaybackError as exc:
-        return "olad is not answering" if fresh.stalled else f"refused: {exc}"
+        return ("stalled", "olad is not answering") if fresh.stalled else ("refused", str(exc))
     finally:
         fresh.real_close()
 
@@ -229,7 +229,7 @@ def _start_keeper(settings: PlaybackSettings, frames: dict[int, bytes], held: li
         deadline = time.monotonic() + seconds
         try:
             while time.monotonic() < deadline:
-                if _send_on_fresh_link(settings, frames, min(1.0, max(0.05, deadline - time.monotonic()))) is None:
+                if _send_on_fresh_link(settings, frames, min(1.0, max(0.05, deadline - time.monotonic())))[0] == "sent":
                     time.sleep(0.2)  # anything olad still had queued is handled by now; end dark regardless
                     _send_on_fresh_link(settings, frames, 1.0)
                     return

@@ -43,14 +43,15 @@ def _play(args: argparse.Namespace) -> int:
     import sys
 
     from flows.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+    from flows.outputs import OutputTargetError, check_file_target
     from phases.hardware import HardwareError, PlaybackError, PlaybackSettings, load_plan, run_show
 
     try:
+        dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
         plan = load_plan(Path(args.directory))
         settings = PlaybackSettings.defaults(speed=args.dmx_speed, universe_offset=args.universe - 1)
-    except HardwareError as exc:
+    except (HardwareError, OutputTargetError) as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
-    dry_run = Path(args.dry_run) if args.dry_run else None
     try:
         stats = run_show(plan, settings, dry_run=dry_run, rig=args.rig)
     except PlaybackError as exc:

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create
 from phases.contracts import BatchSummary, LightingInstruction, PipelineResult
 
 from . import tasks
-from .batch import BatchLockedError, output_folder, run_changed_scripts
+from .batch import BATCH_MARK, BatchLockedError, run_changed_scripts
 from .config import PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
+from .outputs import output_folder
 from .pipeline import lighting_pipeline
 
 INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
@@ -68,6 +69,15 @@ def confine(parameter: str, value: str, roots: list[Path], must_exist: str | Non
     if must_exist == "dir" and not path.is_dir():
         raise ParameterError(f"{parameter}: {value!r} is not an existing directory ({path})")
     return path
+
+
+def _outside_batches(out: Path, root: Path) -> None:
+    """An on-demand run must not replace a folder that a batch owns (the batch would then skip it as unchanged)."""
+    for folder in (out, *out.parents):
+        if (folder / BATCH_MARK).exists():
+            raise ParameterError(f"output_dir: {out} lies inside the batch output {folder}; choose another folder")
+        if folder == root:
+            return
 
 
 def _gate(name: str, value: object) -> bool:
@@ -159,7 +169,10 @@ async def on_demand(
     try:
         script = confine("script_path", script_path, input_roots(), must_exist="file")
         root = output_root()
-        out = confine("output_dir", output_dir, [root]) if output_dir else output_folder(root, script)
+        # A blank output_dir is a folder named after the script; resolved and confined like a given one, so a
+        # symlink planted at that name cannot lead out of the output root.
+        out = confine("output_dir", output_dir or str(output_folder(root, script)), [root])
+        _outside_batches(out, root)
         pipeline_config = _config(config, out, enable_phase_8)
         problem = _olad_problem(pipeline_config)
         if problem:
@@ -200,7 +213,7 @@ async def scheduled_batch(
     except ParameterError as exc:
         return _refuse(str(exc))
     try:
-        summary = await run_changed_scripts(directory, out, pipeline_config)
+        summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
         return Failed(message=str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)

@@ -367,3 +367,13 @@ def test_a_workspace_without_fixture_groups_is_grouped_by_type(tmp_path):
     assert loaded.role_source["dimmer"] == "inferred from its default"  # conventional dimmers: front light
     assert [f.group_id for f in loaded.rig.fixtures] == ["led_par", "led_par", "moving_head", "dimmer"]
     assert [f.fixture_number for f in loaded.rig.fixtures] == [1, 2, 3, 4]
+
+
+def test_playing_a_plan_for_another_rig_says_so_in_one_line(workspace, tmp_path):
+    from phases.hardware.show import PLAN_FILE
+
+    plan = [cue(1, 0.0, 0.2, {"foh_wash": (1.0, "daylight")})]
+    (tmp_path / PLAN_FILE).write_text(json.dumps([c.model_dump(mode="json") for c in plan]))
+    proc = cueflow("play", str(tmp_path), "--dry-run", str(tmp_path / "frames.jsonl"))  # no --rig: the bundled rig
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("group 'foh_wash' is not in the rig (a plan made for another rig? give it with --rig)")

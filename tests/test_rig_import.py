@@ -19,7 +19,7 @@ from phases.emotion import detect_emotion
 from phases.hardware import OlaLink, PlaybackSettings, ShowPlayer, ShowRenderer, read_frames
 from phases.knowledge import ScenePosition, load_knowledge, retrieve
 from phases.parsing import parse_file
-from phases.rig import load_rig
+from phases.rig import RigError, load_rig
 from tests.conftest import EXAMPLE, ROOT
 from tests.hardware_plans import cue
 from tests.ola_server import OladServer
@@ -377,3 +377,23 @@ def test_playing_a_plan_for_another_rig_says_so_in_one_line(workspace, tmp_path)
     proc = cueflow("play", str(tmp_path), "--dry-run", str(tmp_path / "frames.jsonl"))  # no --rig: the bundled rig
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith("group 'foh_wash' is not in the rig (a plan made for another rig? give it with --rig)")
+
+
+def test_other_files_beside_the_rig_are_passed_over(tmp_path):
+    """The rig's folder is searched for definitions: someone else's JSON (however deep) or XML is no definition."""
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "notes.json").write_text('{"name": "a", "modes": "not a list"}')
+    (tmp_path / "broken.qxf").write_text("<FixtureDefinition><Manufacturer>GLP</Manufacturer>")
+    nested = tmp_path / "elsewhere" / "deeper"
+    nested.mkdir(parents=True)
+    (nested / "huge.json").write_text("[" * 100_000 + "]" * 100_000)
+    loaded = load_rig(write_workspace(tmp_path))
+    assert [f.manufacturer for f in loaded.rig.fixtures] == ["UKing", "UKing", "GLP", "Proel"]
+    (tmp_path / "bomb.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "rig.yaml").write_text(
+        "name: x\ngroups: [{group_id: a, description: a}]\n"
+        "fixtures: [{fixture_id: a1, group_id: a, definition: bomb.json, position: {x: 0, y: 0, z: 5},"
+        " patch: {universe: 1, address: 1}}]\n"
+    )
+    with pytest.raises(RigError, match=r"rig.yaml: line 3: fixture a1: .*bomb.json: not an Open Fixture Library fixture"):
+        load_rig(tmp_path / "rig.yaml")

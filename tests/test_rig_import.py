@@ -397,3 +397,19 @@ def test_other_files_beside_the_rig_are_passed_over(tmp_path):
     )
     with pytest.raises(RigError, match=r"rig.yaml: line 3: fixture a1: .*bomb.json: not an Open Fixture Library fixture"):
         load_rig(tmp_path / "rig.yaml")
+
+
+def test_qlc_sample_workspace_keeps_what_an_export_needs_to_write_it_back():
+    """Debian's Sample.qxw (QLC+ 4.0, no namespace, generic dimmers): manufacturer, model, mode, universe, address."""
+    import xml.etree.ElementTree as ET
+
+    sample = QLC_LIBRARY.parent / "Sample.qxw"
+    engine = ET.parse(sample).getroot().find("Engine")
+    expected = [
+        (f.findtext("Manufacturer"), f.findtext("Model"), f.findtext("Mode"), int(f.findtext("Universe", "")) + 1,
+         int(f.findtext("Address", "")) + 1)
+        for f in engine.findall("Fixture")
+    ]  # fmt: skip
+    rig = load_rig(sample).rig
+    got = [(f.manufacturer, f.model, f.patch.mode, f.patch.universe, f.patch.address) for f in rig.fixtures]
+    assert got == expected and len(got) == 13

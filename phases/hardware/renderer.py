@@ -2,8 +2,10 @@
 
 Deterministic and free of I/O: the same plan and time give the same bytes. Rules:
 - before the first cue, and for groups a cue leaves out, the level is 0 (black);
-- a group's transition (cut, fade, crossfade; delay then duration) runs from the state the group was in
-  when the cue started to the cue's target; fade and crossfade interpolate level and colour linearly;
+- a group's transition (cut, fade, crossfade; delay then duration) runs from the state each of its fixtures
+  was in when the cue started to the cue's target for it: the group's level and colour, or an override's
+  (GroupInstruction.overrides, by focus area or fixture id, later entries win);
+  fade and crossfade interpolate level and colour linearly;
 - a group coming up from black takes its new colour at once, and a group going to black keeps its colour;
 - the group's effect is layered on top, then the rig group's and fixture's max_intensity cap the level;
 - dimmer channels carry the level (16-bit when the profile has a fine channel); colour channels carry the
@@ -71,11 +73,11 @@ class ShowRenderer:
         self._starts = [c.time_window.start for c in self.cues]
         self._targets = [self._cue_targets(c) for c in self.cues]
         self._from: list[dict[str, GroupState]] = []
-        state = {g: GroupState(0.0, (0.0, 0.0, 0.0)) for g in self.group_cap}
+        state = {f.fixture.fixture_id: GroupState(0.0, (0.0, 0.0, 0.0)) for f in self.fixtures}
         for index in range(len(self.cues)):
             self._from.append(state)
             if index + 1 < len(self.cues):
-                state = self._group_states(index, self._starts[index + 1])
+                state = self._states(index, self._starts[index + 1])
         ends = [c.time_window.end for c in self.cues]
         for start, targets in zip(self._starts, self._targets, strict=True):
             ends += [start + t.transition.delay + t.transition.duration for t in targets.values()]
@@ -88,6 +90,7 @@ class ShowRenderer:
             raise HardwareError(f"{where}: colour {name!r} is not in the colour table") from None
 
     def _cue_targets(self, cue: LightingInstruction) -> dict[str, _Target]:
+        """Each fixture's target in the cue: its group's, or its area's or its own override (later ones win)."""
         given: dict[str, GroupInstruction] = {}
         for g in cue.groups:
             if g.group_id not in self.group_cap:
@@ -96,21 +99,29 @@ class ShowRenderer:
         # Groups the cue leaves out go to black with the cue's longest transition.
         timing = max((g.transition or CUT for g in cue.groups), key=lambda t: t.delay + t.duration)
         targets: dict[str, _Target] = {}
-        for group_id in self.group_cap:
+        for group_id, members in self._members.items():
             g = given.get(group_id)
             if g is None:
-                targets[group_id] = _Target(GroupState(0.0, (0.0, 0.0, 0.0)), timing, None)
+                for f in members:
+                    targets[f.fixture.fixture_id] = _Target(GroupState(0.0, (0.0, 0.0, 0.0)), timing, None)
                 continue
-            colour = self._colour(g.parameters.color, f"{cue.scene_id} {group_id}")
-            targets[group_id] = _Target(GroupState(g.parameters.intensity, colour), g.transition or CUT, g.parameters.effect)
+            where = f"{cue.scene_id} {group_id}"
+            colour = self._colour(g.parameters.color, where)
+            for f in members:
+                level, rgb = g.parameters.intensity, colour
+                for o in g.overrides:
+                    if o.fixture_id == f.fixture.fixture_id or (o.area is not None and o.area == f.fixture.focus_area):
+                        level = o.intensity
+                        rgb = self._colour(o.color, where) if o.color else colour
+                targets[f.fixture.fixture_id] = _Target(GroupState(level, rgb), g.transition or CUT, g.parameters.effect)
         return targets
 
-    def _group_states(self, index: int, t: float) -> dict[str, GroupState]:
-        """Every group's level and colour during cue `index` at show time t (before effects and caps)."""
+    def _states(self, index: int, t: float) -> dict[str, GroupState]:
+        """Every fixture's level and colour during cue `index` at show time t (before effects and caps)."""
         start = self._starts[index]
         states: dict[str, GroupState] = {}
-        for group_id, target in self._targets[index].items():
-            before = self._from[index][group_id]
+        for fixture_id, target in self._targets[index].items():
+            before = self._from[index][fixture_id]
             tr = target.transition
             into = t - start - tr.delay
             if into < 0:
@@ -123,7 +134,7 @@ class ShowRenderer:
             from_colour = to.colour if before.level == 0 else before.colour
             to_colour = before.colour if to.level == 0 and before.level > 0 else to.colour
             colour = tuple(_lerp(a, b, progress) for a, b in zip(from_colour, to_colour, strict=True))
-            states[group_id] = GroupState(_lerp(before.level, to.level, progress), colour)  # type: ignore[arg-type]
+            states[fixture_id] = GroupState(_lerp(before.level, to.level, progress), colour)  # type: ignore[arg-type]
         return states
 
     def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:
@@ -132,11 +143,13 @@ class ShowRenderer:
         levels: dict[str, tuple[float, RGB]] = {}
         if index < 0:
             return {f.fixture.fixture_id: (0.0, (0.0, 0.0, 0.0)) for f in self.fixtures}
-        states = self._group_states(index, t)
+        states = self._states(index, t)
+        targets = self._targets[index]
         for group_id, members in self._members.items():
-            state = states[group_id]
-            effect = self._targets[index][group_id].effect
             for position, f in enumerate(members):
+                fixture_id = f.fixture.fixture_id
+                state = states[fixture_id]
+                effect = targets[fixture_id].effect
                 level = state.level
                 if effect is not None:
                     level = apply_effect(effect, level, t - self._starts[index], group_id, position, len(members))
@@ -144,8 +157,8 @@ class ShowRenderer:
                 level = min(level, self.group_cap[group_id], limits.max_intensity)
                 if level > 0:
                     level = max(level, min(limits.min_intensity, limits.max_intensity))
-                colour = self._fixed.get(f.fixture.fixture_id, state.colour)
-                levels[f.fixture.fixture_id] = (max(0.0, min(1.0, level)), colour)
+                colour = self._fixed.get(fixture_id, state.colour)
+                levels[fixture_id] = (max(0.0, min(1.0, level)), colour)
         return levels
 
     def frame_at(self, t: float) -> dict[int, bytes]:

@@ -136,3 +136,20 @@ def test_the_renderer_honours_area_and_fixture_overrides():
     mid = renderer.fixture_levels(120.0 + 5.0)
     assert mid["fw_dsl_warm"][0] == pytest.approx(0.85 + (0.9 - 0.85) * 5 / 30)
     assert mid["fw_dsr_warm"][0] == pytest.approx(0.05 + (0.9 - 0.05) * 5 / 30)
+
+
+def test_the_stage_plan_lights_each_area_at_its_own_level(page: Page):
+    """Per-area overrides show on the stage plan: each front-wash fixture's pool at its own level."""
+    renderer = renderer_for(storm_plan())
+    page.evaluate("window.cueflowPreview.seek(100)")
+    for fixture_id in ("fw_dsl_warm", "fw_dsl_cool", "fw_dsr_warm", "fw_dc_warm"):
+        level, rgb = renderer.fixture_levels(100.0)[fixture_id]
+        want = [round(c * level) for c in rgb]
+        dom = page.evaluate(f"document.querySelector('circle[data-fixture-id=\"{fixture_id}\"]').dataset.rgb")
+        assert [int(v) for v in dom.split(",")] == pytest.approx(want, abs=1), fixture_id
+        stop = page.evaluate(
+            f"""(() => {{ const c = document.querySelector('circle[data-fixture-id="{fixture_id}"]');
+            const n = [...document.querySelectorAll('circle[data-fixture-id]')].indexOf(c);
+            return document.getElementById('pool' + n).querySelector('stop').getAttribute('stop-color'); }})()"""
+        )
+        assert [int(v) for v in stop[4:-1].split(",")] == pytest.approx(want, abs=1), f"{fixture_id}'s pool"

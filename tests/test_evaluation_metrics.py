@@ -4,7 +4,15 @@ import json
 
 import pytest
 
-from phases.contracts import CueTrigger, EvaluationReport, GroupParameters, LightingInstruction, TimeWindow, Transition
+from phases.contracts import (
+    CueTrigger,
+    EmotionBeat,
+    EvaluationReport,
+    GroupParameters,
+    LightingInstruction,
+    TimeWindow,
+    Transition,
+)
 from phases.evaluation import Thresholds, default_thresholds, evaluate
 from tests.crafted_plans import (
     Crafted,
@@ -388,3 +396,20 @@ def test_the_design_review_plan_does_not_pass():
     assert verdicts["night_darker_than_day"] == "FAIL"
     # the contract-level metrics still pass: it is the design that fails, not the file
     assert verdicts["schema_integrity"] == verdicts["rig_limits"] == "PASS"
+
+
+def test_a_cue_inside_a_beat_is_judged_by_the_beats_emotion():
+    """Scene 2 is serene, but its second cue is called inside a beat of fear: dim deep blue fits the beat."""
+    crafted = split(good(), 2, [0.6, 0.6], kind="direction")
+    sc = crafted.scenes[1]
+    fear = sc.emotion.model_copy(update={"primary": "fear"})
+    scenes = [
+        sc.model_copy(update={"beats": [EmotionBeat(start_char=5, end_char=40, emotion=fear)]}) if k == 1 else s
+        for k, s in enumerate(crafted.scenes)
+    ]
+    cue = crafted.plan[2]  # called at char 10, inside the beat
+    dim_blue = instruction(sc, level=0.1, colour="congo_blue").groups
+    plan = [cue.model_copy(update={"groups": dim_blue}) if k == 2 else c for k, c in enumerate(crafted.plan)]
+    in_beat = metric(report_for(Crafted(scenes, plan)), "emotion_coherence")
+    without_beat = metric(report_for(Crafted(crafted.scenes, plan)), "emotion_coherence")
+    assert in_beat.per_scene["scene_002"] == "PASS" and without_beat.per_scene["scene_002"] == "WARN"

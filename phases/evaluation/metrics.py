@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from phases.contracts import Colour, LightingInstruction, LightingRule, MetricResult, Rig, Scene, Verdict
+from phases.contracts import Colour, Emotion, LightingInstruction, LightingRule, MetricResult, Rig, Scene, Verdict
 from phases.contracts.validation import field_error
 
 from .cues import in_show_order, mark
@@ -237,19 +237,31 @@ def _lit_kelvin(instruction: LightingInstruction, colours: dict[str, Colour]) ->
     return mean_level, sum(k * w for k, w in kelvins) / sum(w for _, w in kelvins) if weight else None
 
 
+def _cue_emotion(cue: LightingInstruction, scene: Scene) -> Emotion | None:
+    at = cue.called_on.char_offset
+    if at is not None:
+        for beat in scene.beats:
+            if beat.start_char <= at < beat.end_char:
+                return beat.emotion
+    return scene.emotion
+
+
 def coherence(ctx: PlanContext) -> MetricResult:
-    """Does each scene's level and colour temperature sit inside its emotion rule's ranges?"""
+    """Does each cue's level and colour temperature sit inside its emotion rule's ranges?
+
+    A cue called inside a beat (Scene.beats) is judged by the beat's emotion, otherwise by the scene's."""
     emotion_rules = {r.context_value: r for r in ctx.rules if r.context_type == "emotion"}
     scenes = {s.scene_id: s for s in ctx.scenes}
     per_scene: dict[str, Verdict] = {}
     judged = coherent = 0
     for instruction in ctx.plan:
         scene = scenes.get(instruction.scene_id)
-        if scene is None or scene.emotion is None or scene.emotion.primary not in emotion_rules:
+        emotion = _cue_emotion(instruction, scene) if scene else None
+        if emotion is None or emotion.primary not in emotion_rules:
             continue
         if all(g.parameters.intensity == 0 for g in instruction.groups) or instruction.called_on.kind == "structure":
             continue  # blackouts and show-structure cues are judged by cue compliance and structure, not mood
-        rule = emotion_rules[scene.emotion.primary]
+        rule = emotion_rules[emotion.primary]
         level, kelvin = _lit_kelvin(instruction, ctx.colours)
         ok = True
         if rule.intensity:

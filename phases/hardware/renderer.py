@@ -73,7 +73,8 @@ class ShowRenderer:
         self._starts = [c.time_window.start for c in self.cues]
         self._targets = [self._cue_targets(c) for c in self.cues]
         self._from: list[dict[str, GroupState]] = []
-        state = {f.fixture.fixture_id: GroupState(0.0, (0.0, 0.0, 0.0)) for f in self.fixtures}
+        dark = GroupState(0.0, (0.0, 0.0, 0.0))
+        state = {f.fixture.fixture_id: dark for f in self.fixtures}
         for index in range(len(self.cues)):
             self._from.append(state)
             if index + 1 < len(self.cues):
@@ -102,26 +103,34 @@ class ShowRenderer:
         for group_id, members in self._members.items():
             g = given.get(group_id)
             if g is None:
+                black = _Target(GroupState(0.0, (0.0, 0.0, 0.0)), timing, None)
                 for f in members:
-                    targets[f.fixture.fixture_id] = _Target(GroupState(0.0, (0.0, 0.0, 0.0)), timing, None)
+                    targets[f.fixture.fixture_id] = black
                 continue
             where = f"{cue.scene_id} {group_id}"
             colour = self._colour(g.parameters.color, where)
+            # One shared target for the fixtures without an override, so _states can work them out once.
+            shared = _Target(GroupState(g.parameters.intensity, colour), g.transition or CUT, g.parameters.effect)
             for f in members:
-                level, rgb = g.parameters.intensity, colour
+                target = shared
                 for o in g.overrides:
                     if o.fixture_id == f.fixture.fixture_id or (o.area is not None and o.area == f.fixture.focus_area):
-                        level = o.intensity
                         rgb = self._colour(o.color, where) if o.color else colour
-                targets[f.fixture.fixture_id] = _Target(GroupState(level, rgb), g.transition or CUT, g.parameters.effect)
+                        target = _Target(GroupState(o.intensity, rgb), shared.transition, shared.effect)
+                targets[f.fixture.fixture_id] = target
         return targets
 
     def _states(self, index: int, t: float) -> dict[str, GroupState]:
         """Every fixture's level and colour during cue `index` at show time t (before effects and caps)."""
         start = self._starts[index]
         states: dict[str, GroupState] = {}
+        done: dict[tuple[int, int], GroupState] = {}  # fixtures sharing a target and a start state share the result
         for fixture_id, target in self._targets[index].items():
             before = self._from[index][fixture_id]
+            key = (id(target), id(before))
+            if key in done:
+                states[fixture_id] = done[key]
+                continue
             tr = target.transition
             into = t - start - tr.delay
             if into < 0:
@@ -134,7 +143,7 @@ class ShowRenderer:
             from_colour = to.colour if before.level == 0 else before.colour
             to_colour = before.colour if to.level == 0 and before.level > 0 else to.colour
             colour = tuple(_lerp(a, b, progress) for a, b in zip(from_colour, to_colour, strict=True))
-            states[fixture_id] = GroupState(_lerp(before.level, to.level, progress), colour)  # type: ignore[arg-type]
+            states[fixture_id] = done[key] = GroupState(_lerp(before.level, to.level, progress), colour)  # type: ignore[arg-type]
         return states
 
     def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:

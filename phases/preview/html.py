@@ -3,6 +3,7 @@
 import html
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import yaml
 
 from phases.contracts import Colour, EvaluationReport, Fixture, GroupInstruction, LightingInstruction, Rig, RigGroup, Scene
-from phases.hardware.effects import seed32
+from phases.hardware.effects import lightning_shape, seed32
 from phases.hardware.settings import load_data
 
 TEMPLATE = Path(__file__).parent / "template.html"
@@ -29,8 +30,9 @@ def palette() -> dict[str, Any]:
 
 
 def effect_data() -> dict[str, object]:
-    """phases/hardware/data/effects.yaml: the effect shapes the page plays, the same numbers as the rig."""
-    return load_data("effects")
+    """phases/hardware/data/effects.yaml: the effect shapes the page plays, the same numbers as the rig
+    (lightning's in the whole milliseconds the renderer uses, so no rounding happens twice)."""
+    return {**load_data("effects"), "lightning_ms": asdict(lightning_shape())}
 
 
 def group_colour(group_id: str, group_ids: Sequence[str]) -> str:

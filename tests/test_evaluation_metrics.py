@@ -413,3 +413,11 @@ def test_a_cue_inside_a_beat_is_judged_by_the_beats_emotion():
     in_beat = metric(report_for(Crafted(scenes, plan)), "emotion_coherence")
     without_beat = metric(report_for(Crafted(crafted.scenes, plan)), "emotion_coherence")
     assert in_beat.per_scene["scene_002"] == "PASS" and without_beat.per_scene["scene_002"] == "WARN"
+
+
+def test_a_direction_is_found_across_the_line_breaks_of_the_page():
+    from phases.evaluation.design_metrics import locate
+
+    text = "SCENE II.\n\n[Enter CALIBAN, with a burden of wood. A noise of thunder\nheard]\n"
+    assert locate("A noise of thunder heard", text) == text.index("A noise")
+    assert locate("A noise of lightning", text) == -1

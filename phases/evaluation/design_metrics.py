@@ -1,6 +1,7 @@
 """Metrics a lighting designer would judge a cue list by (issue 14): night against day, the key light, the
 palette, cue density, an ending in the dark, and directions cued where the text gives them."""
 
+import re
 import statistics
 from collections import defaultdict
 
@@ -161,6 +162,15 @@ def ends_dark(ctx: PlanContext) -> MetricResult:
     )
 
 
+def locate(direction: str, text: str) -> int:
+    """Where a direction stands in the text, across the line breaks of the printed page; -1 when it does not."""
+    words = direction.split()
+    if not words:
+        return -1
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return match.start() if match else -1
+
+
 def directions_honoured(ctx: PlanContext) -> MetricResult:
     """Each lighting direction that stands in its scene's text has a cue called near its position."""
     tolerance = ctx.thresholds.direction_offset_tolerance
@@ -176,7 +186,7 @@ def directions_honoured(ctx: PlanContext) -> MetricResult:
     first_miss = ""
     for scene in ctx.scenes:
         for direction in scene.explicit_lighting:
-            at = scene.text.find(direction)
+            at = locate(direction, scene.text)
             if at < 0:
                 unplaced += 1
                 continue

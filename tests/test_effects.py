@@ -41,14 +41,11 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
 def sample_times() -> list[float]:
     """Inside and around every strike of the storm, across fades, and at random over the whole show."""
     times: list[float] = []
-    for planned in storm_plan():  # an effect's clock starts at its cue's GO
-        window = planned.time_window
-        for effect in [
-            g.parameters.effect for g in planned.groups if g.parameters.effect and g.parameters.effect.type == "lightning"
-        ]:
-            for strike in effects.strikes(effect, window.duration):
-                at = window.start + strike.at_ms / 1000
-                times += [at - 0.01, at + 0.0105, at + 0.1005, at + 0.2, at + 0.3]
+    # the cyc's storm runs on from cue 2 (40 s) to 220 s; the specials' from 40 s, then a faster one from cue 3
+    for origin, effect, seconds in ((STORM_START, STORM, 180.0), (130.0, STORM.model_copy(update={"rate_hz": 0.4}), 90.0)):
+        for strike in effects.strikes(effect, seconds):
+            at = origin + strike.at_ms / 1000
+            times += [at - 0.01, at + 0.0105, at + 0.1005, at + 0.2, at + 0.3]
     rng = random.Random(14)
     times += [rng.uniform(0, 330) for _ in range(400)]
     times += [t + d for t in (10, 40, 120, 130, 220, 240, 320) for d in (0, 0.5, 1.5, 3.3, 7.9)]
@@ -79,7 +76,7 @@ def test_the_screen_shows_the_strike(page: Page):
     """On screen, not just in the page's numbers: the cyc flood's circle is lit by a strike and dark between."""
     kb = load_knowledge()
     renderer = renderer_for(storm_plan())
-    strike = effects.strikes(STORM, 120 - STORM_START)[3]
+    strike = effects.strikes(STORM, 120 - STORM_START)[3]  # the storm's clock starts at cue 2
     for t in (STORM_START + strike.at_ms / 1000 + 0.02, STORM_START + strike.at_ms / 1000 - 0.05):
         page.evaluate(f"window.cueflowPreview.seek({t})")
         level, _ = renderer.fixture_levels(t)[CYC]
@@ -153,3 +150,16 @@ def test_the_stage_plan_lights_each_area_at_its_own_level(page: Page):
             return document.getElementById('pool' + n).querySelector('stop').getAttribute('stop-color'); }})()"""
         )
         assert [int(v) for v in stop[4:-1].split(",")] == pytest.approx(want, abs=1), f"{fixture_id}'s pool"
+
+
+def test_a_storm_runs_on_through_the_cues_inside_it():
+    """Cues 2.5 and 3 leave the cyc's storm as it was: its strikes carry on from cue 2's, not from each GO."""
+    renderer = renderer_for(storm_plan())
+    for strike in effects.strikes(STORM, 180):
+        at = STORM_START + strike.at_ms / 1000 + 0.02
+        if at > 120:  # inside cues 2.5 and 3
+            assert renderer.fixture_levels(at)[CYC][0] > 0.5, f"no strike on the cyc at {at:.2f} s"
+    # the specials change storm at cue 3 (another rate): that one starts afresh at 130 s
+    faster = STORM.model_copy(update={"rate_hz": 0.4})
+    first = effects.strikes(faster, 90)[0]
+    assert renderer.fixture_levels(130.0 + first.at_ms / 1000 + 0.02)["sp_mover"][0] > 0.3

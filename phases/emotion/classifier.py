@@ -32,6 +32,9 @@ class Settings:
     lexicon_density: float  # cue-word hits per 100 words at which the lexicon gets ~63% of that share
     max_pool: float  # 0 = mean of chunk scores, 1 = the strongest chunk per label
     secondary_threshold: float  # secondary is kept when its probability is at least this share of the primary's
+    confidence_bias: float  # calibration of primary_confidence (see data/classifier.yaml)
+    confidence_margin: float
+    confidence_top: float
 
 
 @lru_cache(maxsize=1)
@@ -142,17 +145,28 @@ def emotion_from_scores(scores: dict[str, float], method: str = METHOD) -> Emoti
     secondary = runner if second >= conf.secondary_threshold * top else None
     weights = ranked[:3]
     norm = sum(w for _, w in weights) or 1.0
+    confidence = calibrated_confidence(top, second, conf)
     valence = sum(affect[label].valence * w for label, w in weights) / norm
     arousal = sum(affect[label].arousal * w for label, w in weights) / norm
     return Emotion(
         primary=_label(primary),
-        primary_confidence=round(min(1.0, top), 3),
+        primary_confidence=round(confidence, 3),
         secondary=_label(secondary) if secondary else None,
-        secondary_confidence=round(min(1.0, second), 3) if secondary else None,
+        secondary_confidence=round(confidence * second / top, 3) if secondary and top > 0 else None,
         valence=round(max(-1.0, min(1.0, valence)), 3),
         arousal=round(max(0.0, min(1.0, arousal)), 3),
         method=method,
     )
+
+
+def calibrated_confidence(top: float, second: float, conf: Settings | None = None) -> float:
+    """The chance the top label is right, from how strong it is and how far it leads the runner-up."""
+    conf = conf or settings()
+    if top <= 0 or second <= 0:  # nothing read (an empty scene is neutral for sure), or nothing competes
+        return max(0.0, min(1.0, top))
+    margin = (top - second) / top
+    z = conf.confidence_bias + conf.confidence_margin * margin + conf.confidence_top * top
+    return 1 / (1 + math.exp(-z))
 
 
 def classify(text: str) -> Emotion:

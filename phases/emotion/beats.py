@@ -170,6 +170,8 @@ def read_scene(text: str, prefix: str = "") -> SceneRead:
             beats[-1] = (beats[-1][0], end, [*beats[-1][2], s], [*beats[-1][3], w])
         else:
             beats.append((start, end, [s], [w]))
+    if not _HAS_WORD.search(text):
+        return SceneRead(emotion=emotion_from_scores(overall), beats=[])  # nothing to cut into beats
     return SceneRead(
         emotion=emotion_from_scores(overall),
         beats=[EmotionBeat(start_char=a, end_char=b, emotion=emotion_from_scores(_mix(s, w))) for a, b, s, w in beats],

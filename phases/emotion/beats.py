@@ -10,13 +10,16 @@ import yaml
 
 from phases.contracts import Emotion, EmotionBeat
 
-from .classifier import batch_label_scores, emotion_from_scores
+from .classifier import batch_label_scores, emotion_from_scores, settings
 from .lexicon import DATA, EmotionDataError, taxonomy
+
+BASELINE_FILE = DATA / "label_baseline.yaml"
 
 _BRACKETED = re.compile(r"\[[^\[\]]{1,2000}\]|\([^()]{1,2000}\)", re.S)
 _HEADING = re.compile(r"^\s*(?:ACT|Act|SCENE|Scene|Actus|Scena|Scoena|Scaena)\b")
 _SPEAKER = re.compile(r"^\s*[A-Z][A-Z'’\- ]*[A-Z]\.?\s*$")
 _HAS_WORD = re.compile(r"\w")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 @dataclass(frozen=True)
@@ -113,34 +116,97 @@ def _words(text: str, start: int, end: int) -> int:
 
 def directions_of(window: str, conf: BeatSettings) -> str:
     """The directing text of a window: bracketed directions and lines that open like a direction or heading."""
-    parts = [m.group(0) for m in _BRACKETED.finditer(window)]
-    parts.extend(ln for ln in window.split("\n") if conf.opener.match(ln) or _HEADING.match(ln))
-    return "\n".join(parts)
+    return "\n".join(_Layout(window, conf).directions(0, len(window)))
 
 
 def prose_share(window: str) -> float:
     """Share of speech lines that run on in lower case: prose, not verse."""
-    lines = [ln.strip() for ln in _BRACKETED.sub(" ", window).split("\n")]
-    speech = [ln for ln in lines if ln and _HAS_WORD.search(ln) and not _SPEAKER.match(ln)]
-    if len(speech) < 6:
-        return 0.0
-    return sum(1 for ln in speech if ln[0].islower()) / len(speech)
+    return _Layout(window, beat_settings()).prose_share(0, len(window))
 
 
-def adjust(scores: dict[str, float], window: str, conf: BeatSettings) -> dict[str, float]:
-    """Move the classifier's scores by what the window's directions (and its prose) say; renormalise."""
-    directing = directions_of(window, conf)
+class _Layout:
+    """Where a text's directions and its speech lines are, found once for the whole scene."""
+
+    def __init__(self, text: str, conf: BeatSettings) -> None:
+        self.bracketed = [(m.start(), m.group(0)) for m in _BRACKETED.finditer(text)] if ("[" in text or "(" in text) else []
+        self.lines: list[tuple[int, str]] = []  # direction lines
+        self.speech: list[tuple[int, bool]] = []  # speech lines: (offset, runs on in lower case)
+        unbracketed = _BRACKETED.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text) if self.bracketed else text
+        offset = 0
+        for raw, plain in zip(text.split("\n"), unbracketed.split("\n"), strict=True):
+            if conf.opener.match(raw) or _HEADING.match(raw):
+                self.lines.append((offset, raw))
+            else:
+                stripped = plain.strip()
+                if stripped and _HAS_WORD.search(stripped) and not _SPEAKER.match(stripped):
+                    self.speech.append((offset, stripped[0].islower()))
+            offset += len(raw) + 1
+
+    def directions(self, start: int, end: int) -> list[str]:
+        return [t for at, t in self.bracketed if start <= at < end] + [t for at, t in self.lines if start <= at < end]
+
+    def prose_share(self, start: int, end: int) -> float:
+        flags = [lower for at, lower in self.speech if start <= at < end]
+        return sum(flags) / len(flags) if len(flags) >= 6 else 0.0
+
+
+def adjust(scores: dict[str, float], directing: str, prose: float, conf: BeatSettings) -> dict[str, float]:
+    """Move the classifier's scores by what a window's directions (and its prose) say; renormalise."""
     factors: dict[str, float] = {}
     for cue in conf.cues:
         if directing and cue.pattern.search(directing):
             for label, f in cue.factors.items():
                 factors[label] = factors.get(label, 1.0) * f
-    if prose_share(window) >= conf.prose_share:
+    if prose >= conf.prose_share:
         for label, f in conf.prose_factors.items():
             factors[label] = factors.get(label, 1.0) * f
     if not factors:
         return scores
     moved = {label: value * factors.get(label, 1.0) for label, value in scores.items()}
+    total = sum(moved.values()) or 1.0
+    return {label: value / total for label, value in moved.items()}
+
+
+@lru_cache(maxsize=1)
+def baseline() -> dict[str, float]:
+    """Each label's usual share in play text (data/label_baseline.yaml); all ones when the file is absent."""
+    if not BASELINE_FILE.exists():
+        return {label: 1.0 for label in taxonomy()}
+    raw = yaml.safe_load(BASELINE_FILE.read_text(encoding="utf-8"))
+    try:
+        values = {str(k): float(v) for k, v in raw.items()}
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise EmotionDataError(f"label_baseline.yaml: {exc}") from None
+    if set(values) != set(taxonomy()) or min(values.values()) <= 0:
+        raise EmotionDataError("label_baseline.yaml: expected a positive share for every taxonomy label")
+    return values
+
+
+def window_scores(text: str, prefix: str = "") -> tuple[list[dict[str, float]], list[tuple[int, int]], list[int]]:
+    """Scores per window (moved by its directions), the windows, and their word counts."""
+    conf = beat_settings()
+    spans = windows(text, conf) or [(0, len(text))]
+    pieces = [text[a:b] for a, b in spans]
+    if prefix:
+        pieces[0] = f"{prefix}\n{pieces[0]}"
+    raw = batch_label_scores(pieces)
+    layout = _Layout(text, conf)
+    scores = []
+    for index, ((start, end), s) in enumerate(zip(spans, raw, strict=True)):
+        directing = layout.directions(start, end)
+        if index == 0 and prefix:
+            directing.append(prefix)
+        scores.append(adjust(s, "\n".join(directing), layout.prose_share(start, end), conf))
+    return scores, spans, [max(_words(p, 0, len(p)), 1) for p in pieces]
+
+
+def against_baseline(scores: dict[str, float]) -> dict[str, float]:
+    """A label's score over its usual share in plays (to a power), renormalised: what stands out wins."""
+    power = settings().baseline_power
+    if not power:
+        return scores
+    usual = baseline()
+    moved = {label: value / usual.get(label, 1.0) ** power for label, value in scores.items()}
     total = sum(moved.values()) or 1.0
     return {label: value / total for label, value in moved.items()}
 
@@ -154,15 +220,11 @@ class SceneRead:
 def read_scene(text: str, prefix: str = "") -> SceneRead:
     """The scene's overall emotion and its beats. `prefix` (the heading, when the text lacks it) is read with the
     first window but not counted in the character offsets."""
-    conf = beat_settings()
-    spans = windows(text, conf) or [(0, len(text))]
-    pieces = [text[a:b] for a, b in spans]
-    if prefix:
-        pieces[0] = f"{prefix}\n{pieces[0]}"
-    raw = batch_label_scores(pieces)
-    scores = [adjust(s, piece, conf) for s, piece in zip(raw, pieces, strict=True)]
-    weights = [max(_words(p, 0, len(p)), 1) for p in pieces]
+    moved, spans, weights = window_scores(text, prefix)
+    scores = [against_baseline(s) for s in moved]
     overall = _mix(scores, weights)
+    if not _HAS_WORD.search(text):
+        return SceneRead(emotion=emotion_from_scores(overall), beats=[])  # nothing to cut into beats
     beats: list[tuple[int, int, list[dict[str, float]], list[int]]] = []
     for (start, end), s, w in zip(spans, scores, weights, strict=True):
         label = _top(s)
@@ -170,8 +232,6 @@ def read_scene(text: str, prefix: str = "") -> SceneRead:
             beats[-1] = (beats[-1][0], end, [*beats[-1][2], s], [*beats[-1][3], w])
         else:
             beats.append((start, end, [s], [w]))
-    if not _HAS_WORD.search(text):
-        return SceneRead(emotion=emotion_from_scores(overall), beats=[])  # nothing to cut into beats
     return SceneRead(
         emotion=emotion_from_scores(overall),
         beats=[EmotionBeat(start_char=a, end_char=b, emotion=emotion_from_scores(_mix(s, w))) for a, b, s, w in beats],

@@ -35,6 +35,7 @@ class Settings:
     confidence_bias: float  # calibration of primary_confidence (see data/classifier.yaml)
     confidence_margin: float
     confidence_top: float
+    baseline_power: float  # how far a beat's scores are read against each label's usual share in plays (0 = not)
 
 
 @lru_cache(maxsize=1)

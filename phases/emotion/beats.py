@@ -192,10 +192,12 @@ def window_scores(text: str, prefix: str = "") -> tuple[list[dict[str, float]], 
     raw = batch_label_scores(pieces)
     layout = _Layout(text, conf)
     scores = []
-    for index, ((start, end), s) in enumerate(zip(spans, raw, strict=True)):
-        directing = layout.directions(start, end)
-        if index == 0 and prefix:
-            directing.append(prefix)
+    # What the scene opens on before anyone speaks (the place, a storm, a battle) holds for all of it.
+    opening = layout.directions(0, layout.speech[0][0] if layout.speech else len(text))
+    if prefix:
+        opening.append(prefix)
+    for (start, end), s in zip(spans, raw, strict=True):
+        directing = [*opening, *layout.directions(max(start, 1), end)]
         scores.append(adjust(s, "\n".join(directing), layout.prose_share(start, end), conf))
     return scores, spans, [max(_words(p, 0, len(p)), 1) for p in pieces]
 

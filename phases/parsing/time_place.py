@@ -176,7 +176,13 @@ def _heading_rest(heading: str) -> str:
 
 
 def _around(text: str, match: re.Match[str], width: int = 40) -> str:
+    """The matched words with a few whole words either side."""
     start = max(0, match.start() - width)
     end = min(len(text), match.end() + width)
-    snippet = " ".join(text[start:end].split())
-    return snippet[:120]
+    if start > 0:
+        space = text.find(" ", start, match.start())
+        start = space + 1 if space >= 0 else match.start()
+    if end < len(text):
+        space = text.rfind(" ", match.end(), end)
+        end = space if space >= 0 else match.end()
+    return " ".join(text[start:end].split())[:120]

@@ -20,9 +20,22 @@ class Evidence:
     needs: tuple[str, ...]  # one of these must be in the (lower-cased) text before the pattern is tried
 
     def search(self, lowered: str) -> re.Match[str] | None:
-        if self.needs and not any(word in lowered for word in self.needs):
-            return None
-        return self.pattern.search(lowered)
+        """The first match in a line (lines split by newlines) that holds a needed word; found by str.find."""
+        if not self.needs:
+            return self.pattern.search(lowered)
+        best: re.Match[str] | None = None
+        for word in self.needs:
+            at = lowered.find(word)
+            while at >= 0 and (best is None or at < best.start()):
+                start = lowered.rfind("\n", 0, at) + 1
+                end = lowered.find("\n", at)
+                end = len(lowered) if end < 0 else end
+                match = self.pattern.search(lowered, start, end)
+                if match:
+                    best = match if best is None or match.start() < best.start() else best
+                    break
+                at = lowered.find(word, end)
+        return best
 
 
 @dataclass(frozen=True)
@@ -115,19 +128,18 @@ def read_time(heading: str | None, directions: list[str], dialogue: list[str]) -
     scores: dict[str, float] = {}
     best_hit: dict[str, tuple[float, str]] = {}
     for source, texts, entries in sources:
-        lowered_texts = [_lower(t) for t in texts if t]
-        originals = [t for t in texts if t]
+        joined = "\n".join(" ".join(t.split("\n")) for t in texts if t)  # one line per text
+        if not joined:
+            continue
+        lowered = _lower(joined)
         for item in entries:
-            # Only the lines that hold a word the entry needs are searched: most lines name no time at all.
-            kept = [i for i, t in enumerate(lowered_texts) if not item.needs or any(w in t for w in item.needs)]
-            match = next((m for m in (item.pattern.search(lowered_texts[i]) for i in kept) if m), None)
+            match = item.search(lowered)
             if match is None:
                 continue
             points = vocab.source_weight[source] * item.weight
             scores[item.value] = scores.get(item.value, 0.0) + points
             if points > best_hit.get(item.value, (0.0, ""))[0]:
-                line = originals[lowered_texts.index(match.string)]
-                best_hit[item.value] = (points, f'{source}: "{_around(line, match)}"')
+                best_hit[item.value] = (points, f'{source}: "{_around(joined, match)}"')
     if not scores:
         return TimeReading(None, None, {})
     family: dict[str, float] = {}

@@ -128,6 +128,10 @@ def read_time(heading: str | None, directions: list[str], dialogue: list[str]) -
     scores: dict[str, float] = {}
     best_hit: dict[str, tuple[float, str]] = {}
     for source, texts, entries in sources:
+        if source == "dialogue" and scores:
+            shown_only = _decide(scores, best_hit, vocab)
+            if shown_only.value is not None:  # what the directions show outranks what is said
+                return shown_only
         joined = "\n".join(" ".join(t.split("\n")) for t in texts if t)  # one line per text
         if not joined:
             continue
@@ -140,6 +144,10 @@ def read_time(heading: str | None, directions: list[str], dialogue: list[str]) -
             scores[item.value] = scores.get(item.value, 0.0) + points
             if points > best_hit.get(item.value, (0.0, ""))[0]:
                 best_hit[item.value] = (points, f'{source}: "{_around(joined, match)}"')
+    return _decide(scores, best_hit, vocab)
+
+
+def _decide(scores: dict[str, float], best_hit: dict[str, tuple[float, str]], vocab: Vocabulary) -> TimeReading:
     if not scores:
         return TimeReading(None, None, {})
     family: dict[str, float] = {}
@@ -150,10 +158,10 @@ def read_time(heading: str | None, directions: list[str], dialogue: list[str]) -
     head, top = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
     if top < vocab.decide_at or top < vocab.margin * runner:
-        return TimeReading(None, None, scores)
+        return TimeReading(None, None, dict(scores))
     members = [v for v in scores if vocab.families.get(v, v) == head]
     value = max(members, key=lambda v: (scores[v], v != head))  # midnight over night when it is as strong
-    return TimeReading(value, best_hit[value][1], scores)
+    return TimeReading(value, best_hit[value][1], dict(scores))
 
 
 def carried_time(

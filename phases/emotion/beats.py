@@ -226,7 +226,7 @@ def read_scene(text: str, prefix: str = "") -> SceneRead:
     scores = [against_baseline(s) for s in moved]
     overall = _mix(scores, weights)
     if not _HAS_WORD.search(text):
-        return SceneRead(emotion=emotion_from_scores(overall), beats=[])  # nothing to cut into beats
+        return SceneRead(emotion=emotion_from_scores(overall, words=0), beats=[])  # nothing to cut into beats
     beats: list[tuple[int, int, list[dict[str, float]], list[int]]] = []
     for (start, end), s, w in zip(spans, scores, weights, strict=True):
         label = _top(s)
@@ -234,9 +234,13 @@ def read_scene(text: str, prefix: str = "") -> SceneRead:
             beats[-1] = (beats[-1][0], end, [*beats[-1][2], s], [*beats[-1][3], w])
         else:
             beats.append((start, end, [s], [w]))
+    words = len(text.split())
     return SceneRead(
-        emotion=emotion_from_scores(overall),
-        beats=[EmotionBeat(start_char=a, end_char=b, emotion=emotion_from_scores(_mix(s, w))) for a, b, s, w in beats],
+        emotion=emotion_from_scores(overall, words=words),
+        beats=[
+            EmotionBeat(start_char=a, end_char=b, emotion=emotion_from_scores(_mix(s, w), words=len(text[a:b].split())))
+            for a, b, s, w in beats
+        ],
     )
 
 

@@ -35,6 +35,7 @@ class Settings:
     confidence_bias: float  # calibration of primary_confidence (see data/classifier.yaml)
     confidence_margin: float
     confidence_top: float
+    evidence_words: float  # a read of this many words keeps half its confidence: one word cannot be sure
     baseline_power: float  # how far a beat's scores are read against each label's usual share in plays (0 = not)
 
 
@@ -138,7 +139,7 @@ def batch_label_scores(texts: list[str], conf: Settings | None = None) -> list[d
     return results
 
 
-def emotion_from_scores(scores: dict[str, float], method: str = METHOD) -> Emotion:
+def emotion_from_scores(scores: dict[str, float], method: str = METHOD, words: int | None = None) -> Emotion:
     conf = settings()
     affect = taxonomy()
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -147,6 +148,8 @@ def emotion_from_scores(scores: dict[str, float], method: str = METHOD) -> Emoti
     weights = ranked[:3]
     norm = sum(w for _, w in weights) or 1.0
     confidence = calibrated_confidence(top, second, conf)
+    if words is not None and second > 0:
+        confidence *= words / (words + conf.evidence_words)
     valence = sum(affect[label].valence * w for label, w in weights) / norm
     arousal = sum(affect[label].arousal * w for label, w in weights) / norm
     return Emotion(
@@ -171,11 +174,11 @@ def calibrated_confidence(top: float, second: float, conf: Settings | None = Non
 
 
 def classify(text: str) -> Emotion:
-    return emotion_from_scores(label_scores(text))
+    return emotion_from_scores(label_scores(text), words=len(text.split()))
 
 
 def classify_many(texts: list[str]) -> list[Emotion]:
-    return [emotion_from_scores(s) for s in batch_label_scores(texts)]
+    return [emotion_from_scores(s, words=len(t.split())) for s, t in zip(batch_label_scores(texts), texts, strict=True)]
 
 
 def _label(value: str) -> EmotionLabel:

@@ -234,9 +234,11 @@ def read_scene(text: str, prefix: str = "") -> SceneRead:
             beats[-1] = (beats[-1][0], end, [*beats[-1][2], s], [*beats[-1][3], w])
         else:
             beats.append((start, end, [s], [w]))
-    words = len(text.split())
+    emotion = emotion_from_scores(overall, words=len(text.split()))
+    if len(beats) == 1:  # one feeling throughout: the beat is the scene's own read
+        return SceneRead(emotion=emotion, beats=[EmotionBeat(start_char=beats[0][0], end_char=beats[0][1], emotion=emotion)])
     return SceneRead(
-        emotion=emotion_from_scores(overall, words=words),
+        emotion=emotion,
         beats=[
             EmotionBeat(start_char=a, end_char=b, emotion=emotion_from_scores(_mix(s, w), words=len(text[a:b].split())))
             for a, b, s, w in beats
@@ -245,6 +247,8 @@ def read_scene(text: str, prefix: str = "") -> SceneRead:
 
 
 def _mix(scores: list[dict[str, float]], weights: list[int]) -> dict[str, float]:
+    if len(scores) == 1:
+        return scores[0]
     total = sum(weights) or 1
     out: dict[str, float] = {}
     for s, w in zip(scores, weights, strict=True):

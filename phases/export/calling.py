@@ -1,0 +1,111 @@
+"""What a stage manager calls each cue on: where in the script, the words, and the line in context."""
+
+from dataclasses import dataclass
+
+from phases.contracts import CueTrigger, Scene
+
+from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
+
+CONTEXT_CHARS = 160
+MOMENTS = {
+    "preset": "Preset (house open)",
+    "house_half": "House to half",
+    "house_out": "House out",
+    "act_end": "End of act",
+    "interval": "Interval",
+    "final_blackout": "Final blackout",
+    "curtain_call": "Curtain call",
+    "house_up": "House up",
+}
+
+
+@dataclass(frozen=True)
+class CueCall:
+    cue: ConsoleCue
+    act: int | None
+    scene_id: str
+    scene_heading: str
+    line: int | None  # the script line it is called on
+    called_on: str  # "line: ...", "direction: ...", "follow 2.5 s after 10", "scene start", "house out"
+    context_before: str  # the script text just before the words it is called on
+    context_words: str  # the words themselves (what the DSM marks in the book)
+    context_after: str
+    time: str  # "up 5 / down 3", with delays
+    follow: str  # "" or "auto 2.5 s after 10"
+
+
+def _line_of(scene: Scene | None, trigger: CueTrigger) -> int | None:
+    if trigger.script_line is not None:
+        return trigger.script_line
+    if scene is not None and scene.source is not None:
+        if trigger.char_offset is not None:
+            return scene.source.start_line + scene.text.count("\n", 0, trigger.char_offset)
+        return scene.source.start_line
+    return None
+
+
+def _context(scene: Scene | None, trigger: CueTrigger) -> tuple[str, str, str]:
+    if scene is None:
+        return "", trigger.text or "", ""
+    text = scene.text
+    if trigger.char_offset is not None and trigger.char_offset <= len(text):
+        at = trigger.char_offset
+        words = trigger.text or ""
+        if words and text.startswith(words, at):
+            end = at + len(words)
+        else:
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            words = text[at:end]
+        before = text[max(0, at - CONTEXT_CHARS) : at]
+        after = text[end : end + CONTEXT_CHARS // 2]
+        return " ".join(before.split()), " ".join(words.split()), " ".join(after.split())
+    if trigger.kind == "scene_start":
+        first = text.strip().split("\n", 1)[0]
+        return "", " ".join(first.split())[:CONTEXT_CHARS], ""
+    return "", trigger.text or "", ""
+
+
+def _time(cue: ConsoleCue) -> str:
+    def one(name: str, t: float, d: float) -> str:
+        return f"{name} {seconds_text(t)}" + (f" (delay {seconds_text(d)})" if d else "")
+
+    if (cue.up_time, cue.up_delay) == (cue.down_time, cue.down_delay):
+        return one("", cue.up_time, cue.up_delay).strip()
+    return f"{one('up', cue.up_time, cue.up_delay)} / {one('down', cue.down_time, cue.down_delay)}"
+
+
+def cue_calls(show: ConsoleShow) -> list[CueCall]:
+    calls: list[CueCall] = []
+    for index, cue in enumerate(show.cues):
+        scene = show.scenes.get(cue.scene_id)
+        trigger = cue.called_on
+        previous = show.cues[index - 1] if index else None
+        follow = ""
+        if cue.follow_wait is not None and previous is not None:
+            follow = f"auto {seconds_text(cue.follow_wait)} s after {number_text(previous.number)}"
+        if trigger.kind == "structure" and trigger.moment:
+            called = MOMENTS[trigger.moment]
+        elif trigger.kind == "follow":
+            called = follow or "follow"
+        elif trigger.kind == "scene_start":
+            called = "scene start"
+        else:
+            called = f"{trigger.kind}: {trigger.text}" if trigger.text else trigger.kind
+        before, words, after = _context(scene, trigger)
+        calls.append(
+            CueCall(
+                cue=cue,
+                act=scene.act if scene is not None else None,
+                scene_id=cue.scene_id,
+                scene_heading=(scene.heading if scene is not None and scene.heading else cue.scene_id),
+                line=_line_of(scene, trigger),
+                called_on=called,
+                context_before=before,
+                context_words=words,
+                context_after=after,
+                time=_time(cue),
+                follow=follow,
+            )
+        )
+    return calls

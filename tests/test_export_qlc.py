@@ -1,0 +1,97 @@
+"""The exported QLC+ workspace opened in real, headless QLC+: its fixtures, one Scene per cue, the cue list
+with its fade times in order, and the channel values QLC+ outputs when a cue's Scene runs."""
+
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from phases.export import console_show, export_plan, load_plan
+from phases.export.qlc_workspace import qlc_settings, scene_name
+from tests.export_plans import show, write_plan_dir
+from tests.qlcplus_server import QlcPlus, qlcplus
+
+NS = {"q": "http://www.qlcplus.org/Workspace"}
+ROW = re.compile(r'<tr id="0_(\d+)".*?>\s*<td>(\d+)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>', re.S)
+
+
+def _qlc_time(ms: int) -> str:
+    """How QLC+'s web cue list prints a time (seen in 4.12): 5s, 5s500ms, 0ms, and ∞ for a hold that waits for GO."""
+    if ms >= qlc_settings().infinite_hold_ms:
+        return "∞"
+    seconds, rest = divmod(ms, 1000)
+    return (f"{seconds}s" if seconds else "") + (f"{rest}ms" if rest or not seconds else "")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp_path = tmp_path_factory.mktemp("qlc")
+    plan_dir = write_plan_dir(tmp_path / "plan", *show(12))
+    return plan_dir, export_plan(plan_dir, ["qlc"], tmp_path / "out")["qlc"]
+
+
+@pytest.fixture(scope="module")
+def running(exported: tuple[Path, Path]) -> Iterator[QlcPlus]:
+    with qlcplus(exported[1]) as q:
+        yield q
+
+
+def test_qlcplus_loads_every_scene_and_the_cue_list(exported: tuple[Path, Path], running: QlcPlus) -> None:
+    plan_dir, _ = exported
+    cues = console_show(load_plan(plan_dir)).cues
+    q = running
+    number, listing, widgets, widget_type, chaser_type = q.ask(
+        "getFunctionsNumber", "getFunctionsList", "getWidgetsNumber", "getWidgetType|0", f"getFunctionType|{len(cues)}"
+    )
+    scene_types = q.ask(*(f"getFunctionType|{i}" for i in range(len(cues))))
+    page = q.page()
+    assert int(number) == len(cues) + 1
+    fields = listing.split("|")
+    names = dict(zip(map(int, fields[::2]), fields[1::2], strict=True))
+    assert [names[i] for i in range(len(cues))] == [scene_name(c) for c in cues]
+    assert names[len(cues)] == "plan cue list"
+    assert scene_types == ["Scene"] * len(cues)
+    assert (chaser_type, widgets, widget_type) == ("Chaser", "1", "Cue list")
+    rows = ROW.findall(page)
+    assert [int(r[1]) for r in rows] == list(range(1, len(cues) + 1))
+    assert [r[2].replace("&apos;", "'").replace("&#39;", "'") for r in rows] == [scene_name(c) for c in cues]
+    # Fade in = the cue's up time; fade out = the next cue's down time; a follow's step runs by itself.
+    assert [r[3] for r in rows] == [_qlc_time(int(c.up_time * 1000)) for c in cues]
+    downs = [int(c.down_time * 1000) for c in cues[1:]] + [int(cues[-1].down_time * 1000)]
+    assert [r[4] for r in rows] == [_qlc_time(ms) for ms in downs]
+    for index, cue in enumerate(cues[:-1]):
+        follows = cues[index + 1].follow_wait is not None
+        assert (rows[index][5] != "∞") == follows, cue.number
+    assert any(c.follow_wait is not None for c in cues) and any(c.number % 1 for c in cues)
+
+
+def test_qlcplus_outputs_a_cues_channel_values(exported: tuple[Path, Path], running: QlcPlus) -> None:
+    plan_dir, workspace = exported
+    cues = console_show(load_plan(plan_dir)).cues
+    index = next(i for i, c in enumerate(cues) if c.number == 10.5)  # the cue with a McCandless override
+    root = ET.parse(workspace).getroot()
+    address = {int(f.find("q:ID", NS).text): int(f.find("q:Address", NS).text) for f in root.iterfind("q:Engine/q:Fixture", NS)}
+    assert len(address) == 24
+    scene = root.find(f"q:Engine/q:Function[@ID='{index}']", NS)
+    expected = [0] * 200
+    for fixture_values in scene.iterfind("q:FixtureVal", NS):
+        numbers = list(map(int, fixture_values.text.split(",")))
+        for channel, value in zip(numbers[::2], numbers[1::2], strict=True):
+            start = address[int(fixture_values.get("ID"))]
+            if start + channel < len(expected):
+                expected[start + channel] = value
+    # By hand from the intent: fw_dsl_warm (DMX 1-2, 16-bit) 30 %, fw_dsr_warm (25-26) 80 %, fw_dc_cool (19-20) 55 %.
+    assert expected[0:2] == [76, 205] and expected[24:26] == [204, 204] and expected[18:20] == [140, 204]
+    q = running
+    q.start_function(index)
+    deadline = time.monotonic() + 60  # the scene fades in over the cue's up time
+    while True:
+        fields = q.ask("getChannelsValues|1|1|200")[0].split("|")
+        values = [int(v) for v in fields[1::3]]
+        if values == expected or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert values == expected

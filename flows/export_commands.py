@@ -16,8 +16,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     export.add_argument("plan_dir", metavar="PLAN_DIR", help="an output directory of `cueflow run`")
     export.add_argument(
         "--format",
-        action="append",
-        choices=FORMAT_NAMES,
+        action="append",  # checked by the export, so a wrong name gets one line, not argparse's usage
         dest="formats",
         metavar="FORMAT",
         help=f"one of {', '.join(FORMAT_NAMES)}; repeat for several (default: all)",

@@ -174,9 +174,8 @@ def read_ascii(text: str) -> AsciiFile:
             part = AsciiPart(int(values[0]))
             cue.parts.append(part)
             continue
-        if part is not None and key not in in_part:
-            raise AsciiFormatError(f"{where}: {keyword!r} cannot follow Part")
-        target = part if part is not None else cue
+        # Up, Down, Chan and Text after a Part belong to the part; Followon and Link always to the cue.
+        target = part if part is not None and key in in_part else cue
         if key == "TEXT":
             if part is None:
                 cue.label = rest

@@ -1,10 +1,12 @@
 """`cueflow export` as a user runs it: every format by default or the ones asked for, written whole or not at
 all, and bad input answered with one line and exit 2, leaving nothing behind."""
 
+import base64
 import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from phases.export import ExportError, write_files
+from tests.browser import Chromium
 from tests.export_plans import show, write_plan_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,3 +132,33 @@ def test_the_csv_cue_sheet(tmp_path: Path) -> None:
     assert rows[1]["line"] == "10" and rows[1]["act"] == "1" and rows[-1]["act"] == "2"
     assert rows[4]["notes"] == "ambient: lightning 0.3 Hz"
     assert json.loads((plan_dir / "lighting_instructions.json").read_text())[0]["cue_number"] == 0.5
+
+
+def test_the_printable_cue_sheet_in_chromium(plan_dir: Path) -> None:
+    """Printed by a real browser: each act on its own page, big cue numbers, the words to call on marked."""
+    assert cueflow("export", str(plan_dir), "--format", "sheet").returncode == 0
+    sheet = plan_dir / "export" / "cue_sheet.html"
+    with Chromium(1000, 1300) as browser:
+        page = browser.open_page()
+        page.goto(sheet.as_uri())
+        page.call("Emulation.setEmulatedMedia", media="print")
+        facts = page.evaluate(
+            """JSON.stringify({
+              acts: [...document.querySelectorAll('h2.act')].map(h => [h.textContent, getComputedStyle(h).breakBefore]),
+              standby: [...document.querySelectorAll('p.standby')].map(p => p.textContent),
+              numbers: [...document.querySelectorAll('td.number')].map(td => td.firstChild.textContent),
+              numberSize: parseFloat(getComputedStyle(document.querySelector('td.number')).fontSize),
+              marked: [...document.querySelectorAll('mark')].map(m => m.textContent),
+              auto: [...document.querySelectorAll('tr.auto td.follow')].map(td => td.textContent),
+            })"""
+        )
+        pdf = page.call("Page.printToPDF", printBackground=False)["data"]
+    facts = json.loads(facts)
+    assert facts["acts"] == [["Act 1", "auto"], ["Act 2", "page"]]
+    assert facts["standby"][0] == "Standby LX 0.5 to 12 (5 cues)"
+    assert facts["numbers"] == ["0.5", "10", "10.5", "11", "12", "20", "20.5", "21", "22", "29"]
+    assert facts["numberSize"] >= 28  # px: 22 pt, readable at arm's length on a prompt desk
+    assert "To be, or not to be" in facts["marked"] and "Thunder and lightning." in facts["marked"]
+    assert facts["auto"] == ["auto 2.5 s after 10.5", "auto 2.5 s after 20.5"]
+    document = base64.b64decode(pdf)
+    assert document.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", document)) >= 2  # act 2 on page 2

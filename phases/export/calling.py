@@ -51,8 +51,9 @@ def _context(scene: Scene | None, trigger: CueTrigger) -> tuple[str, str, str]:
     if trigger.char_offset is not None and trigger.char_offset <= len(text):
         at = trigger.char_offset
         words = trigger.text or ""
-        if words and text.startswith(words, at):
-            end = at + len(words)
+        found = text.find(words, at, at + CONTEXT_CHARS + len(words)) if words else -1
+        if found >= 0:  # the words inside the line the offset points at (a speech prefix, say, comes first)
+            at, end = found, found + len(words)
         else:
             end = text.find("\n", at)
             end = len(text) if end < 0 else end
@@ -99,7 +100,7 @@ def cue_calls(show: ConsoleShow) -> list[CueCall]:
                 act=scene.act if scene is not None else None,
                 scene_id=cue.scene_id,
                 scene_heading=(scene.heading if scene is not None and scene.heading else cue.scene_id),
-                line=_line_of(scene, trigger),
+                line=calls[-1].line if trigger.kind == "follow" and calls else _line_of(scene, trigger),
                 called_on=called,
                 context_before=before,
                 context_words=words,

@@ -34,6 +34,7 @@ from phases.contracts import (
     Scene,
     SceneKnowledge,
 )
+from phases.export import ExportError
 from phases.parsing import ParseError
 
 from . import tasks
@@ -309,6 +310,13 @@ async def lighting_pipeline(
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
         files["lighting_instructions"] = str(out / OUTPUT_FILES["lighting_instructions"])
+        try:
+            exports, seconds = await tasks.export_cue_files(str(out))
+            files.update(exports)
+            phase_results.append(_phase(4, seconds, exports=sorted(exports)))
+        except ExportError as exc:  # the plan stands; its console files could not be made
+            phase_results.append(_phase(4, status="degraded", error=f"export: {exc}"))
+            emit("warning", message=f"could not export the plan: {exc}")
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
         return finish(False, error, _output(out, files, scenes, plan, failed, None))

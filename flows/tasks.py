@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 import phases.decision
 import phases.emotion
 import phases.evaluation
+import phases.export
 import phases.hardware
 import phases.knowledge
 import phases.parsing
@@ -95,6 +96,18 @@ async def sequence_plan(plan: list[LightingInstruction]) -> Timed[list[LightingI
 async def replan(scenes: list[Scene], knowledge: list[SceneKnowledge]) -> Timed[list[LightingInstruction]]:
     """Phase 4 again, bare, on the same input: the second run the determinism metric compares."""
     return timed(lambda: phases.decision.LightingDecisionEngine().plan(scenes, knowledge), 4)
+
+
+@task(name="phase-4-export", **LEAN)
+async def export_cue_files(plan_dir: str) -> Timed[dict[str, str]]:
+    """The finished plan out to the console and the prompt book: PLAN_DIR/export/ (ASCII, QLC+, CSV, cue sheet)."""
+
+    def run() -> dict[str, str]:
+        out = Path(plan_dir) / phases.export.EXPORT_DIR
+        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), out)
+        return {f"export_{name}": str(path) for name, path in written.items()}
+
+    return timed(run, 4)
 
 
 @task(name="phase-5-preview", **LEAN)

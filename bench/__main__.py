@@ -4,7 +4,7 @@ Pipeline workloads each run in their own process (so Prefect start-up and peak R
 the plays in ../shared/data, generated plays of 25/100/200 scenes (scaling), and a directory of 20 scripts.
 Then Macbeth and the 200-scene play again with the ephemeral server on a private PostgreSQL cluster, one
 scene at a time and four at once: SQLite allows only one writer, PostgreSQL shows what is left.
-Component benchmarks (parsing, emotion, decision, DMX frame timing) run after, when present.
+Component benchmarks (parsing, emotion, decision, DMX frame timing, export) run after, when present.
 """
 
 import argparse
@@ -20,7 +20,14 @@ from bench.generate import write_play
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "scripts" / "plays"
-COMPONENTS = ("bench.parse_bench", "bench.emotion_bench", "bench.decision_bench", "bench.plays_metrics", "bench.dmx_bench")
+COMPONENTS = (
+    "bench.parse_bench",
+    "bench.emotion_bench",
+    "bench.decision_bench",
+    "bench.plays_metrics",
+    "bench.dmx_bench",
+    "bench.export_bench",
+)
 COLUMNS = [
     ("workload", "{:<24}"),
     ("scenes", "{:>7}"),

@@ -44,9 +44,17 @@ class ChannelValues:
         self._emitters = emitter_colours()
         self._layouts: dict[str, _Layout] = {}
         self._mixed: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
+        self._done: dict[tuple[str, float, str | None], list[int]] = {}  # a show repeats its states
 
     def of(self, patched: PatchedFixture, look: FixtureLook) -> list[int]:
         """Every channel of the fixture's mode, in order: dimmer (16-bit with a fine channel), mixed colour."""
+        key = (patched.profile.name, look.level, look.colour)
+        values = self._done.get(key)
+        if values is None:
+            values = self._done[key] = self._values(patched, look)
+        return values
+
+    def _values(self, patched: PatchedFixture, look: FixtureLook) -> list[int]:
         layout = self._layouts.get(patched.profile.name)
         if layout is None:
             layout = self._layouts[patched.profile.name] = _layout(patched.profile)

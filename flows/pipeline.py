@@ -311,12 +311,13 @@ async def lighting_pipeline(
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
         files["lighting_instructions"] = str(out / OUTPUT_FILES["lighting_instructions"])
         try:
-            exports, seconds = await tasks.export_cue_files(str(out))
+            exports, seconds = await tasks.export_cue_files(str(out), Path(name).stem)
             files.update(exports)
             phase_results.append(_phase(4, seconds, exports=sorted(exports)))
-        except ExportError as exc:  # the plan stands; its console files could not be made
-            phase_results.append(_phase(4, status="degraded", error=f"export: {exc}"))
-            emit("warning", message=f"could not export the plan: {exc}")
+        except Exception as exc:  # the plan stands; its console files could not be made
+            problem = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
+            phase_results.append(_phase(4, status="degraded", error=f"export: {problem}"))
+            emit("warning", message=f"could not export the plan: {problem}")
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
         return finish(False, error, _output(out, files, scenes, plan, failed, None))

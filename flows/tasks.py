@@ -99,12 +99,12 @@ async def replan(scenes: list[Scene], knowledge: list[SceneKnowledge]) -> Timed[
 
 
 @task(name="phase-4-export", **LEAN)
-async def export_cue_files(plan_dir: str) -> Timed[dict[str, str]]:
+async def export_cue_files(plan_dir: str, show_name: str) -> Timed[dict[str, str]]:
     """The finished plan out to the console and the prompt book: PLAN_DIR/export/ (ASCII, QLC+, CSV, cue sheet)."""
 
     def run() -> dict[str, str]:
         out = Path(plan_dir) / phases.export.EXPORT_DIR
-        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), out)
+        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), out, name=show_name)
         return {f"export_{name}": str(path) for name, path in written.items()}
 
     return timed(run, 4)

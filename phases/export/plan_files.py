@@ -82,16 +82,24 @@ def load_rig_file(path: Path, colours: dict[str, Colour] | None = None) -> Rig:
     return rig
 
 
+def _recorded(directory: Path) -> dict[str, object]:
+    """The run's result.json, when there is a readable one: it names the script and may name the rig."""
+    path = directory / RESULT_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _show_name(directory: Path) -> str:
+    script = _recorded(directory).get("script")
+    return Path(script).stem if isinstance(script, str) and script else directory.resolve().name
+
+
 def _recorded_rig(directory: Path) -> Path | None:
     """The rig path a run recorded in result.json (once runs record it), if any."""
-    path = directory / RESULT_FILE
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
-    rig = data.get("rig") if isinstance(data, dict) else None
+    rig = _recorded(directory).get("rig")
     if isinstance(rig, dict):  # {"path": ...} or a config block
         rig = rig.get("path")
     return Path(rig) if isinstance(rig, str) and rig else None
@@ -122,4 +130,4 @@ def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
     colours = load_colours()
     chosen = rig_path or _recorded_rig(directory) or KNOWLEDGE_DATA / "rig.yaml"
     rig = load_rig_file(chosen, colours)
-    return Plan(name=directory.resolve().name, cues=cues, scenes=scenes, rig=rig, colours=colours)
+    return Plan(name=_show_name(directory), cues=cues, scenes=scenes, rig=rig, colours=colours)

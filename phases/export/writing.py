@@ -93,13 +93,23 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
 
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The process umask, read without setting it (os.umask would change it for every thread a moment)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
-def export_plan(plan_dir: Path, formats: list[str], out_dir: Path, rig: Path | Rig | None = None) -> dict[str, Path]:
-    """Read PLAN_DIR, render the formats and write them to out_dir. Raises ExportError with one line."""
+def export_plan(
+    plan_dir: Path, formats: list[str], out_dir: Path, rig: Path | Rig | None = None, name: str | None = None
+) -> dict[str, Path]:
+    """Read PLAN_DIR, render the formats and write them to out_dir. Raises ExportError with one line.
+
+    `name` titles the show (default: the script that result.json names, else the folder's name).
+    """
     if not formats:
         raise ExportError("no export format given")
     unknown = [f for f in formats if f not in FORMATS]
@@ -108,4 +118,6 @@ def export_plan(plan_dir: Path, formats: list[str], out_dir: Path, rig: Path | R
     plan = load_plan(plan_dir, rig if isinstance(rig, Path) else None)
     if isinstance(rig, Rig):
         plan = replace(plan, rig=rig)
+    if name:
+        plan = replace(plan, name=name)
     return write_files(render(console_show(plan), formats), out_dir)

@@ -76,7 +76,16 @@ def test_a_cue_list_round_trips(exported: tuple[str, object]) -> None:
     assert follows == [c.follow_wait for c in cues]
     assert any(f is not None for f in follows)
     for read, cue in zip(back.cues, cues, strict=True):
-        assert {ch: lv for ch, lv in read.levels.items() if lv} == {ch: lv for ch, lv in cue.levels.items() if lv}
+        assert {ch: lv for ch, lv in read.all_levels().items() if lv} == {ch: lv for ch, lv in cue.levels.items() if lv}
+        # Groups on their own time come back as parts: the same times, delays and channels.
+        assert [(p.number, p.up_time, p.up_delay, p.down_time, p.down_delay) for p in read.parts] == [
+            (p.number, p.time, p.delay, p.time, p.delay) for p in cue.parts
+        ]
+        for part, mine in zip(read.parts, cue.parts, strict=True):
+            assert set(part.levels) <= set(mine.channels)
+    assert any(c.parts for c in back.cues) and any(not c.parts for c in back.cues)
+    delayed = next(c for c in back.cues if c.number == 11)  # the cyc 2 s late
+    assert (delayed.parts[-1].up_time, delayed.parts[-1].up_delay) == (5.5, 2.0)
 
 
 def test_levels_come_from_intent_overrides_and_caps(exported: tuple[str, object]) -> None:

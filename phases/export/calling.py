@@ -72,8 +72,17 @@ def _time(cue: ConsoleCue) -> str:
         return f"{name} {seconds_text(t)}" + (f" (delay {seconds_text(d)})" if d else "")
 
     if (cue.up_time, cue.up_delay) == (cue.down_time, cue.down_delay):
-        return one("", cue.up_time, cue.up_delay).strip()
-    return f"{one('up', cue.up_time, cue.up_delay)} / {one('down', cue.down_time, cue.down_delay)}"
+        text = one("", cue.up_time, cue.up_delay).strip()
+    else:
+        text = f"{one('up', cue.up_time, cue.up_delay)} / {one('down', cue.down_time, cue.down_delay)}"
+    return text + (f", {len(cue.parts)} parts" if cue.parts else "")
+
+
+def parts_text(cue: ConsoleCue) -> str:
+    """'part 1: 1.5 s; part 2: 5.5 s after 2 s' for a cue whose groups move on their own times."""
+    return "; ".join(
+        f"part {p.number}: {seconds_text(p.time)} s" + (f" after {seconds_text(p.delay)} s" if p.delay else "") for p in cue.parts
+    )
 
 
 def cue_calls(show: ConsoleShow) -> list[CueCall]:

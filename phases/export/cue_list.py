@@ -18,6 +18,16 @@ CUT = Transition(type="cut", duration=0)
 
 
 @dataclass(frozen=True)
+class ConsolePart:
+    """Groups of a cue that move on their own time: a part cue (the cyc 2 s late, the specials slower)."""
+
+    number: int
+    time: float
+    delay: float
+    channels: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class ConsoleCue:
     number: float
     label: str
@@ -33,6 +43,7 @@ class ConsoleCue:
     scene_id: str
     called_on: CueTrigger
     start: float  # show clock, seconds
+    parts: tuple[ConsolePart, ...] = ()  # empty when every group moves on the same time
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,22 @@ def _timing(cue: LightingInstruction, before: dict[str, float], groups: list[str
     return up.duration, up.delay, down.duration, down.delay
 
 
+def _parts(cue: LightingInstruction, rig: Rig, channels: dict[str, int]) -> tuple[ConsolePart, ...]:
+    """One part per distinct (delay, time) among the cue's groups, in that order; none if all share one."""
+    given = {g.group_id: g.transition or CUT for g in cue.groups}
+    longest = max(given.values(), key=lambda t: t.delay + t.duration)
+    timing: dict[tuple[float, float], list[int]] = {}
+    for f in rig.fixtures:
+        tr = given.get(f.group_id, longest)
+        timing.setdefault((tr.delay, tr.duration), []).append(channels[f.fixture_id])
+    if len(timing) < 2:
+        return ()
+    return tuple(
+        ConsolePart(number, duration, delay, tuple(sorted(chans)))
+        for number, ((delay, duration), chans) in enumerate(sorted(timing.items()), start=1)
+    )
+
+
 def _effects(cue: LightingInstruction) -> tuple[str, ...]:
     out = []
     for g in cue.groups:
@@ -121,6 +148,7 @@ def console_show(plan: Plan) -> ConsoleShow:
                 scene_id=cue.scene_id,
                 called_on=trigger,
                 start=cue.time_window.start,
+                parts=_parts(cue, rig, channels),
             )
         )
         before = _group_levels(cue)

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from .calling import cue_calls
+from .calling import cue_calls, parts_text
 from .cue_list import ConsoleShow, number_text, seconds_text
 
 COLUMNS = ("cue", "act", "scene", "line", "called_on", "label", "up", "up_delay", "down", "down_delay", "follow", "notes")
@@ -38,7 +38,7 @@ def write_csv(show: ConsoleShow) -> str:
                 seconds_text(cue.down_time),
                 seconds_text(cue.down_delay),
                 call.follow,
-                "; ".join(cue.effects),
+                "; ".join([*cue.effects, *([parts_text(cue)] if cue.parts else [])]),
             )
         )
     return out.getvalue()

@@ -4,7 +4,9 @@ Channels are the rig's fixture numbers, levels whole percent. Each cue carries i
 12.5), Text (the label), Up and Down with their delays, Followon on the cue before a follow (the follow
 goes that many seconds after the previous GO) and Chan lines listing the channels that are up, plus the
 channels the previous cue had up that this one takes out (so a tracking console gets them right too).
-Colour has no keyword in 3.0: each cue's colours and gels are "!" comments for the programmer.
+When the cue's groups move on different times (the cyc 2 s late), each time is a Part with its own Up,
+Down and Chan lines, after the cue's overall Up and Down. Colour has no keyword in 3.0: each cue's
+colours and gels are "!" comments for the programmer.
 """
 
 from .ascii_spec import ascii_spec
@@ -14,6 +16,11 @@ from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
 
 def _time(keyword: str, seconds: float, delay: float) -> str:
     return f"{keyword} {seconds_text(seconds)}" + (f" {seconds_text(delay)}" if delay > 0 else "")
+
+
+def _pairs(cue: ConsoleCue, channels: list[int], previous: dict[int, int]) -> list[str]:
+    """channel@level for the channels that are up, and those the previous cue had up (now out)."""
+    return [f"{ch}@{cue.levels[ch]}" for ch in channels if cue.levels[ch] > 0 or previous.get(ch, 0) > 0]
 
 
 def _colour_note(show: ConsoleShow, cue: ConsoleCue) -> str:
@@ -49,10 +56,13 @@ def write_ascii(show: ConsoleShow) -> str:
         lines.append(_time("Down", cue.down_time, cue.down_delay))
         if after is not None and after.follow_wait is not None:
             lines.append(f"Followon {seconds_text(after.follow_wait)}")
-        pairs = [
-            f"{channel}@{level}" for channel, level in sorted(cue.levels.items()) if level > 0 or previous.get(channel, 0) > 0
-        ]
-        lines += wrap("Chan", pairs, limit)
+        if not cue.parts:
+            lines += wrap("Chan", _pairs(cue, sorted(cue.levels), previous), limit)
+        for part in cue.parts:  # groups on their own time: Part, its Up and Down (with delay), its channels
+            lines.append(f"Part {part.number}")
+            lines.append(_time("Up", part.time, part.delay))
+            lines.append(_time("Down", part.time, part.delay))
+            lines += wrap("Chan", _pairs(cue, list(part.channels), previous), limit)
         for note in (_colour_note(show, cue), *(f"effect {e}" for e in cue.effects)):
             if note:
                 lines += comment_lines(note, limit)

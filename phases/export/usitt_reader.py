@@ -42,6 +42,13 @@ class AsciiCue:
     levels: dict[int, int] = field(default_factory=dict)  # channel -> percent, as written (0s included)
     parts: list[AsciiPart] = field(default_factory=list)
 
+    def all_levels(self) -> dict[int, int]:
+        """The cue's channels, its parts' included."""
+        out = dict(self.levels)
+        for part in self.parts:
+            out.update(part.levels)
+        return out
+
 
 @dataclass
 class AsciiFile:

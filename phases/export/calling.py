@@ -1,22 +1,28 @@
 """What a stage manager calls each cue on: where in the script, the words, and the line in context."""
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from phases.contracts import CueTrigger, Scene
+from pydantic import BaseModel, ConfigDict, Field
+
+from phases.contracts import CueTrigger, Scene, ShowMoment
+from phases.data_files import load_yaml_model
 
 from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
+from .errors import ExportError
 
-CONTEXT_CHARS = 160
-MOMENTS = {
-    "preset": "Preset (house open)",
-    "house_half": "House to half",
-    "house_out": "House out",
-    "act_end": "End of act",
-    "interval": "Interval",
-    "final_blackout": "Final blackout",
-    "curtain_call": "Curtain call",
-    "house_up": "House up",
-}
+
+class SheetWords(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    moments: dict[ShowMoment, str]
+    context_chars: int = Field(ge=20, le=2000)
+
+
+@lru_cache(maxsize=1)
+def sheet_words() -> SheetWords:
+    return load_yaml_model(Path(__file__).parent / "data" / "cue_sheet.yaml", SheetWords, ExportError)
 
 
 @dataclass(frozen=True)
@@ -51,19 +57,19 @@ def _context(scene: Scene | None, trigger: CueTrigger) -> tuple[str, str, str]:
     if trigger.char_offset is not None and trigger.char_offset <= len(text):
         at = trigger.char_offset
         words = trigger.text or ""
-        found = text.find(words, at, at + CONTEXT_CHARS + len(words)) if words else -1
+        found = text.find(words, at, at + sheet_words().context_chars + len(words)) if words else -1
         if found >= 0:  # the words inside the line the offset points at (a speech prefix, say, comes first)
             at, end = found, found + len(words)
         else:
             end = text.find("\n", at)
             end = len(text) if end < 0 else end
             words = text[at:end]
-        before = text[max(0, at - CONTEXT_CHARS) : at]
-        after = text[end : end + CONTEXT_CHARS // 2]
+        before = text[max(0, at - sheet_words().context_chars) : at]
+        after = text[end : end + sheet_words().context_chars // 2]
         return " ".join(before.split()), " ".join(words.split()), " ".join(after.split())
     if trigger.kind == "scene_start":
         first = text.strip().split("\n", 1)[0]
-        return "", " ".join(first.split())[:CONTEXT_CHARS], ""
+        return "", " ".join(first.split())[: sheet_words().context_chars], ""
     return "", trigger.text or "", ""
 
 
@@ -95,7 +101,7 @@ def cue_calls(show: ConsoleShow) -> list[CueCall]:
         if cue.follow_wait is not None and previous is not None:
             follow = f"auto {seconds_text(cue.follow_wait)} s after {number_text(previous.number)}"
         if trigger.kind == "structure" and trigger.moment:
-            called = MOMENTS[trigger.moment]
+            called = sheet_words().moments[trigger.moment]
         elif trigger.kind == "follow":
             called = follow or "follow"
         elif trigger.kind == "scene_start":

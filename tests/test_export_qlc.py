@@ -95,3 +95,49 @@ def test_qlcplus_outputs_a_cues_channel_values(exported: tuple[Path, Path], runn
             break
         time.sleep(0.5)
     assert values == expected
+
+
+def test_fixtures_with_real_definitions_keep_them_in_qlcplus(tmp_path: Path) -> None:
+    """Back lights named as a real QLC+ library fixture (Cameo TS 60 RGBW, 5-channel mode) stay that fixture."""
+    import yaml
+
+    from phases.knowledge import load_knowledge
+
+    rig = load_knowledge().rig
+    named = [
+        f.model_copy(
+            update={"manufacturer": "Cameo", "model": "TS 60 RGBW", "patch": f.patch.model_copy(update={"mode": "5 Channel"})}
+        )
+        if f.group_id == "back_light"
+        else f
+        for f in rig.fixtures
+    ]
+    rig_file = tmp_path / "rig.yaml"
+    rig_file.write_text(yaml.safe_dump(rig.model_copy(update={"fixtures": named}).model_dump(mode="json")))
+    plan_dir = write_plan_dir(tmp_path / "plan", *show(6))
+    workspace = export_plan(plan_dir, ["qlc"], tmp_path / "out", rig_file)["qlc"]
+    root = ET.parse(workspace).getroot()
+    fixtures = root.findall("q:Engine/q:Fixture", NS)
+    kept = [
+        (f.findtext("q:Manufacturer", namespaces=NS), f.findtext("q:Model", namespaces=NS), f.findtext("q:Mode", namespaces=NS))
+        for f in fixtures
+    ]
+    assert kept.count(("Cameo", "TS 60 RGBW", "5 Channel")) == 4 and kept.count(("Generic", "Generic", "Generic")) == 20
+    cues = console_show(load_plan(plan_dir, rig_file)).cues
+    index = next(i for i, c in enumerate(cues) if c.number == 10)  # back light at 70 %
+    bl_usl = next(f for f in fixtures if f.findtext("q:Name", namespaces=NS) == "bl_usl")
+    start = int(bl_usl.findtext("q:Address", namespaces=NS))
+    scene = root.find(f"q:Engine/q:Function[@ID='{index}']", NS)
+    values = scene.find(f"q:FixtureVal[@ID='{bl_usl.findtext('q:ID', namespaces=NS)}']", NS).text.split(",")[1::2]
+    expected = list(map(int, values))
+    assert expected[0] == 179  # 70 % of 255 on the fixture's dimmer channel
+    with qlcplus(workspace) as q:
+        q.start_function(index)
+        deadline = time.monotonic() + 60
+        while True:
+            fields = q.ask(f"getChannelsValues|1|{start + 1}|5")[0].split("|")
+            live = [int(v) for v in fields[1::3]]
+            if live == expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    assert live == expected  # QLC+ found the definition: the fixture is patched and plays its channels

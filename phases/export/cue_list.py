@@ -9,6 +9,7 @@ to the cue's longest when no group moves that way. Groups the cue leaves out fad
 from dataclasses import dataclass
 
 from phases.contracts import Colour, CueTrigger, LightingInstruction, Rig, Scene, Transition
+from phases.hardware.profiles import FixtureProfile
 
 from .errors import ExportError
 from .levels import FixtureLook, channel_numbers, check_overrides, fixture_looks
@@ -54,6 +55,8 @@ class ConsoleShow:
     colours: dict[str, Colour]
     scenes: dict[str, Scene]
     cues: list[ConsoleCue]
+    instructions: list[LightingInstruction]  # the plan's cues, in the same order
+    profiles: dict[str, FixtureProfile]
 
 
 def number_text(number: float) -> str:
@@ -152,4 +155,4 @@ def console_show(plan: Plan) -> ConsoleShow:
             )
         )
         before = _group_levels(cue)
-    return ConsoleShow(plan.name, rig, channels, plan.colours, plan.scenes, cues)
+    return ConsoleShow(plan.name, rig, channels, plan.colours, plan.scenes, cues, plan.cues, plan.profiles)

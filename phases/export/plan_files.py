@@ -9,6 +9,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from phases.contracts import Colour, LightingInstruction, Rig, Scene
 from phases.contracts.validation import field_error
+from phases.hardware.profiles import FixtureProfile
+from phases.rig import RigError, load_rig
 
 from .errors import ExportError
 
@@ -30,6 +32,7 @@ class Plan:
     scenes: dict[str, Scene]
     rig: Rig
     colours: dict[str, Colour]
+    profiles: dict[str, FixtureProfile]  # channel layouts: the hand-written ones plus the rig's own definitions
 
 
 def _read_json(path: Path) -> object:
@@ -69,17 +72,16 @@ def load_colours(directory: Path = KNOWLEDGE_DATA) -> dict[str, Colour]:
     return {c.name: c for c in colours}
 
 
-def load_rig_file(path: Path, colours: dict[str, Colour] | None = None) -> Rig:
-    """A rig in the project's YAML form, its gels checked against the colour table."""
-    if not path.is_file():
-        raise ExportError(f"{path}: rig file not found")
-    data = _read_yaml(path)
-    rig = _validate(path, TypeAdapter(Rig), data, "a rig")
-    assert isinstance(rig, Rig)
-    for fixture in rig.fixtures:
-        if colours is not None and fixture.fixed_color and fixture.fixed_color not in colours:
+def load_rig_file(path: Path, colours: dict[str, Colour]) -> tuple[Rig, dict[str, FixtureProfile]]:
+    """A rig file (cueflow YAML or a QLC+ workspace) with its channel layouts, its gels in the colour table."""
+    try:
+        loaded = load_rig(path)
+    except RigError as exc:
+        raise ExportError(str(exc)) from None
+    for fixture in loaded.rig.fixtures:
+        if fixture.fixed_color and fixture.fixed_color not in colours:
             raise ExportError(f"{path}: fixture {fixture.fixture_id}: colour {fixture.fixed_color!r} is not in the colour table")
-    return rig
+    return loaded.rig, loaded.profiles
 
 
 def _recorded(directory: Path) -> dict[str, object]:
@@ -129,5 +131,5 @@ def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
         scenes = {s.scene_id: s for s in parsed}
     colours = load_colours()
     chosen = rig_path or _recorded_rig(directory) or KNOWLEDGE_DATA / "rig.yaml"
-    rig = load_rig_file(chosen, colours)
-    return Plan(name=_show_name(directory), cues=cues, scenes=scenes, rig=rig, colours=colours)
+    rig, profiles = load_rig_file(chosen, colours)
+    return Plan(name=_show_name(directory), cues=cues, scenes=scenes, rig=rig, colours=colours, profiles=profiles)

@@ -14,12 +14,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from phases.data_files import load_yaml_model
-from phases.hardware.errors import HardwareError
-from phases.hardware.patch import patch_rig
-from phases.hardware.profiles import load_profiles
 
 from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
-from .dmx_values import ChannelValues
+from .cue_states import cue_channel_values
 from .errors import ExportError
 
 SETTINGS_FILE = Path(__file__).parent / "data" / "qlc_workspace.yaml"
@@ -82,11 +79,7 @@ def _step_times(show: ConsoleShow, index: int, hold_forever: int) -> tuple[str, 
 
 def write_workspace(show: ConsoleShow) -> bytes:
     settings = qlc_settings()
-    try:
-        patched = patch_rig(show.rig, load_profiles())
-    except HardwareError as exc:
-        raise ExportError(f"rig: {exc}") from None
-    values = ChannelValues(show.colours)
+    patched, states = cue_channel_values(show.instructions, show.rig, show.colours, show.profiles)
     root = ET.Element("Workspace", {"xmlns": settings.namespace, "CurrentWindow": "VirtualConsole"})
     creator = _sub(root, "Creator")
     _sub(creator, "Name", "Q Light Controller Plus")
@@ -99,20 +92,21 @@ def write_workspace(show: ConsoleShow) -> bytes:
     for fixture_id, p in enumerate(patched):
         f = p.fixture
         element = _sub(engine, "Fixture")
-        own = f.manufacturer and f.model
-        _sub(element, "Manufacturer", f.manufacturer if own else settings.generic["manufacturer"])
-        _sub(element, "Model", f.model if own else settings.generic["model"])
-        _sub(element, "Mode", (f.patch.mode or p.profile.name) if own else settings.generic["mode"])
+        manufacturer, model = f.manufacturer or p.profile.manufacturer, f.model or p.profile.model
+        own = bool(manufacturer and model)
+        _sub(element, "Manufacturer", manufacturer if own else settings.generic["manufacturer"])
+        _sub(element, "Model", model if own else settings.generic["model"])
+        _sub(element, "Mode", (f.patch.mode or p.profile.mode or p.profile.name) if own else settings.generic["mode"])
         _sub(element, "ID", str(fixture_id))
         _sub(element, "Name", f.fixture_id)
         _sub(element, "Universe", str(p.universe - 1))
         _sub(element, "Address", str(p.start))
         _sub(element, "Channels", str(p.profile.footprint))
-    for function_id, cue in enumerate(show.cues):
+    for function_id, (cue, state) in enumerate(zip(show.cues, states, strict=True)):
         scene = _sub(engine, "Function", ID=str(function_id), Type="Scene", Name=scene_name(cue))
         _sub(scene, "Speed", FadeIn=_ms(cue.up_time), FadeOut=_ms(cue.down_time), Duration="0")
         for fixture_id, p in enumerate(patched):
-            channel_values = values.of(p, cue.looks[p.fixture.fixture_id])
+            channel_values = state[p.fixture.fixture_id]
             _sub(scene, "FixtureVal", ",".join(f"{i},{v}" for i, v in enumerate(channel_values)), ID=str(fixture_id))
     chaser_id = len(show.cues)
     chaser = _sub(engine, "Function", ID=str(chaser_id), Type="Chaser", Name=f"{show.name} cue list")

@@ -102,6 +102,13 @@ def write_workspace(show: ConsoleShow) -> bytes:
         _sub(element, "Universe", str(p.universe - 1))
         _sub(element, "Address", str(p.start))
         _sub(element, "Channels", str(p.profile.footprint))
+    for group_number, group in enumerate(show.rig.groups):  # the rig's groups, so a re-import keeps them
+        members = [i for i, p in enumerate(patched) if p.fixture.group_id == group.group_id]
+        element = _sub(engine, "FixtureGroup", ID=str(group_number))
+        _sub(element, "Name", group.group_id)
+        _sub(element, "Size", X=str(max(1, len(members))), Y="1")
+        for x, member in enumerate(members):
+            _sub(element, "Head", "0", X=str(x), Y="0", Fixture=str(member))
     for function_id, (cue, state) in enumerate(zip(show.cues, states, strict=True)):
         scene = _sub(engine, "Function", ID=str(function_id), Type="Scene", Name=scene_name(cue))
         _sub(scene, "Speed", FadeIn=_ms(cue.up_time), FadeOut=_ms(cue.down_time), Duration="0")

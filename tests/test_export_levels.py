@@ -89,3 +89,20 @@ def test_channels_are_fixture_numbers_then_the_next_free_in_patch_order() -> Non
     clash = [f.model_copy(update={"fixture_number": 1}) if i == 3 else f for i, f in enumerate(rig.fixtures)]
     with pytest.raises(ExportError, match="fw_dsl_warm and fw_dc_cool share fixture number 1"):
         channel_numbers(rig.model_copy(update={"fixtures": clash}))
+
+
+def test_the_exports_levels_are_what_phase_8_plays() -> None:
+    """The ASCII/CSV levels and the QLC+ values come from one reading of intent, the DMX renderer's."""
+    from phases.export.cue_states import _steady
+    from phases.hardware import ShowRenderer, load_profiles
+    from tests.export_plans import show
+
+    kb = load_knowledge()
+    _, cues = show(40)
+    renderer = ShowRenderer([_steady(c, i) for i, c in enumerate(cues)], kb.rig, kb.colours, load_profiles())
+    for index, cue in enumerate(cues):
+        played = renderer.fixture_levels(float(index))
+        looks = fixture_looks(cue, kb.rig)
+        assert {f: round(v[0], 6) for f, v in played.items()} == {f: round(look.level, 6) for f, look in looks.items()}, (
+            cue.cue_number
+        )

@@ -21,7 +21,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="FORMAT",
         help=f"one of {', '.join(FORMAT_NAMES)}; repeat for several (default: all)",
     )
-    export.add_argument("--out", metavar="DIR", help="where to write the files (default: PLAN_DIR/export)")
+    export.add_argument("--out", metavar="DIR", help="where to write the files (default: PLAN_DIR, beside the plan)")
     export.add_argument("--rig", metavar="PATH", help="the rig the plan was made for (default: the recorded or bundled rig)")
     export.set_defaults(handler=_export)
 
@@ -30,10 +30,10 @@ def _export(args: argparse.Namespace) -> int:
     import sys
 
     from flows.cli import EXIT_BAD_INPUT, EXIT_OK, fail
-    from phases.export import EXPORT_DIR, ExportError, export_plan
+    from phases.export import ExportError, export_plan
 
     plan_dir = Path(args.plan_dir)
-    out = Path(args.out) if args.out else plan_dir / EXPORT_DIR
+    out = Path(args.out) if args.out else plan_dir
     try:
         written = export_plan(plan_dir, list(args.formats or FORMAT_NAMES), out, Path(args.rig) if args.rig else None)
     except ExportError as exc:

@@ -37,7 +37,7 @@ from phases.contracts import (
     Scene,
     SceneKnowledge,
 )
-from phases.export import EXPORT_DIR, ExportError
+from phases.export import ExportError
 from phases.parsing import ParseError
 
 from . import tasks
@@ -405,7 +405,7 @@ async def _plan_into(
         files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
         try:
             exports, seconds = await tasks.export_cue_files(str(out), Path(name).stem, config.rig)
-            files.update({key: str(final / EXPORT_DIR / Path(path).name) for key, path in exports.items()})
+            files.update({key: str(final / Path(path).name) for key, path in exports.items()})
             phase_results.append(_phase(4, seconds, exports=sorted(exports)))
         except Exception as exc:  # the plan stands; its console files could not be made
             problem = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"

@@ -109,12 +109,11 @@ async def replan(
 
 @task(name="phase-4-export", **LEAN)
 async def export_cue_files(plan_dir: str, show_name: str, rig: str | None = None) -> Timed[dict[str, str]]:
-    """The finished plan out to the console and the prompt book: PLAN_DIR/export/ (ASCII, QLC+, CSV, cue sheet)."""
+    """The finished plan out to the console and the prompt book, beside it: ASCII cues, QLC+ workspace, cue sheets."""
 
     def run() -> dict[str, str]:
-        out = Path(plan_dir) / phases.export.EXPORT_DIR
         rig_path = Path(rig) if rig else None
-        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), out, rig_path, show_name)
+        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), Path(plan_dir), rig_path, show_name)
         return {f"export_{name}": str(path) for name, path in written.items()}
 
     return timed(run, 4)

@@ -35,10 +35,10 @@ def plan_dir(tmp_path: Path) -> Path:
     return write_plan_dir(tmp_path / "macbeth", *show(12))
 
 
-def test_every_format_by_default_into_plan_dir_export(plan_dir: Path) -> None:
+def test_every_format_by_default_beside_the_plan(plan_dir: Path) -> None:
     done = cueflow("export", str(plan_dir))
     assert done.returncode == 0, done.stderr
-    assert {p.name for p in (plan_dir / "export").iterdir()} == ALL_FILES
+    assert {p.name for p in plan_dir.iterdir()} == ALL_FILES | {"scenes.json", "lighting_instructions.json"}
     assert len(done.stderr.strip().splitlines()) == 4
     assert _leftovers(plan_dir.parent) == []
 
@@ -125,7 +125,7 @@ def test_the_csv_cue_sheet(tmp_path: Path) -> None:
     cues[2] = cues[2].model_copy(update={"label": '=HYPERLINK("http://x")'})
     plan_dir = write_plan_dir(tmp_path / "plan", scenes, cues)
     assert cueflow("export", str(plan_dir), "--format", "csv").returncode == 0
-    rows = list(csv.DictReader(io.StringIO((plan_dir / "export" / "cue_sheet.csv").read_text())))
+    rows = list(csv.DictReader(io.StringIO((plan_dir / "cue_sheet.csv").read_text())))
     assert [r["cue"] for r in rows] == ["0.5", "10", "10.5", "11", "12", "20", "20.5", "21", "22", "29"]
     assert rows[2]["label"] == '\'=HYPERLINK("http://x")'  # script text is never a formula in a spreadsheet
     assert rows[3]["follow"] == "auto 2.5 s after 10.5" and rows[3]["up_delay"] == "2"
@@ -137,7 +137,7 @@ def test_the_csv_cue_sheet(tmp_path: Path) -> None:
 def test_the_printable_cue_sheet_in_chromium(plan_dir: Path) -> None:
     """Printed by a real browser: each act on its own page, big cue numbers, the words to call on marked."""
     assert cueflow("export", str(plan_dir), "--format", "sheet").returncode == 0
-    sheet = plan_dir / "export" / "cue_sheet.html"
+    sheet = plan_dir / "cue_sheet.html"
     with Chromium(1000, 1300) as browser:
         page = browser.open_page()
         page.goto(sheet.as_uri())

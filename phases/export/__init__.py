@@ -5,10 +5,9 @@ from .errors import ExportError
 from .levels import FixtureLook, channel_numbers, fixture_looks
 from .plan_files import Plan, load_plan, load_rig_file
 from .usitt_reader import AsciiCue, AsciiFile, AsciiFormatError, read_ascii
-from .writing import EXPORT_DIR, FORMATS, export_plan, render, write_files
+from .writing import FORMATS, export_plan, render, write_files
 
 __all__ = [
-    "EXPORT_DIR",
     "FORMATS",
     "AsciiCue",
     "AsciiFile",

@@ -31,7 +31,6 @@ FORMATS: dict[str, tuple[str, Writer]] = {
     "csv": ("cue_sheet.csv", write_csv),
     "sheet": ("cue_sheet.html", write_sheet),
 }
-EXPORT_DIR = "export"
 
 
 def render(show: ConsoleShow, formats: list[str]) -> dict[str, tuple[str, bytes]]:

@@ -25,6 +25,7 @@ COMPONENTS = (
     "bench.emotion_bench",
     "bench.decision_bench",
     "bench.plays_metrics",
+    "bench.cue_list_bench",
     "bench.dmx_bench",
     "bench.export_bench",
 )

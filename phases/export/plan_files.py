@@ -85,7 +85,7 @@ def load_rig_file(path: Path, colours: dict[str, Colour]) -> tuple[Rig, dict[str
 
 
 def _recorded(directory: Path) -> dict[str, object]:
-    """The run's result.json, when there is a readable one: it names the script and may name the rig."""
+    """The run's result.json, when there is a readable one: it names the script."""
     path = directory / RESULT_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -99,16 +99,8 @@ def _show_name(directory: Path) -> str:
     return Path(script).stem if isinstance(script, str) and script else directory.resolve().name
 
 
-def _recorded_rig(directory: Path) -> Path | None:
-    """The rig path a run recorded in result.json (once runs record it), if any."""
-    rig = _recorded(directory).get("rig")
-    if isinstance(rig, dict):  # {"path": ...} or a config block
-        rig = rig.get("path")
-    return Path(rig) if isinstance(rig, str) and rig else None
-
-
 def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
-    """The plan in `directory` with its scenes (optional) and its rig: `rig_path`, the recorded one, or the default."""
+    """The plan in `directory` with its scenes (optional) and its rig: `rig_path`, else the bundled rig."""
     if not directory.is_dir():
         raise ExportError(f"{directory}: not a directory")
     plan_path = directory / PLAN_FILE
@@ -130,6 +122,6 @@ def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
         assert isinstance(parsed, list)
         scenes = {s.scene_id: s for s in parsed}
     colours = load_colours()
-    chosen = rig_path or _recorded_rig(directory) or KNOWLEDGE_DATA / "rig.yaml"
+    chosen = rig_path or KNOWLEDGE_DATA / "rig.yaml"
     rig, profiles = load_rig_file(chosen, colours)
     return Plan(name=_show_name(directory), cues=cues, scenes=scenes, rig=rig, colours=colours, profiles=profiles)

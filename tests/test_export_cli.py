@@ -162,3 +162,29 @@ def test_the_printable_cue_sheet_in_chromium(plan_dir: Path) -> None:
     assert facts["auto"] == ["auto 2.5 s after 10.5", "auto 2.5 s after 20.5"]
     document = base64.b64decode(pdf)
     assert document.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", document)) >= 2  # act 2 on page 2
+
+
+def test_a_qlcplus_rig_exports_on_its_own_channels(tmp_path: Path) -> None:
+    from phases.contracts import CueTrigger, GroupInstruction, GroupParameters, LightingInstruction, TimeWindow
+    from phases.export import read_ascii
+    from tests.rig_files import write_workspace
+
+    rig_file = write_workspace(tmp_path)
+    cue = LightingInstruction(
+        scene_id="scene_001",
+        cue_number=1,
+        label="Warm wash",
+        called_on=CueTrigger(kind="scene_start"),
+        time_window=TimeWindow(start=0, end=30),
+        groups=[GroupInstruction(group_id="foh_wash", parameters=GroupParameters(intensity=0.6, color="bastard_amber"))],
+    )
+    plan_dir = write_plan_dir(tmp_path / "plan", [], [cue])
+    done = cueflow("export", str(plan_dir), "--rig", str(rig_file), "--format", "ascii", "--out", str(tmp_path / "eos"))
+    assert done.returncode == 0, done.stderr
+    levels = read_ascii((tmp_path / "eos" / "cues.asc").read_text()).cues[0].levels
+    assert levels == {1: 60, 2: 60}  # the two pars, fixture numbers 1 and 2 of the workspace
+    damaged = tmp_path / "damaged.qxw"
+    damaged.write_text("<Workspace><Engine><Fixture>")
+    done = cueflow("export", str(plan_dir), "--rig", str(damaged), "--out", str(tmp_path / "never"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "damaged.qxw" in done.stderr, done.stderr
+    assert not (tmp_path / "never").exists()

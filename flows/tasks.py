@@ -107,7 +107,7 @@ async def replan(
     return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).plan(scenes, scene_knowledge), 4)
 
 
-@task(name="phase-4-export", **LEAN)
+@task(name="export-cue-files", **LEAN)  # not a phase task: run_snapshot counts phases by name
 async def export_cue_files(plan_dir: str, show_name: str, rig: str | None = None) -> Timed[dict[str, str]]:
     """The finished plan out to the console and the prompt book, beside it: ASCII cues, QLC+ workspace, cue sheets."""
 

@@ -14,7 +14,13 @@ MAX_ERROR_CHARS = 400  # an error quoting input (a 5 MB line) must stay one read
 
 # Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
 # `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
-COMMAND_MODULES = ("flows.dmx_commands", "flows.rig_commands", "deployments.commands", "flows.clean_command")
+COMMAND_MODULES = (
+    "flows.dmx_commands",
+    "flows.rig_commands",
+    "flows.export_commands",
+    "deployments.commands",
+    "flows.clean_command",
+)
 
 
 def _parser() -> argparse.ArgumentParser:

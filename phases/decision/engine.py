@@ -25,7 +25,7 @@ from .explicit_cues import apply_cues
 from .llm_mode import LlmOutcome, ask_for_look
 from .llm_settings import LlmSettings
 from .look import Look
-from .looks import base_look, blackout, clamp, overrides, production_genre
+from .looks import base_look, blackout, clamp, overrides, production_genre, scene_moment
 from .rig_limits import fixed_colour, group_ceiling
 from .scene_cues import CuePoint, PlannedCue, apply_point, plan_scene
 from .scene_reading import Direction, SceneReading, moments_of, read_scene
@@ -83,7 +83,10 @@ class LightingDecisionEngine:
             outcome = ask_for_look(scene, knowledge, self.kb, base, self.llm)
             method, notes = outcome.method, outcome.notes
             if method != "rules_fallback":
-                base = clamp(outcome.look, rig)
+                base = outcome.look
+                if seen.moment == "storm":  # the script's storm plays whatever look the model proposed
+                    why += scene_moment(base, seen, rig, palette, self.palettes, self.design, scene.scene_id)
+                base = clamp(base, rig)
                 why.insert(0, f"look proposed by the model {self.llm.model}: {outcome.reasoning or 'no reason given'}")
         if scene.emotion is None:
             why.insert(0, "no emotion read: time of day, place and the text's moments lead")
@@ -104,6 +107,9 @@ class LightingDecisionEngine:
             if 0 <= at and at > first_line:
                 continue  # a direction at its place in the text: a cue inside the scene
             moments = moments_of(Direction(0, 0, cue), self.directions)
+            if moments and at >= 0 and not any(m == "blackout" for m, _ in moments):
+                result.honoured.append(cue)  # the scene's opening state already plays it
+                continue
             if any(m == "blackout" for m, _ in moments):
                 blackout(base)
                 result.transition_type = "fade" if re.search(r"\bslow|\bfade", cue, re.IGNORECASE) else "cut"

@@ -75,8 +75,18 @@ def base_look(
                 else (palette.cool, design.cool_pair_share[light], "cool")
             )
             look.groups[gid].pair = pair
+    why += scene_moment(look, seen, rig, palette, accents, design, scene.scene_id)
+    why.append(f"{light} light: key {front}, back {back_colour}, cyc {sky}")
+    return clamp(look, rig), why
+
+
+def scene_moment(
+    look: Look, seen: SceneReading, rig: Rig, palette: Palette, accents: Palettes, design: DesignSettings, scene_id: str
+) -> list[str]:
+    """What the scene's moment does to a look, whoever proposed it: the storm plays whatever the base."""
+    why: list[str] = []
     if seen.moment == "storm":
-        storm(look, rig, accents, seed=_seed(scene.scene_id, 0))
+        storm(look, rig, accents, seed=_seed(scene_id, 0))
         why.append("storm: a state for the whole scene, irregular lightning on back light and cyc")
     elif seen.moment == "supernatural":
         supernatural(look, rig, accents)
@@ -89,8 +99,7 @@ def base_look(
         why.append("battle: hot side light, smoky cyc")
     elif seen.moment == "cave":
         why.append("an enclosed dark place")
-    why.append(f"{light} light: key {front}, back {back_colour}, cyc {sky}")
-    return clamp(look, rig), why
+    return why
 
 
 def _seed(scene_id: str, offset: int) -> int:

@@ -20,6 +20,7 @@ _SPEAKER = re.compile(r"^([A-Z][A-Z'’ \-]{0,40}[A-Z])\.[ \t]*$", re.MULTILINE)
 _NOT_SPEAKERS = {"ACT", "SCENE", "THE END", "EPILOGUE", "PROLOGUE"}
 _EXIT = re.compile(r"\bexeunt\b|\bexit\b|\bexeunt omnes\b", re.IGNORECASE)
 _ENTER = re.compile(r"\benter\b|\bre-?enter\b", re.IGNORECASE)
+_ACT_PREFIX = re.compile(r"^ACT\s+\w+\.?\s*", re.IGNORECASE)
 _ALL_BUT = re.compile(r"\b(?:all but|manet|manent)\b", re.IGNORECASE)
 
 
@@ -147,11 +148,23 @@ def _moment(
     return None
 
 
+def _body_start(scene: Scene) -> int:
+    """Where the scene proper starts in its text: after its heading (a first scene may carry the title page
+    and the list of persons before it)."""
+    if scene.heading:
+        for heading in (scene.heading, _ACT_PREFIX.sub("", scene.heading)):
+            at = scene.text.find(heading) if heading else -1
+            if at >= 0:
+                return at
+    return 0
+
+
 def read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
-    directions = find_directions(scene.text)
+    start = _body_start(scene)
+    directions = [d for d in find_directions(scene.text) if d.offset >= start]
     notes: list[str] = []
     time = _time(scene, directions, notes)
-    speeches = find_speeches(scene.text)
+    speeches = [s for s in find_speeches(scene.text) if s.offset >= start]
     moment = _moment(scene, directions, speeches, rules)
     night = time in NIGHT_TIMES or (time is None and moment in ("vigil", "storm", "supernatural", "cave"))
     return SceneReading(
@@ -167,7 +180,7 @@ def read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
 
 def final_exit(scene: Scene) -> Direction | None:
     """The scene's last Exit or Exeunt, when it closes the scene (in its last stretch)."""
-    exits = [d for d in find_directions(scene.text) if d.is_exit]
+    exits = [d for d in find_directions(scene.text) if d.is_exit and d.offset >= _body_start(scene)]
     if not exits or exits[-1].offset < 0.8 * len(scene.text):
         return None
     return exits[-1]

@@ -65,6 +65,7 @@ class DesignSettings(_Frozen):
     emotion_min_confidence: float = Field(ge=0, le=1)
     emotion_offset_per_valence: float = Field(ge=0, le=1)
     act_build_step: float = Field(ge=0, le=0.2)
+    dark_floor: float = Field(ge=0, le=1)
     key_floor: float = Field(ge=0, le=1)
     key_ceiling: float = Field(ge=0, le=1)
     role_share: dict[Light, dict[Role, float]]

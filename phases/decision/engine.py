@@ -102,8 +102,9 @@ class LightingDecisionEngine:
         direction vocabulary knows are already in the scene's state or its cues; the rest use the cue vocabulary."""
         first_line = seen.speeches[0].offset if seen.speeches else len(scene.text)
         result = Look(groups={})
+        placed = {d.text: d.offset for d in seen.directions}
         for cue in scene.explicit_lighting:
-            at = scene.text.find(cue)
+            at = placed.get(" ".join(cue.split()), scene.text.find(cue))
             if 0 <= at and at > first_line:
                 continue  # a direction at its place in the text: a cue inside the scene
             moments = moments_of(Direction(0, 0, cue), self.directions)
@@ -118,7 +119,8 @@ class LightingDecisionEngine:
                 point = CuePoint(0, "direction", cue, moments, 0)
                 seed = int(scene.scene_id.split("_")[-1]) * 100003
                 base.groups = apply_point(base, point, self.kb.rig, palette, self.palettes, self.design, seed).groups
-                result.transition_type = result.transition_type or "fade"
+                bump = any(self.design.moment_cues[m].fade == 0 for m, _ in moments)
+                result.transition_type = result.transition_type or ("cut" if bump else "fade")
                 result.honoured.append(cue)
             elif not moments:
                 before = len(base.honoured)

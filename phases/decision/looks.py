@@ -76,6 +76,8 @@ def base_look(
             )
             look.groups[gid].pair = pair
     why += scene_moment(look, seen, rig, palette, accents, design, scene.scene_id)
+    if seen.moment not in ("storm", "vigil"):  # a storm's back light and a vigil's taper may outshine the faces
+        key_on_top(look, rig, design)
     why.append(f"{light} light: key {front}, back {back_colour}, cyc {sky}")
     return clamp(look, rig), why
 
@@ -92,7 +94,7 @@ def scene_moment(
         supernatural(look, rig, accents)
         why.append("the supernatural: its accent on back light and cyc")
     elif seen.moment == "vigil":
-        practical(look, rig, palette, design)
+        practical(look, rig, palette, design, vigil=True)
         why.append("a vigil: near dark, one carried light")
     elif seen.moment == "battle":
         battle(look, rig, palette)
@@ -140,9 +142,13 @@ def supernatural(look: Look, rig: Rig, accents: Palettes) -> None:
             state.colour = accents.accents["supernatural"]
 
 
-def practical(look: Look, rig: Rig, palette: Palette, design: DesignSettings, fire: str | None = None) -> None:
+def practical(
+    look: Look, rig: Rig, palette: Palette, design: DesignSettings, fire: str | None = None, vigil: bool = False
+) -> None:
+    """A carried light: a warm special (below the key, faces first, except in a vigil lit by it alone)."""
+    level = design.practical_special if vigil else min(design.practical_special, 0.9 * key_of(look, rig))
     for state in _role_groups(look, rig, "special"):
-        state.intensity = max(state.intensity, design.practical_special)
+        state.intensity = max(state.intensity, level)
         state.colour = fire or palette.torch
         state.focus_area = state.focus_area or "CS"
     for state in _role_groups(look, rig, "practical"):
@@ -183,9 +189,10 @@ def isolate(look: Look, rig: Rig, area: str, design: DesignSettings, colour: str
         if role == "key":
             state.isolate = area
         elif role == "special":
+            if state.intensity <= 0.02:  # a special already lit by a torch or taper keeps its warm source
+                state.colour = colour or state.colour
             state.intensity = design.isolation_special
             state.focus_area = area
-            state.colour = colour or state.colour
         elif role in ("back", "side", "atmosphere"):
             state.intensity = round(state.intensity * 0.5, 3)
 
@@ -193,6 +200,15 @@ def isolate(look: Look, rig: Rig, area: str, design: DesignSettings, colour: str
 def blackout(look: Look) -> None:
     for state in look.groups.values():
         state.intensity, state.effect, state.isolate, state.pair = 0.0, None, None, None
+
+
+def key_on_top(look: Look, rig: Rig, design: DesignSettings) -> None:
+    """Faces first: every other role sits below the key (a silhouette or an isolation is asked for by name)."""
+    key = key_of(look, rig)
+    roles = group_roles(rig)
+    for gid, state in look.groups.items():
+        if roles.get(gid) != "key":
+            state.intensity = round(min(state.intensity, design.role_cap * key), 3)
 
 
 def clamp(look: Look, rig: Rig) -> Look:

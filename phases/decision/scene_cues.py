@@ -8,7 +8,20 @@ from phases.contracts import Effect, Rig, Scene
 
 from .design_data import CueKind, DesignSettings, Palette, Palettes
 from .look import Look
-from .looks import battle, blackout, clamp, isolate, key_of, lift, lightning, practical, scale, storm, supernatural
+from .looks import (
+    battle,
+    blackout,
+    clamp,
+    isolate,
+    key_of,
+    key_on_top,
+    lift,
+    lightning,
+    practical,
+    scale,
+    storm,
+    supernatural,
+)
 from .roles import group_roles
 from .scene_reading import Direction, SceneReading, final_exit, moments_of
 
@@ -191,7 +204,14 @@ def select(scene: Scene, seen: SceneReading, design: DesignSettings, rules: tupl
 
 
 def apply_point(
-    look: Look, point: CuePoint, rig: Rig, palette: Palette, accents: Palettes, design: DesignSettings, seed: int
+    look: Look,
+    point: CuePoint,
+    rig: Rig,
+    palette: Palette,
+    accents: Palettes,
+    design: DesignSettings,
+    seed: int,
+    seen_vigil: bool = False,
 ) -> Look:
     """The state a cue goes to, from the state before it."""
     state = look.copy()
@@ -213,7 +233,8 @@ def apply_point(
         elif moment == "battle":
             battle(state, rig, palette)
         elif moment == "practical":
-            practical(state, rig, palette, design, fire=accents.accents["fire"] if accent == "fire" else None)
+            fire = accents.accents["fire"] if accent == "fire" else None
+            practical(state, rig, palette, design, fire=fire, vigil=seen_vigil)
         elif moment == "death":
             scale(state, rig, 0.7, ("key", "back", "side", "atmosphere"))
             isolate(state, rig, "DC", design, colour=palette.cool)
@@ -222,7 +243,7 @@ def apply_point(
             scale(state, rig, 0.8, ("key",))
             for gid, role in group_roles(rig).items():
                 if role == "special":
-                    state.groups[gid].intensity = max(state.groups[gid].intensity, 0.6)
+                    state.groups[gid].intensity = max(state.groups[gid].intensity, round(0.9 * key_of(state, rig), 3))
                     state.groups[gid].colour = palette.moon
                     state.groups[gid].focus_area = "USC"
         elif moment == "soliloquy":
@@ -232,8 +253,9 @@ def apply_point(
                 if role in ("back", "side", "atmosphere"):
                     state.groups[gid].intensity = round(state.groups[gid].intensity * 0.85, 3)
                 elif role == "special":
+                    if state.groups[gid].intensity <= 0.02:  # a lit torch or taper keeps its colour
+                        state.groups[gid].colour = palette.warm
                     state.groups[gid].intensity = max(state.groups[gid].intensity, 0.35)
-                    state.groups[gid].colour = palette.warm
                     state.groups[gid].focus_area = "DC"
         elif moment == "tighten":
             scale(state, rig, 0.8, ("atmosphere", "side"))
@@ -245,7 +267,10 @@ def apply_point(
                     state.groups[gid].colour = palette.warm
                     state.groups[gid].focus_area = state.groups[gid].focus_area or "USC"
         elif moment == "dark":
+            before = key_of(state, rig)
             scale(state, rig, 0.6, ("key", "back", "side", "atmosphere"))
+            if key_of(state, rig) < min(before, design.dark_floor):  # sleep after sleep: dark, not black
+                lift(state, rig, min(before, design.dark_floor) - key_of(state, rig), ("key",))
         elif moment == "bright":
             lift(state, rig, 0.15, ("key", "back", "atmosphere"))
         elif moment == "music":
@@ -260,6 +285,9 @@ def apply_point(
         for gid, role in group_roles(rig).items():
             if role == "side":
                 state.groups[gid].colour = accents.accents[accent]  # type: ignore[index]
+    moments = {m for m, _ in point.moments}
+    if not seen_vigil and not moments & {"storm", "lightning", "soliloquy", "death", "shot"}:
+        key_on_top(state, rig, design)
     key = key_of(state, rig)
     if 0 < key < design.key_floor:
         lift(state, rig, design.key_floor - key, ("key",))
@@ -287,7 +315,7 @@ def plan_scene(
     for point in opening:
         if any(m == "blackout" for m, _ in point.moments):
             continue
-        first = apply_point(first, point, rig, palette, accents, design, seed + point.offset)
+        first = apply_point(first, point, rig, palette, accents, design, seed + point.offset, seen.moment == "vigil")
         honoured.append(point.text)
     planned = [PlannedCue(None, 0, first, 0.0, "", honoured)]
     stack: list[Look] = []
@@ -299,7 +327,7 @@ def plan_scene(
         else:
             if point.opens:
                 stack.append(current)
-            look = apply_point(current, point, rig, palette, accents, design, seed + point.offset)
+            look = apply_point(current, point, rig, palette, accents, design, seed + point.offset, seen.moment == "vigil")
         cue_design = design.moment_cues[max(point.moments, key=lambda md: design.moment_cues[md[0]].priority)[0]]
         fade = 0.0 if point.bump else cue_design.fade  # a bump in the direction (the thunder) wins
         if fade == 0 and "blackout" in [m for m, _ in point.moments] and re.search(r"\bslow", point.text, re.IGNORECASE):

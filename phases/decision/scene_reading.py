@@ -16,7 +16,7 @@ DAY_TIMES = {"morning", "day", "afternoon"}
 _BRACKETED = re.compile(r"\[([^\[\]]{1,800})\]")
 _PARENTHESISED = re.compile(r"^[ \t]*\(([^()\n]{1,300})\)[ \t]*$", re.MULTILINE)
 _TRANSITION = re.compile(r"^[ \t]*>?[ \t]*((?:[A-Z]+[ .]+)*(?:TO|BLACK|OUT|FADE)[A-Z ]*)[:.]?[ \t]*$", re.MULTILINE)
-_SPEAKER = re.compile(r"^([A-Z][A-Z'’ \-]{0,40}[A-Z])\.[ \t]*$", re.MULTILINE)
+_SPEAKER = re.compile(r"^([A-Z][A-Z'’ \-]{0,40}[A-Z])\.?[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
 _NOT_SPEAKERS = {"ACT", "SCENE", "THE END", "EPILOGUE", "PROLOGUE"}
 _EXIT = re.compile(r"\bexeunt\b|\bexit\b|\bexeunt omnes\b", re.IGNORECASE)
 _ENTER = re.compile(r"\benter\b|\bre-?enter\b", re.IGNORECASE)

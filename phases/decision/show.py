@@ -1,6 +1,7 @@
 """The whole show's cue list: transitions by continuity, the show-structure cues, console numbering."""
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from phases.contracts import CueTrigger, InstructionMetadata, LightingInstruction, Rig, Scene, ShowMoment, TimeWindow, Transition
@@ -116,13 +117,21 @@ def _structure_cue(
     )
 
 
-def _preset_levels(template: LightingInstruction, rig: Rig, design: DesignSettings) -> dict[str, tuple[float, str]]:
+def _preset_levels(plan: list[LightingInstruction], rig: Rig, design: DesignSettings) -> dict[str, tuple[float, str]]:
+    """The stage's preset glow: the cyc at a low level in the colour the show's scenes use most for it."""
     roles = group_roles(rig)
-    return {
-        g.group_id: (design.preset_atmosphere, g.parameters.color)
-        for g in template.groups
-        if roles.get(g.group_id) == "atmosphere"
-    }
+    levels = {}
+    for gid in (g for g, r in roles.items() if r == "atmosphere"):
+        used = Counter(
+            g.parameters.color
+            for c in plan
+            if c.called_on.kind == "scene_start"
+            for g in c.groups
+            if g.group_id == gid and g.parameters.intensity > 0.02
+        )
+        if used:
+            levels[gid] = (design.preset_atmosphere, sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+    return levels
 
 
 def _call_levels(template: LightingInstruction, rig: Rig, design: DesignSettings) -> dict[str, tuple[float, str]]:
@@ -189,7 +198,7 @@ def add_structure(
             runs.append([cue])
     first = plan[0]
     start = first.time_window.start
-    preset = _preset_levels(first, rig, design)
+    preset = _preset_levels(plan, rig, design)
     result = [
         _structure_cue("preset", first.scene_id, start, start, fades.preset, preset, first, rig),
         _structure_cue("house_half", first.scene_id, start, start, fades.house, preset, first, rig),

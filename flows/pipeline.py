@@ -11,7 +11,10 @@ scene id. Tasks carry no tags: Prefect asks the server for tag-concurrency slots
 """
 
 import asyncio
+import hashlib
+import shutil
 import time
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,7 +45,18 @@ from .caching import cached
 from .config import PipelineConfig
 from .contract_check import check_cues
 from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError
-from .outputs import write_bytes_atomic, write_json_atomic, write_text_atomic
+from .outputs import (
+    OutputFolderBusyError,
+    OutputTargetError,
+    folder_lock,
+    new_work_folder,
+    publish,
+    remove_stale,
+    replace_problem,
+    write_bytes_atomic,
+    write_json_atomic,
+    write_text_atomic,
+)
 from .progress import emit
 
 PHASE_NAMES = {1: "parse", 2: "emotion", 3: "knowledge", 4: "decision", 5: "preview", 7: "evaluation", 8: "dmx"}
@@ -109,13 +123,41 @@ class SceneOutcome:
         self.error = error
 
 
-@flow(name="scene", flow_run_name="{scene.scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
-async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
+# Scenes in flight, by content key. A subflow's parameters are stored in the Prefect database for good, so the
+# scene subflow takes the scene's id and the hash of its content, not its text (about 750 KB a Macbeth run
+# before), and finds the scene here, in the process that runs it (a Dask worker registers its own copy).
+_scenes: dict[str, tuple[Scene, int]] = {}
+
+
+def scene_key(scene: Scene) -> str:
+    return hashlib.sha256(scene.model_dump_json().encode()).hexdigest()[:32]
+
+
+def register_scenes(scenes: list[Scene]) -> list[str]:
+    keys = []
+    for scene in scenes:
+        key = scene_key(scene)
+        _scenes[key] = (scene, _scenes.get(key, (scene, 0))[1] + 1)
+        keys.append(key)
+    return keys
+
+
+def release_scenes(keys: list[str]) -> None:
+    for key in keys:
+        scene, count = _scenes.get(key, (None, 0))
+        if count <= 1:
+            _scenes.pop(key, None)
+        else:
+            _scenes[key] = (scene, count - 1)  # type: ignore[assignment]
+
+
+@flow(name="scene", flow_run_name="{scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
+async def scene_flow(scene_id: str, scene_sha256: str, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
     # Short on purpose: Prefect reads and tokenizes a subflow's source on every call. The subflow keeps its
     # scene tag; its tasks must not inherit it.
     with TagsContext(current_tags=set()):
-        return await _scene_phases(scene, index, total, config)
+        return await _scene_phases(_scenes[scene_sha256][0], index, total, config)
 
 
 async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
@@ -140,14 +182,14 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
             outcome.knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
             outcome.phases.append(_phase(3, seconds, sid, rules=len(outcome.knowledge.rules), cached=hit))
         else:
-            kb = phases.knowledge.load_knowledge()
+            kb = phases.knowledge.load_knowledge(rig=config.rig)
             outcome.knowledge = SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
             outcome.phases.append(_phase(3, scene_id=sid, status="skipped"))
         if not config.enable_phase_4:
             outcome.phases.append(_phase(4, scene_id=sid, status="skipped"))
             return outcome
         cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
-        kb = phases.knowledge.load_knowledge()
+        kb = phases.knowledge.load_knowledge(rig=config.rig)
         outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
         outcome.phases.append(_phase(4, seconds, sid, cues=len(outcome.cues), cached=hit))
         return outcome
@@ -174,7 +216,11 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) ->
         from .scale_out import dask_task_runner, scenes_on_dask
 
         runner = dask_task_runner(config)
-        outcomes = await scenes_on_dask.with_options(task_runner=runner)(quote(scenes), config)  # type: ignore[arg-type]
+        keys = register_scenes(scenes)
+        try:
+            outcomes = await scenes_on_dask.with_options(task_runner=runner)(keys, config)
+        finally:
+            release_scenes(keys)
         for index, outcome in enumerate(outcomes):
             emit(
                 "scene",
@@ -200,7 +246,7 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) ->
                 outcome.phases.append(_phase(4, scene_id=scene.scene_id, status="skipped"))
                 return outcome
             with tags(f"scene:{scene.scene_id}"):
-                state = await scene_flow(scene, index, len(scenes), config, return_state=True)
+                state = await scene_flow(scene.scene_id, scene_key(scene), index, len(scenes), config, return_state=True)
             outcome = await outcome_of(state, scene)
             done += 1
             emit("scene", index=index, total=len(scenes), scene_id=scene.scene_id, failed=outcome.error is not None, done=done)
@@ -210,11 +256,13 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) ->
                 stop.set()
             return outcome
 
+    keys = register_scenes(scenes)
     try:
         outcomes = list(await asyncio.gather(*(one(i, s) for i, s in enumerate(scenes))))
         if tracker is not None:
             tracker.finish(description=f"{len(scenes)} scenes planned")
     finally:
+        release_scenes(keys)
         if tracker is not None:
             tracker.close()
     return outcomes
@@ -227,9 +275,53 @@ async def lighting_pipeline(
     config: PipelineConfig = PipelineConfig(),
     source_name: str = "text",
 ) -> PipelineResult | State:
-    """Turn a script (a path, or raw text) into a lighting plan, preview and report in config.output_dir."""
+    """Turn a script (a path, or raw text) into a lighting plan, preview and report in config.output_dir.
+
+    The folder is built aside and swapped in whole when the run ends, failed or not (a failed run's folder holds
+    its result.json and what it got to); a run that dies on the way leaves the previous folder as it was.
+    """
     started = time.perf_counter()
-    out = Path(config.output_dir).expanduser()
+    final = Path(config.output_dir).expanduser().resolve()
+    try:
+        with folder_lock(final):
+            problem = replace_problem(final, Path(script_path) if script_path else None)
+            if problem:
+                raise OutputTargetError(problem)
+            remove_stale(final)
+            work = new_work_folder(final)
+            try:
+                return await _plan_into(work, final, started, script_path, text, config, source_name)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    except (OutputFolderBusyError, OutputTargetError, OSError) as exc:  # nothing was written
+        known = isinstance(exc, OutputFolderBusyError | OutputTargetError)
+        error = str(exc) if known else f"cannot write the outputs in {final}: {exc}"
+        result = PipelineResult(
+            success=False,
+            script=script_path or source_name,
+            flow_run_id=str(current_flow_run.id or uuid.uuid4()),
+            phases=[],
+            error=error,
+            total_duration=round(time.perf_counter() - started, 6),
+            phase_work_duration=0.0,
+        )
+        emit("done", result=result)
+        return Failed(message=error, data=result)
+
+
+async def _plan_into(
+    out: Path,
+    final: Path,
+    started: float,
+    script_path: str | None,
+    text: str | None,
+    config: PipelineConfig,
+    source_name: str,
+) -> PipelineResult | State:
+    """The pipeline's body: files are written to `out` (the work folder), their paths recorded under `final`."""
+    if config.dmx_dry_run_path and Path(config.dmx_dry_run_path).is_relative_to(final):  # a dry run into --out
+        inside = Path(config.dmx_dry_run_path).relative_to(final)
+        config = config.model_copy(update={"dmx_dry_run_path": str(out / inside)})
     phase_results: list[PhaseResult] = []
     name = Path(script_path).name if script_path else source_name
     scenes_so_far: list[Scene] = []
@@ -248,6 +340,7 @@ async def lighting_pipeline(
             phase_work_duration=round(sum(p.duration for p in phase_results), 6),
         )
         write_json_atomic(out / OUTPUT_FILES["result"], result)
+        publish(out, final)
         if plan_so_far:
             try:
                 publish_run_artifacts(result, scenes_so_far, plan_so_far, report_so_far[0] if report_so_far else None)
@@ -300,32 +393,32 @@ async def lighting_pipeline(
     failed = [o.scene.scene_id for o in outcomes if o.error]
     planned = [o for o in outcomes if o.cues is not None]
     write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
-    files = {"scenes": str(out / OUTPUT_FILES["scenes"])}
+    files = {"scenes": str(final / OUTPUT_FILES["scenes"])}
 
     plan: list[LightingInstruction] = []
     if planned:
         cues = [cue for o in planned for cue in o.cues or []]
-        plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]))  # type: ignore[misc]
+        plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]), config.rig)  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
-        files["lighting_instructions"] = str(out / OUTPUT_FILES["lighting_instructions"])
+        files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
-        return finish(False, error, _output(out, files, scenes, plan, failed, None))
+        return finish(False, error, _output(final, files, scenes, plan, failed, None))
 
     report: EvaluationReport | None = None
     later_error: str | None = None
     current = 5
     try:
         if config.enable_phase_5 and plan:
-            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None)
+            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None, config.rig)
             write_text_atomic(out / OUTPUT_FILES["preview"], page)
-            files["preview"] = str(out / OUTPUT_FILES["preview"])
+            files["preview"] = str(final / OUTPUT_FILES["preview"])
             phase_results.append(_phase(5, seconds, bytes=len(page)))
-            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan))
+            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan), config.rig)
             write_bytes_atomic(out / OUTPUT_FILES["timeline"], png)
-            files["timeline"] = str(out / OUTPUT_FILES["timeline"])
+            files["timeline"] = str(final / OUTPUT_FILES["timeline"])
             phase_results.append(_phase(5, seconds, bytes=len(png), plot=True))
         else:
             phase_results.append(_phase(5, status="skipped"))
@@ -334,15 +427,15 @@ async def lighting_pipeline(
             knowledge = [o.knowledge for o in planned]
             second, replan_seconds = None, 0.0
             if not config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
-                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge))  # type: ignore[arg-type]
-            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second))
+                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge), config.rig)  # type: ignore[arg-type]
+            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second), config.rig)
             write_json_atomic(out / OUTPUT_FILES["report"], report)
             report_so_far.append(report)
-            files["report"] = str(out / OUTPUT_FILES["report"])
+            files["report"] = str(final / OUTPUT_FILES["report"])
             phase_results.append(_phase(7, seconds + replan_seconds, verdict=report.verdict))
             if config.enable_phase_5:
                 # The preview shows the verdicts too: re-render it now that Phase 7 has run.
-                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report))
+                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report), config.rig)
                 write_text_atomic(out / OUTPUT_FILES["preview"], page)
                 phase_results.append(_phase(5, seconds, bytes=len(page), with_report=True))
         else:
@@ -359,7 +452,7 @@ async def lighting_pipeline(
         )
         phase_results.append(_phase(current, error=later_error))
 
-    output = _output(out, files, scenes, plan, failed, report)
+    output = _output(final, files, scenes, plan, failed, report)
     if later_error:
         return finish(False, later_error, output)
     if failed:

@@ -117,9 +117,14 @@ class TimeWord(_Frozen):
     time: TimeOfDay
 
 
+class SpokenTime(_Frozen):
+    phrases: list[str] = Field(min_length=1)
+    time: TimeOfDay
+
+
 class ReadingData(_Frozen):
     time_words: list[TimeWord]
-    dialogue_time_words: list[TimeWord]
+    dialogue_time_words: list[SpokenTime]
     dialogue_min_hits: int = Field(ge=1)
     exterior: str
     interior: str
@@ -137,7 +142,7 @@ class ReadingData(_Frozen):
 @dataclass(frozen=True)
 class Reading:
     time_words: tuple[tuple[re.Pattern[str], TimeOfDay], ...]
-    dialogue_time_words: tuple[tuple[re.Pattern[str], TimeOfDay], ...]
+    dialogue_time_words: tuple[tuple[tuple[str, ...], TimeOfDay], ...]  # lower-case phrases, counted
     dialogue_min_hits: int
     exterior: re.Pattern[str]
     interior: re.Pattern[str]
@@ -183,6 +188,12 @@ def design_settings() -> DesignSettings:
 
 
 @lru_cache(maxsize=1)
+def any_direction() -> re.Pattern[str]:
+    """One pass that tells whether any entry of the vocabulary can match (most directions match none)."""
+    return re.compile("|".join(f"(?:{r.regex.pattern})" for r in direction_rules()), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def direction_rules() -> tuple[DirectionRule, ...]:
     path = DATA / "directions.yaml"
     rules = []
@@ -208,7 +219,7 @@ def reading() -> Reading:
     flags = re.IGNORECASE
     return Reading(
         time_words=words(data.time_words),
-        dialogue_time_words=words(data.dialogue_time_words),
+        dialogue_time_words=tuple((tuple(p.lower() for p in w.phrases), w.time) for w in data.dialogue_time_words),
         dialogue_min_hits=data.dialogue_min_hits,
         exterior=re.compile(data.exterior, flags),
         interior=re.compile(data.interior, flags),

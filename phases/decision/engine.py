@@ -62,8 +62,8 @@ class LightingDecisionEngine:
 
     def cues(self, scene: Scene, knowledge: SceneKnowledge) -> list[LightingInstruction]:
         """The scene's cues in order: its opening state, then the cues its text calls for."""
-        composition = compose(scene, knowledge.rules, self.kb, self.settings)
         if scene.script_type not in self.design.structure_script_types:
+            composition = compose(scene, knowledge.rules, self.kb, self.settings)
             # a cue sheet or a run-sheet: its own states and speeds lead, one cue per entry
             if self.llm is None:
                 return [self._finish(scene, knowledge, composition, composition.look, "rules")]
@@ -236,10 +236,13 @@ class LightingDecisionEngine:
 
     def _groups(self, look: Look, transition: Transition) -> list[GroupInstruction]:
         rig = self.kb.rig
+        # built from clamped, checked engine values; Phase 6's contract check validates every cue again
         return [
-            GroupInstruction(
+            GroupInstruction.model_construct(
                 group_id=gid,
-                parameters=GroupParameters(intensity=round(state.intensity, 3), color=state.colour, effect=state.effect),
+                parameters=GroupParameters.model_construct(
+                    intensity=round(state.intensity, 3), color=state.colour, effect=state.effect
+                ),
                 focus_area=state.focus_area,
                 transition=transition,
                 overrides=overrides(state, gid, rig, self.design),

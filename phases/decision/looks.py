@@ -228,9 +228,10 @@ def overrides(state: GroupState, gid: str, rig: Rig, design: DesignSettings) -> 
         colour, share, token = state.pair
         for fixture in fixtures:
             if token in fixture.fixture_id.lower().split("_") and "color" in fixture.capabilities:
-                result.append(AreaLevel(fixture_id=fixture.fixture_id, intensity=round(state.intensity * share, 3), color=colour))
+                level = round(state.intensity * share, 3)
+                result.append(AreaLevel.model_construct(area=None, fixture_id=fixture.fixture_id, intensity=level, color=colour))
     if state.isolate:
         areas = sorted({f.focus_area for f in fixtures if f.focus_area and f.focus_area != state.isolate})
         level = round(state.intensity * design.isolation_area_share, 3)
-        result += [AreaLevel(area=a, intensity=level) for a in areas]
+        result += [AreaLevel.model_construct(area=a, fixture_id=None, intensity=level, color=None) for a in areas]
     return result

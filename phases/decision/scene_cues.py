@@ -308,7 +308,10 @@ def plan_scene(
     design: DesignSettings,
     rules: tuple,  # type: ignore[type-arg]
 ) -> list[PlannedCue]:
-    opening, inside = select(scene, seen, design, rules)
+    chosen = seen.selections.get(id(design))
+    if chosen is None:  # the points depend only on the scene's words and the design data: found once
+        chosen = seen.selections[id(design)] = select(scene, seen, design, rules)
+    opening, inside = chosen  # type: ignore[misc]
     seed = int(scene.scene_id.split("_")[-1]) * 100003
     first = base
     honoured = []

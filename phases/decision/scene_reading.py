@@ -7,7 +7,7 @@ from typing import Literal
 
 from phases.contracts import Scene, TimeOfDay
 
-from .design_data import DirectionRule, Moment, reading
+from .design_data import DirectionRule, Moment, any_direction, reading
 
 SceneMoment = Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"]
 NIGHT_TIMES = {"night", "midnight", "evening"}
@@ -54,6 +54,7 @@ class SceneReading:
     moment: SceneMoment | None
     light: Literal["day", "night"]
     notes: list[str] = field(default_factory=list)
+    selections: dict[int, object] = field(default_factory=dict)  # the scene's chosen cue points, per design settings
 
 
 def _collapse(text: str) -> str:
@@ -78,6 +79,8 @@ def find_speeches(text: str) -> list[Speech]:
 def moments_of(direction: Direction, rules: tuple[DirectionRule, ...]) -> list[tuple[Moment, float]]:
     """Every moment the direction calls for, in vocabulary order, each once."""
     seen: dict[Moment, float] = {}
+    if not any_direction().search(direction.text):
+        return []
     for rule in rules:
         if rule.moment not in seen and rule.regex.search(direction.text):
             seen[rule.moment] = rule.depth
@@ -98,9 +101,9 @@ def _time(scene: Scene, directions: list[Direction], notes: list[str]) -> TimeOf
             if regex.search(text):
                 notes.append(f"time of day {time} read from the {where}")
                 return time
-    spoken = " ".join(line.text for line in scene.dialogue) if scene.dialogue else scene.text
-    for regex, time in data.dialogue_time_words:
-        if len(regex.findall(spoken)) >= data.dialogue_min_hits:
+    spoken = scene.text.lower()
+    for phrases, time in data.dialogue_time_words:
+        if sum(spoken.count(p) for p in phrases) >= data.dialogue_min_hits:
             notes.append(f"time of day {time} read from the dialogue")
             return time
     return None
@@ -160,6 +163,27 @@ def _body_start(scene: Scene) -> int:
 
 
 def read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
+    """What the scene's words say. Read once per scene text: Phase 7's replan and the next call of the same scene
+    find it in a small cache (the reading is a pure function of these fields; treat it as read-only)."""
+    key = (scene.text, scene.heading, scene.location, scene.time_of_day, scene.setting, id(rules))
+    cached = _READINGS.get(key)
+    if cached is not None:
+        return cached
+    if len(_READINGS) >= _READINGS_MAX:
+        _READINGS.clear()
+    _READINGS[key] = reading = _read_scene(scene, rules)
+    return reading
+
+
+def clear_reading_cache() -> None:
+    _READINGS.clear()
+
+
+_READINGS: dict[tuple[object, ...], SceneReading] = {}
+_READINGS_MAX = 4096
+
+
+def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
     start = _body_start(scene)
     directions = [d for d in find_directions(scene.text) if d.offset >= start]
     notes: list[str] = []

@@ -64,7 +64,7 @@ async def parse_script(
 
 @task(name="phase-2-emotion", task_run_name="phase-2-emotion-{scene.scene_id}", **LEAN)
 async def read_emotion(scene: Scene) -> Timed[Scene]:
-    return timed(lambda: scene.model_copy(update={"emotion": phases.emotion.detect_emotion(scene)}), 2)
+    return timed(lambda: phases.emotion.read_scene_emotion(scene), 2)
 
 
 @task(name="phase-3-knowledge", task_run_name="phase-3-knowledge-{scene.scene_id}", **LEAN)

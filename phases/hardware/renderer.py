@@ -7,7 +7,8 @@ Deterministic and free of I/O: the same plan and time give the same bytes. Rules
 - a transition (cut, fade, crossfade; delay then duration) runs from the state each fixture was in when
   the cue started to the cue's target; fade and crossfade interpolate level and colour linearly;
 - a fixture coming up from black takes its new colour at once, and one going to black keeps its colour;
-- the group's effect is layered on top, then the rig group's and fixture's max_intensity cap the level;
+- the group's effect is layered on top (its clock starts at the GO of the cue that set it; a later cue that
+  leaves the effect as it was lets it run on), then the rig group's and fixture's max_intensity cap the level;
 - dimmer channels carry the level (16-bit when the profile has a fine channel); colour emitters carry the
   mixed colour at full, or scaled by the level when the profile has no dimmer; at level 0 they are 0;
   CMY flags carry the complement; every head of a multi-head mode is driven alike; any other channel
@@ -83,6 +84,7 @@ class ShowRenderer:
         self._defaults = {f.profile.name: bytes(c.default for c in f.profile.channels) for f in self.fixtures}
         self._starts = [c.time_window.start for c in self.cues]
         self._targets = [self._cue_targets(c) for c in self.cues]
+        self._effect_origin = self._effect_origins()
         self._from: list[dict[str, GroupState]] = []
         state = {f.fixture.fixture_id: BLACK for f in self.fixtures}
         for index in range(len(self.cues)):
@@ -93,6 +95,22 @@ class ShowRenderer:
         for start, targets in zip(self._starts, self._targets, strict=True):
             ends += [start + t.transition.delay + t.transition.duration for t in targets.values()]
         self.duration = max(ends)
+
+    def _effect_origins(self) -> list[dict[str, float]]:
+        """When each cue's group effect began: a GO that leaves a group's effect as it was does not restart
+        it (the storm runs on through the cues inside it), so its clock counts from the first of those cues."""
+        origins: list[dict[str, float]] = []
+        running: dict[str, tuple[Effect, float]] = {}
+        for cue, start in zip(self.cues, self._starts, strict=True):
+            now: dict[str, tuple[Effect, float]] = {}
+            for g in cue.groups:
+                effect = g.parameters.effect
+                if effect is not None:
+                    before = running.get(g.group_id)
+                    now[g.group_id] = (effect, before[1] if before and before[0] == effect else start)
+            running = now
+            origins.append({group_id: origin for group_id, (_, origin) in now.items()})
+        return origins
 
     def _colour(self, name: str, where: str) -> RGB:
         try:
@@ -165,7 +183,8 @@ class ShowRenderer:
             effect = self._targets[index][fixture_id].effect
             if effect is not None:
                 position, count = self._position[fixture_id]
-                level = apply_effect(effect, level, t - self._starts[index], group_id, position, count)
+                origin = self._effect_origin[index].get(group_id, self._starts[index])
+                level = apply_effect(effect, level, t - origin, group_id, position, count)
             limits = f.fixture.constraints
             level = min(level, self.group_cap[group_id], limits.max_intensity)
             if level > 0:

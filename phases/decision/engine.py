@@ -27,7 +27,7 @@ from .llm_settings import LlmSettings
 from .look import Look
 from .looks import base_look, blackout, clamp, overrides, production_genre, scene_moment
 from .rig_limits import fixed_colour, group_ceiling
-from .scene_cues import CuePoint, PlannedCue, apply_point, plan_scene
+from .scene_cues import CuePoint, PlannedCue, apply_point, covered, plan_scene
 from .scene_reading import Direction, SceneReading, moments_of, read_scene
 from .settings import EngineSettings, cue_vocabulary, engine_settings
 from .show import add_structure, continuity, number
@@ -106,6 +106,9 @@ class LightingDecisionEngine:
         for cue in scene.explicit_lighting:
             at = placed.get(" ".join(cue.split()), scene.text.find(cue))
             if 0 <= at and at > first_line:
+                moments = moments_of(Direction(at, at, cue), self.directions)
+                if moments and all(covered(m, seen) for m, _ in moments):
+                    result.honoured.append(cue)  # the storm's thunder: the scene's own state already plays it
                 continue  # a direction at its place in the text: a cue inside the scene
             moments = moments_of(Direction(0, 0, cue), self.directions)
             if moments and at >= 0 and not any(m == "blackout" for m, _ in moments):
@@ -164,6 +167,7 @@ class LightingDecisionEngine:
             kept.append(cue)
         ends = [*times[1:], window.end]
         rules_used = [RuleUse.model_construct(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules]
+        verbatim = {" ".join(e.split()): e for e in scene.explicit_lighting}  # honoured as the script wrote them
         number_base = float(int(scene.scene_id.split("_")[1]))
         result = []
         for index, (cue, start, end) in enumerate(zip(kept, times, ends, strict=True)):
@@ -212,7 +216,7 @@ class LightingDecisionEngine:
                         method=method,
                         reasoning=reasoning,
                         rules_used=rules_used,
-                        honoured_cues=cue.honoured,
+                        honoured_cues=[verbatim.get(" ".join(h.split()), h) for h in cue.honoured],
                         transition_source=source,  # type: ignore[arg-type]
                         notes=(notes if index == 0 else []) + ([SCENE_CHANGE] if cue.scene_change else []),
                     ),

@@ -59,7 +59,7 @@ def _candidates(scene: Scene, seen: SceneReading, design: DesignSettings, rules:
     cues = design.moment_cues
     points: list[CuePoint] = []
     for direction in seen.directions:
-        moments = [(m, d) for m, d in moments_of(direction, rules) if not _covered(m, seen)]
+        moments = [(m, d) for m, d in moments_of(direction, rules) if not covered(m, seen)]
         if not moments:
             continue
         lead = max(moments, key=lambda md: cues[md[0]].priority)[0]
@@ -89,7 +89,7 @@ def _candidates(scene: Scene, seen: SceneReading, design: DesignSettings, rules:
     return sorted(points, key=lambda p: p.offset)
 
 
-def _covered(moment: CueKind, seen: SceneReading) -> bool:
+def covered(moment: CueKind, seen: SceneReading) -> bool:
     """A moment the scene's own state already plays: the storm scene's thunder, the vigil's taper."""
     return (
         (seen.moment == "storm" and moment in ("storm", "lightning"))

@@ -37,6 +37,7 @@ from phases.contracts import (
     Scene,
     SceneKnowledge,
 )
+from phases.export import ExportError
 from phases.parsing import ParseError
 
 from . import tasks
@@ -403,6 +404,14 @@ async def _plan_into(
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
         files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
+        try:
+            exports, seconds = await tasks.export_cue_files(str(out), Path(name).stem, config.rig)
+            files.update({key: str(final / Path(path).name) for key, path in exports.items()})
+            phase_results.append(_phase(4, seconds, exports=sorted(exports)))
+        except Exception as exc:  # the plan stands; its console files could not be made
+            problem = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
+            phase_results.append(_phase(4, status="degraded", error=f"export: {problem}"))
+            emit("warning", message=f"could not export the plan: {problem}")
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
         return finish(False, error, _output(final, files, scenes, plan, failed, None))

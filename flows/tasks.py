@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 import phases.decision
 import phases.emotion
 import phases.evaluation
+import phases.export
 import phases.hardware
 import phases.knowledge
 import phases.parsing
@@ -108,6 +109,18 @@ async def replan(
 ) -> Timed[list[LightingInstruction]]:
     """Phase 4 again, bare, on the same input: the second run the determinism metric compares."""
     return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).plan(scenes, scene_knowledge), 4)
+
+
+@task(name="export-cue-files", **LEAN)  # not a phase task: run_snapshot counts phases by name
+async def export_cue_files(plan_dir: str, show_name: str, rig: str | None = None) -> Timed[dict[str, str]]:
+    """The finished plan out to the console and the prompt book, beside it: ASCII cues, QLC+ workspace, cue sheets."""
+
+    def run() -> dict[str, str]:
+        rig_path = Path(rig) if rig else None
+        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), Path(plan_dir), rig_path, show_name)
+        return {f"export_{name}": str(path) for name, path in written.items()}
+
+    return timed(run, 4)
 
 
 @task(name="phase-5-preview", **LEAN)

@@ -44,7 +44,7 @@ from . import tasks
 from .artifacts import progress_tracker, publish_run_artifacts
 from .caching import cached
 from .config import PipelineConfig
-from .contract_check import check_instruction
+from .contract_check import check_cues
 from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError
 from .outputs import (
     OutputFolderBusyError,
@@ -111,15 +111,15 @@ class SceneOutcome:
     """What one scene subflow produced.
 
     A plain class on purpose: Prefect walks every dataclass and pydantic model a flow returns, field by
-    field, looking for futures, and this one holds the scene's whole text, its rules and its instruction.
+    field, looking for futures, and this one holds the scene's whole text, its rules and its cues.
     """
 
-    __slots__ = ("scene", "knowledge", "instruction", "phases", "error")
+    __slots__ = ("scene", "knowledge", "cues", "phases", "error")
 
     def __init__(self, scene: Scene, error: str | None = None) -> None:
         self.scene = scene
         self.knowledge: SceneKnowledge | None = None
-        self.instruction: LightingInstruction | None = None
+        self.cues: list[LightingInstruction] | None = None
         self.phases: list[PhaseResult] = []
         self.error = error
 
@@ -189,10 +189,10 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
         if not config.enable_phase_4:
             outcome.phases.append(_phase(4, scene_id=sid, status="skipped"))
             return outcome
-        instruction, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
+        cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
         kb = phases.knowledge.load_knowledge(rig=config.rig)
-        outcome.instruction = check_instruction(instruction, outcome.scene, kb.rig, set(kb.colours))
-        outcome.phases.append(_phase(4, seconds, sid, groups=len(outcome.instruction.groups), cached=hit))
+        outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
+        outcome.phases.append(_phase(4, seconds, sid, cues=len(outcome.cues), cached=hit))
         return outcome
     except PhaseNotImplementedError:
         raise
@@ -392,13 +392,14 @@ async def _plan_into(
     scenes = [o.scene for o in outcomes]
     scenes_so_far.extend(scenes)
     failed = [o.scene.scene_id for o in outcomes if o.error]
-    planned = [o for o in outcomes if o.instruction is not None]
+    planned = [o for o in outcomes if o.cues is not None]
     write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
     files = {"scenes": str(final / OUTPUT_FILES["scenes"])}
 
     plan: list[LightingInstruction] = []
     if planned:
-        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]), config.rig)  # type: ignore[misc]
+        cues = [cue for o in planned for cue in o.cues or []]
+        plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]), config.rig)  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)

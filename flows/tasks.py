@@ -78,9 +78,10 @@ async def retrieve_knowledge(scene: Scene, index: int, total: int, config: Pipel
 
 
 @task(name="phase-4-decide", task_run_name="phase-4-decide-{scene.scene_id}", **LEAN)
-async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[LightingInstruction]:
+async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[list[LightingInstruction]]:
+    """The scene's cues, in order."""
     if not config.use_llm:
-        return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig)).decide(scene, knowledge), 4)
+        return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig)).cues(scene, knowledge), 4)
     llm = phases.decision.LlmSettings.resolve(
         base_url=config.llm_base_url,
         model=config.llm_model,
@@ -90,13 +91,16 @@ async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: Pipel
     )
     # A network call: off the event loop, so other scene subflows keep running meanwhile.
     return await asyncio.to_thread(
-        timed, lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig), llm=llm).decide(scene, knowledge), 4
+        timed, lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig), llm=llm).cues(scene, knowledge), 4
     )
 
 
 @task(name="phase-4-sequence", **LEAN)
-async def sequence_plan(plan: list[LightingInstruction], rig: str | None = None) -> Timed[list[LightingInstruction]]:
-    return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).sequence(plan), 4)
+async def sequence_plan(
+    plan: list[LightingInstruction], scenes: list[Scene], rig: str | None = None
+) -> Timed[list[LightingInstruction]]:
+    """The whole show's cue list: continuity, show-structure cues and console numbers."""
+    return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).sequence(plan, scenes), 4)
 
 
 @task(name="phase-4-replan", **LEAN)

@@ -61,7 +61,12 @@ def phases_fingerprint() -> str:
 def _plain(value: Any) -> Any:
     value = value.unquote() if hasattr(value, "unquote") else value
     if isinstance(value, PipelineConfig):
-        return value.model_dump(mode="json", exclude=_NOT_IN_KEY)
+        plain = value.model_dump(mode="json", exclude=_NOT_IN_KEY)
+        if value.rig:  # the rig file's content, not only its path, decides the look
+            from phases.rig import load_rig
+
+            plain["rig_digest"] = load_rig(value.rig).digest
+        return plain
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return value

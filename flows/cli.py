@@ -11,7 +11,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
 # `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
-COMMAND_MODULES = ("flows.dmx_commands", "deployments.commands", "flows.clean_command")
+COMMAND_MODULES = ("flows.dmx_commands", "flows.rig_commands", "deployments.commands", "flows.clean_command")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="a .txt, .fountain, .pdf, .docx, .csv or .json script")
     run.add_argument("--out", required=True, help="output directory")
     run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
+    run.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
     run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
     from flows.dmx_commands import speed_factor, universe_number
 
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("directory")
     batch.add_argument("--out", required=True, help="output directory (one folder per script)")
     batch.add_argument("--no-emotion", action="store_true")
+    batch.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
 
     schemas = sub.add_parser("schemas", help="export the contracts' JSON Schemas")
     schemas.add_argument("--check", action="store_true", help="fail when the checked-in schemas are stale")
@@ -134,16 +136,19 @@ def _run(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_BAD_INPUT)
     if args.concurrency < 1 or args.concurrency > 16:
         return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+    rig = _rig(args)
+    if isinstance(rig, int):
+        return rig
     try:
         # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
         # fails at once instead of interleaving its files with this one's.
         with folder_lock(out):
-            return _run_locked(args, script, out, dry_run)
+            return _run_locked(args, script, out, dry_run, rig)
     except OutputFolderBusyError as exc:
         return fail(str(exc), EXIT_FAILED)
 
 
-def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path | None) -> int:
+def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path | None, rig: str | None) -> int:
     started = time.perf_counter()
     from flows import PipelineConfig, run
     from flows.progress import set_listener
@@ -151,6 +156,7 @@ def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path
     config = PipelineConfig(
         output_dir=str(out),
         enable_phase_2=not args.no_emotion,
+        rig=rig,
         # A dry run renders frames to a file and sends nothing, so it needs no --send-dmx.
         enable_phase_8=args.send_dmx or bool(args.dry_run),
         dmx_speed=args.dmx_speed,
@@ -177,6 +183,16 @@ def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path
     return EXIT_OK
 
 
+def _rig(args: argparse.Namespace) -> str | None | int:
+    """The --rig path, resolved and checked before Prefect starts; an exit code when it cannot be used."""
+    if not args.rig:
+        return None
+    from flows.rig_commands import rig_problem
+
+    problem = rig_problem(args.rig)
+    return fail(problem, EXIT_BAD_INPUT) if problem else str(Path(args.rig).resolve())
+
+
 def _batch(args: argparse.Namespace) -> int:
     from flows.outputs import OutputTargetError, check_output_dir
 
@@ -187,13 +203,16 @@ def _batch(args: argparse.Namespace) -> int:
         out = check_output_dir(Path(args.out), replaced=False)  # a batch replaces the folders inside it, one by one
     except OutputTargetError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
+    rig = _rig(args)
+    if isinstance(rig, int):
+        return rig
     from flows import PipelineConfig, run_directory
     from flows.batch import BatchLockedError
     from flows.progress import set_listener
 
     set_listener(_Progress())
     try:
-        summary = run_directory(directory.resolve(), out, PipelineConfig(enable_phase_2=not args.no_emotion))
+        summary = run_directory(directory.resolve(), out, PipelineConfig(enable_phase_2=not args.no_emotion, rig=rig))
     except BatchLockedError as exc:
         return fail(str(exc), EXIT_FAILED)
     print(

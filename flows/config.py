@@ -48,6 +48,11 @@ class PipelineConfig(BaseModel):
     llm_max_retries: int | None = Field(default=None, ge=0, le=10, description="Extra attempts after a failed LLM request.")
     continue_on_scene_failure: bool = Field(default=True, description="Go on to the next scene when one fails.")
     output_dir: str = Field(default="out", description="Where the output files are written.")
+    rig: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Your rig: a cueflow YAML or QLC+ workspace (.qxw) file. Blank: the bundled studio rig.",
+    )
     genre: str | None = Field(default=None, description="The production's genre (tragedy, comedy, pantomime...).")
     scene_concurrency: int = Field(default=1, ge=1, le=16, description="Scene subflows in flight at once.")
     task_runner: Literal["default", "dask"] = Field(

@@ -103,7 +103,17 @@ def _options(options: object) -> BaseModel:
 
 def _config(options: object, output_dir: Path, enable_phase_8: object) -> PipelineConfig:
     gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
-    return PipelineConfig(**_options(options).model_dump(), output_dir=str(output_dir), enable_phase_8=gate)
+    config = PipelineConfig(**_options(options).model_dump(), output_dir=str(output_dir), enable_phase_8=gate)
+    if config.rig is None:
+        return config
+    # A rig file is read like a script: only from under the input roots, and checked before the run starts.
+    rig = confine("config.rig", config.rig, input_roots(), must_exist="file")
+    from .rig_commands import rig_problem
+
+    problem = rig_problem(str(rig))
+    if problem:
+        raise ParameterError(f"config.rig: {problem}")
+    return config.model_copy(update={"rig": str(rig)})
 
 
 def _refuse(message: str) -> State:

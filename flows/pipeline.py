@@ -182,14 +182,14 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
             outcome.knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
             outcome.phases.append(_phase(3, seconds, sid, rules=len(outcome.knowledge.rules), cached=hit))
         else:
-            kb = phases.knowledge.load_knowledge()
+            kb = phases.knowledge.load_knowledge(rig=config.rig)
             outcome.knowledge = SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
             outcome.phases.append(_phase(3, scene_id=sid, status="skipped"))
         if not config.enable_phase_4:
             outcome.phases.append(_phase(4, scene_id=sid, status="skipped"))
             return outcome
         instruction, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
-        kb = phases.knowledge.load_knowledge()
+        kb = phases.knowledge.load_knowledge(rig=config.rig)
         outcome.instruction = check_instruction(instruction, outcome.scene, kb.rig, set(kb.colours))
         outcome.phases.append(_phase(4, seconds, sid, groups=len(outcome.instruction.groups), cached=hit))
         return outcome
@@ -397,7 +397,7 @@ async def _plan_into(
 
     plan: list[LightingInstruction] = []
     if planned:
-        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]))  # type: ignore[misc]
+        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]), config.rig)  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
@@ -411,11 +411,11 @@ async def _plan_into(
     current = 5
     try:
         if config.enable_phase_5 and plan:
-            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None)
+            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None, config.rig)
             write_text_atomic(out / OUTPUT_FILES["preview"], page)
             files["preview"] = str(final / OUTPUT_FILES["preview"])
             phase_results.append(_phase(5, seconds, bytes=len(page)))
-            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan))
+            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan), config.rig)
             write_bytes_atomic(out / OUTPUT_FILES["timeline"], png)
             files["timeline"] = str(final / OUTPUT_FILES["timeline"])
             phase_results.append(_phase(5, seconds, bytes=len(png), plot=True))
@@ -426,15 +426,15 @@ async def _plan_into(
             knowledge = [o.knowledge for o in planned]
             second, replan_seconds = None, 0.0
             if not config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
-                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge))  # type: ignore[arg-type]
-            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second))
+                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge), config.rig)  # type: ignore[arg-type]
+            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second), config.rig)
             write_json_atomic(out / OUTPUT_FILES["report"], report)
             report_so_far.append(report)
             files["report"] = str(final / OUTPUT_FILES["report"])
             phase_results.append(_phase(7, seconds + replan_seconds, verdict=report.verdict))
             if config.enable_phase_5:
                 # The preview shows the verdicts too: re-render it now that Phase 7 has run.
-                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report))
+                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report), config.rig)
                 write_text_atomic(out / OUTPUT_FILES["preview"], page)
                 phase_results.append(_phase(5, seconds, bytes=len(page), with_report=True))
         else:

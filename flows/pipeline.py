@@ -37,13 +37,14 @@ from phases.contracts import (
     Scene,
     SceneKnowledge,
 )
+from phases.export import ExportError
 from phases.parsing import ParseError
 
 from . import tasks
 from .artifacts import progress_tracker, publish_run_artifacts
 from .caching import cached
 from .config import PipelineConfig
-from .contract_check import check_instruction
+from .contract_check import check_cues
 from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError
 from .outputs import (
     OutputFolderBusyError,
@@ -110,15 +111,15 @@ class SceneOutcome:
     """What one scene subflow produced.
 
     A plain class on purpose: Prefect walks every dataclass and pydantic model a flow returns, field by
-    field, looking for futures, and this one holds the scene's whole text, its rules and its instruction.
+    field, looking for futures, and this one holds the scene's whole text, its rules and its cues.
     """
 
-    __slots__ = ("scene", "knowledge", "instruction", "phases", "error")
+    __slots__ = ("scene", "knowledge", "cues", "phases", "error")
 
     def __init__(self, scene: Scene, error: str | None = None) -> None:
         self.scene = scene
         self.knowledge: SceneKnowledge | None = None
-        self.instruction: LightingInstruction | None = None
+        self.cues: list[LightingInstruction] | None = None
         self.phases: list[PhaseResult] = []
         self.error = error
 
@@ -188,10 +189,10 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
         if not config.enable_phase_4:
             outcome.phases.append(_phase(4, scene_id=sid, status="skipped"))
             return outcome
-        instruction, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
+        cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
         kb = phases.knowledge.load_knowledge(rig=config.rig)
-        outcome.instruction = check_instruction(instruction, outcome.scene, kb.rig, set(kb.colours))
-        outcome.phases.append(_phase(4, seconds, sid, groups=len(outcome.instruction.groups), cached=hit))
+        outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
+        outcome.phases.append(_phase(4, seconds, sid, cues=len(outcome.cues), cached=hit))
         return outcome
     except PhaseNotImplementedError:
         raise
@@ -391,17 +392,26 @@ async def _plan_into(
     scenes = [o.scene for o in outcomes]
     scenes_so_far.extend(scenes)
     failed = [o.scene.scene_id for o in outcomes if o.error]
-    planned = [o for o in outcomes if o.instruction is not None]
+    planned = [o for o in outcomes if o.cues is not None]
     write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
     files = {"scenes": str(final / OUTPUT_FILES["scenes"])}
 
     plan: list[LightingInstruction] = []
     if planned:
-        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]), config.rig)  # type: ignore[misc]
+        cues = [cue for o in planned for cue in o.cues or []]
+        plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]), config.rig)  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
         files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
+        try:
+            exports, seconds = await tasks.export_cue_files(str(out), Path(name).stem, config.rig)
+            files.update({key: str(final / Path(path).name) for key, path in exports.items()})
+            phase_results.append(_phase(4, seconds, exports=sorted(exports)))
+        except Exception as exc:  # the plan stands; its console files could not be made
+            problem = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
+            phase_results.append(_phase(4, status="degraded", error=f"export: {problem}"))
+            emit("warning", message=f"could not export the plan: {problem}")
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
         return finish(False, error, _output(final, files, scenes, plan, failed, None))

@@ -125,8 +125,8 @@ class SceneOutcome:
 
 
 # Scenes in flight, by content key. A subflow's parameters are stored in the Prefect database for good, so the
-# scene subflow takes the scene's id and the hash of its content, not its text (about 750 KB a Macbeth run
-# before), and finds the scene here, in the process that runs it (a Dask worker registers its own copy).
+# scene subflow takes the scene's id and the hash of its content, not its text (every scene's whole text before),
+# and finds the scene here, in the process that runs it (a Dask worker registers its own copy).
 _scenes: dict[str, tuple[Scene, int]] = {}
 
 

@@ -421,3 +421,13 @@ def test_a_direction_is_found_across_the_line_breaks_of_the_page():
     text = "SCENE II.\n\n[Enter CALIBAN, with a burden of wood. A noise of thunder\nheard]\n"
     assert locate("A noise of thunder heard", text) == text.index("A noise")
     assert locate("A noise of lightning", text) == -1
+
+
+def test_a_weak_emotion_read_is_not_a_brief_for_coherence():
+    """A dim deep-blue plan breaks a confident serenity; read at 0.2 confidence, the emotion does not judge it."""
+    crafted = good()
+    dim = Crafted(crafted.scenes, [instruction(s, level=0.1, colour="congo_blue") for s in crafted.scenes])
+    assert metric(report_for(dim), "emotion_coherence").verdict == "FAIL"
+    weak = [s.model_copy(update={"emotion": s.emotion.model_copy(update={"primary_confidence": 0.2})}) for s in crafted.scenes]
+    result = metric(report_for(Crafted(weak, dim.plan)), "emotion_coherence")
+    assert result.value is None and "confident" in result.detail

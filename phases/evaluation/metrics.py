@@ -249,7 +249,8 @@ def _cue_emotion(cue: LightingInstruction, scene: Scene) -> Emotion | None:
 def coherence(ctx: PlanContext) -> MetricResult:
     """Does each cue's level and colour temperature sit inside its emotion rule's ranges?
 
-    A cue called inside a beat (Scene.beats) is judged by the beat's emotion, otherwise by the scene's."""
+    A cue called inside a beat (Scene.beats) is judged by the beat's emotion, otherwise by the scene's. Only
+    confident reads are judged: below coherence_min_confidence the design rightly lets place and time lead."""
     emotion_rules = {r.context_value: r for r in ctx.rules if r.context_type == "emotion"}
     scenes = {s.scene_id: s for s in ctx.scenes}
     per_scene: dict[str, Verdict] = {}
@@ -259,6 +260,8 @@ def coherence(ctx: PlanContext) -> MetricResult:
         emotion = _cue_emotion(instruction, scene) if scene else None
         if emotion is None or emotion.primary not in emotion_rules:
             continue
+        if emotion.primary_confidence < ctx.thresholds.coherence_min_confidence:
+            continue  # a weak read is not a brief the design had to follow
         if all(g.parameters.intensity == 0 for g in instruction.groups) or instruction.called_on.kind == "structure":
             continue  # blackouts and show-structure cues are judged by cue compliance and structure, not mood
         rule = emotion_rules[emotion.primary]
@@ -278,7 +281,7 @@ def coherence(ctx: PlanContext) -> MetricResult:
             name="emotion_coherence",
             value=None,
             verdict="WARN",
-            detail="no scene had an emotion to judge against",
+            detail="no cue had a confident emotion read to judge against",
             per_scene=per_scene,
         )
     value = coherent / judged
@@ -331,11 +334,8 @@ def explicit_compliance(ctx: PlanContext) -> MetricResult:
         ok_scene = True
         for cue in scene.explicit_lighting:
             cues += 1
-            # one of the scene's cues lists it as honoured and shows it
-            if any(
-                i.metadata is not None and cue in i.metadata.honoured_cues and _shows(cue, i)
-                for i in by_scene.get(scene.scene_id, [])
-            ):
+            # one of the scene's cues honours it (lists it, or is called on the direction that holds it) and shows it
+            if any(_honours(i, cue) and _shows(cue, i) for i in by_scene.get(scene.scene_id, [])):
                 honoured += 1
             else:
                 ok_scene = False
@@ -353,6 +353,11 @@ def explicit_compliance(ctx: PlanContext) -> MetricResult:
         detail=f"{honoured} of {cues} explicit cues honoured" + (f"; missed {misses[0]}" if misses else ""),
         per_scene=per_scene,
     )
+
+
+def _honours(instruction: LightingInstruction, cue: str) -> bool:
+    listed = instruction.metadata is not None and cue in instruction.metadata.honoured_cues
+    return listed or (instruction.called_on.text is not None and cue in instruction.called_on.text)
 
 
 def _shows(cue: str, instruction: LightingInstruction) -> bool:

@@ -21,6 +21,7 @@ class Thresholds(BaseModel):
     coherence_kelvin_tolerance: float = Field(ge=0)
     coherence_warn: float = Field(ge=0, le=1)
     coherence_fail: float = Field(ge=0, le=1)
+    coherence_min_confidence: float = Field(ge=0, le=1)
     coverage_warn: float = Field(ge=0, le=1)
     coverage_fail: float = Field(ge=0, le=1)
     compliance_warn: float = Field(ge=0, le=1)

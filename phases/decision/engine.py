@@ -166,7 +166,7 @@ class LightingDecisionEngine:
             times.append(min(at, window.end))
             kept.append(cue)
         ends = [*times[1:], window.end]
-        rules_used = [RuleUse.model_construct(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules]
+        rules_used = [RuleUse(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules]
         verbatim = {" ".join(e.split()): e for e in scene.explicit_lighting}  # honoured as the script wrote them
         number_base = float(int(scene.scene_id.split("_")[1]))
         result = []
@@ -240,13 +240,11 @@ class LightingDecisionEngine:
 
     def _groups(self, look: Look, transition: Transition) -> list[GroupInstruction]:
         rig = self.kb.rig
-        # built from clamped, checked engine values; Phase 6's contract check validates every cue again
+        # Validated constructors on purpose: pydantic's model_construct runs in Python and was slower here.
         return [
-            GroupInstruction.model_construct(
+            GroupInstruction(
                 group_id=gid,
-                parameters=GroupParameters.model_construct(
-                    intensity=round(state.intensity, 3), color=state.colour, effect=state.effect
-                ),
+                parameters=GroupParameters(intensity=round(state.intensity, 3), color=state.colour, effect=state.effect),
                 focus_area=state.focus_area,
                 transition=transition,
                 overrides=overrides(state, gid, rig, self.design),
@@ -299,8 +297,7 @@ class LightingDecisionEngine:
             metadata=InstructionMetadata(
                 method=method,
                 reasoning="; ".join(reasoning),
-                # already validated as part of SceneKnowledge: no need to validate them again, one by one
-                rules_used=[RuleUse.model_construct(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules],
+                rules_used=[RuleUse(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules],
                 honoured_cues=look.honoured,
                 transition_source=source,
                 notes=llm.notes if llm is not None else [],

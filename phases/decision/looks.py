@@ -220,7 +220,7 @@ def clamp(look: Look, rig: Rig) -> Look:
 
 def overrides(state: GroupState, gid: str, rig: Rig, design: DesignSettings) -> list[AreaLevel]:
     """Per-fixture and per-area levels: the other half of each McCandless pair, then an isolation."""
-    if state.intensity <= 0:
+    if state.intensity <= 0 or (state.pair is None and not state.isolate):
         return []
     result: list[AreaLevel] = []
     fixtures = rig.fixtures_in(gid)
@@ -229,9 +229,9 @@ def overrides(state: GroupState, gid: str, rig: Rig, design: DesignSettings) -> 
         for fixture in fixtures:
             if token in fixture.fixture_id.lower().split("_") and "color" in fixture.capabilities:
                 level = round(state.intensity * share, 3)
-                result.append(AreaLevel.model_construct(area=None, fixture_id=fixture.fixture_id, intensity=level, color=colour))
+                result.append(AreaLevel(fixture_id=fixture.fixture_id, intensity=level, color=colour))
     if state.isolate:
         areas = sorted({f.focus_area for f in fixtures if f.focus_area and f.focus_area != state.isolate})
         level = round(state.intensity * design.isolation_area_share, 3)
-        result += [AreaLevel.model_construct(area=a, fixture_id=None, intensity=level, color=None) for a in areas]
+        result += [AreaLevel(area=a, intensity=level) for a in areas]
     return result

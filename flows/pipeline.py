@@ -109,7 +109,20 @@ class SceneOutcome:
         self.error = error
 
 
-@flow(name="scene", flow_run_name="{scene.scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
+def script_tag(name: str) -> str:
+    """The tag every run of one script carries (the parent run and its scene subflows)."""
+    return f"script:{name}"
+
+
+def _scene_run_name() -> str:
+    """A scene subflow's name: the script and the scene's heading, so the Runs list tells plays and scenes apart."""
+    scene = current_flow_run.parameters["scene"]
+    script = next((t.removeprefix("script:") for t in sorted(current_flow_run.tags) if t.startswith("script:")), None)
+    heading = " ".join((scene.heading or scene.location or scene.scene_id).split())[:80]
+    return f"{script} · {heading}" if script else heading
+
+
+@flow(name="scene", flow_run_name=_scene_run_name, persist_result=False, validate_parameters=False, log_prints=False)
 async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
     # Short on purpose: Prefect reads and tokenizes a subflow's source on every call. The subflow keeps its
@@ -290,7 +303,8 @@ async def lighting_pipeline(
     emit("parsed", script_type=parsed.script_type, confidence=parsed.confidence, scenes=len(parsed.scenes))
 
     try:
-        outcomes = await _run_scenes(parsed.scenes, config, name)
+        with tags(script_tag(name)):
+            outcomes = await _run_scenes(parsed.scenes, config, name)
     except (PhaseNotImplementedError, HardFailureError) as exc:
         return finish(False, str(exc))
     for outcome in outcomes:

@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from flows.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+from flows.commands import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 from .definitions import SHOW, DeploymentSettings
 

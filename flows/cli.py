@@ -6,17 +6,29 @@ import sys
 import time
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from flows.commands import COMMAND_MODULES, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail, speed_factor, universe_number
 
-# Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
-# `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
-COMMAND_MODULES = ("flows.dmx_commands", "deployments.commands")
+if TYPE_CHECKING:
+    from flows.config import PipelineConfig
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "fail", "main"]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"cueflow {version('cueflow')}"
+    except PackageNotFoundError:  # a checkout used without installing it
+        return "cueflow (not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cueflow", description="Turn a script into a lighting plan for a real rig.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="plan the lighting for one script")
@@ -24,8 +36,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, help="output directory")
     run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
     run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
-    from flows.dmx_commands import speed_factor, universe_number
-
     run.add_argument("--dmx-speed", type=speed_factor, default=1.0, metavar="FACTOR", help="play DMX FACTOR times faster")
     run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
     run.add_argument("--dry-run", metavar="FILE", help="with --send-dmx: render the DMX frames to FILE, send nothing")
@@ -57,12 +67,6 @@ def _parser() -> argparse.ArgumentParser:
             raise
         module.register(sub)
     return parser
-
-
-def fail(message: str, code: int) -> int:
-    """Print the one-line error users see, and return the exit code."""
-    print(f"cueflow: error: {message}", file=sys.stderr)
-    return code
 
 
 class _Progress:
@@ -118,21 +122,10 @@ def _summary(result: object, wall: float) -> str:
     return "\n".join(lines)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from phases.parsing import ParseError, parse_file
+def _run_config(args: argparse.Namespace) -> "PipelineConfig":
+    from flows import PipelineConfig
 
-    script = Path(args.script)
-    try:
-        parse_file(script)  # fail fast on bad input, before Prefect starts
-    except ParseError as exc:
-        return fail(str(exc), EXIT_BAD_INPUT)
-    if args.concurrency < 1 or args.concurrency > 16:
-        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
-    started = time.perf_counter()
-    from flows import PipelineConfig, run
-    from flows.progress import set_listener
-
-    config = PipelineConfig(
+    return PipelineConfig(
         output_dir=args.out,
         enable_phase_2=not args.no_emotion,
         # A dry run renders frames to a file and sends nothing, so it needs no --send-dmx.
@@ -147,6 +140,30 @@ def _run(args: argparse.Namespace) -> int:
         task_runner=args.task_runner,
         dask_address=args.dask_address,
     )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from phases.parsing import ParseError, parse_file
+
+    script = Path(args.script)
+    try:
+        parse_file(script)  # fail fast on bad input, before Prefect starts
+    except ParseError as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    if args.concurrency < 1 or args.concurrency > 16:
+        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+    started = time.perf_counter()
+    from pydantic import ValidationError
+
+    from flows import run
+    from flows.progress import set_listener
+
+    try:
+        config = _run_config(args)
+    except ValidationError as exc:  # e.g. a genre the knowledge has no rules for
+        first = exc.errors()[0]
+        option = {"genre": "--genre"}.get(str(first["loc"][0]) if first["loc"] else "", str(first["loc"]))
+        return fail(f"{option}: {first['msg'].removeprefix('Value error, ')}", EXIT_BAD_INPUT)
     if args.send_dmx and not args.dry_run:
         from phases.hardware import olad_problem
 

@@ -177,6 +177,8 @@ async def on_demand(
         enable_phase_8: Play the plan to DMX fixtures through OLA (Phase 8). Real hardware: off unless asked.
         dmx: Where Phase 8 plays: the OLA universe, the playback speed, and where olad listens.
     """
+    if isinstance(script_path, str) and script_path.strip():
+        await _name_and_tag(Path(script_path).name)  # named after the script even when refused below
     try:
         script_text = _string("script_path", script_path)
         wanted_out = _string("output_dir", output_dir, optional=True)
@@ -189,7 +191,6 @@ async def on_demand(
             raise ParameterError(problem)
     except ParameterError as exc:
         return _refuse(str(exc))
-    await _name_and_tag(script.name)
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
     state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state

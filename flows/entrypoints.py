@@ -91,8 +91,10 @@ def _options(parameter: str, model: type[BaseModel], options: object) -> BaseMod
         return model()
     if not isinstance(options, dict):
         raise ParameterError(f"{parameter}: expected an object, got {type(options).__name__} {options!r}")
+    # A form leaves an optional field it shows empty as "": that means not set, as null does.
+    unset = {k for k, v in options.items() if v == "" and k in model.model_fields and model.model_fields[k].default is None}
     try:
-        return model.model_validate(options)
+        return model.model_validate({k: v for k, v in options.items() if k not in unset})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -102,7 +104,13 @@ def _options(parameter: str, model: type[BaseModel], options: object) -> BaseMod
 def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: object) -> PipelineConfig:
     gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
     fields = {**_options("config", PipelineOptions, options).model_dump(), **_options("dmx", DmxOptions, dmx).model_dump()}
-    return PipelineConfig(**fields, output_dir=str(output_dir), enable_phase_8=gate)
+    try:
+        return PipelineConfig(**fields, output_dir=str(output_dir), enable_phase_8=gate)
+    except ValidationError as exc:  # PipelineConfig's own checks (the genre): the sections copy fields, not validators
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "config"
+        section = "dmx" if name in HARDWARE_FIELDS else "config"
+        raise ParameterError(f"{section}.{name}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 def _string(parameter: str, value: object, optional: bool = False) -> str | None:

@@ -47,6 +47,7 @@ class PrefectStack:
     port: int = field(default_factory=free_port)
     server: subprocess.Popen[bytes] | None = None
     serve_process: subprocess.Popen[bytes] | None = None
+    server_args: list[str] = field(default_factory=list)  # more `cueflow server` options, e.g. ["--sqlite"]
 
     @property
     def api_url(self) -> str:
@@ -83,6 +84,7 @@ class PrefectStack:
         args = [sys.executable, "-m", "flows.cli", "server", "--port", str(self.port)]
         if self.database_url:
             args += ["--database-url", self.database_url]
+        args += self.server_args
         log = (self.base / "server.log").open("wb")
         self.server = subprocess.Popen(
             args, env=self.env(api=False), stdout=log, stderr=subprocess.STDOUT, start_new_session=True

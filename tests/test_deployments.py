@@ -129,6 +129,19 @@ def test_on_demand_through_prefect_deployment_run(served):
     assert "lighting_instructions.json" in artifact["data"]
 
 
+def _error_logs(stack, run_id: str, timeout: float = 30) -> list[str]:
+    """The run's error log lines, oldest first (logs reach the server in batches, a moment after the run ends)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        body = {"logs": {"flow_run_id": {"any_": [run_id]}, "level": {"ge_": 40}}, "sort": "TIMESTAMP_ASC"}
+        errors = [entry["message"] for entry in stack.post("/logs/filter", body).json()]
+        if errors or time.monotonic() > deadline:
+            return errors
+        time.sleep(0.5)
+
+
 def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
     (served.inputs / "play.txt").write_text(ONE_SCENE)
     cases = {
@@ -147,9 +160,8 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
         assert run["state"]["type"] == "FAILED", (expected, run["state"])
         assert expected in run["state"]["message"], (expected, run["state"]["message"])
         # The reason is logged, the run's first error line: the UI shows it, not "This run didn't generate logs".
-        logs = served.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"}).json()
-        errors = [entry["message"] for entry in logs if entry["level"] >= 40]
-        assert errors and expected in errors[0], (expected, [entry["message"] for entry in logs])
+        errors = _error_logs(served, run_id)
+        assert errors and expected in errors[0], (expected, errors)
     # Given explicitly, enable_phase_8 reaches the run: here no olad listens, so the run fails before planning,
     # and the folder's earlier good result is left alone.
     earlier = served.outputs / "dmx-on"

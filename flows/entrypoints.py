@@ -22,7 +22,8 @@ from .artifacts import artifact_key
 from .batch import BatchLockedError, output_folder, run_changed_scripts
 from .config import HARDWARE_FIELDS, PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
-from .pipeline import lighting_pipeline, script_tag
+from .pipeline import lighting_pipeline
+from .scene import script_tag
 
 INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
 OUTPUT_ROOT_VAR = "CUEFLOW_OUTPUT_ROOT"

@@ -15,6 +15,7 @@ from phases.contracts import Scene
 
 from .config import PipelineConfig
 from .errors import HardFailureError
+from .scene import outcome_of, scene_flow
 
 
 def dask_task_runner(config: PipelineConfig) -> object:
@@ -32,8 +33,6 @@ def dask_task_runner(config: PipelineConfig) -> object:
 
 @task(name="scene-on-worker", task_run_name="scene-on-worker-{scene.scene_id}", persist_result=False, cache_policy=NO_CACHE)
 async def scene_on_worker(scene: Scene, index: int, total: int, config: PipelineConfig) -> object:
-    from .pipeline import outcome_of, scene_flow
-
     with tags(f"scene:{scene.scene_id}"):
         state: State = await scene_flow(scene, index, total, config, return_state=True)
     return await outcome_of(state, scene)

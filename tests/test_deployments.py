@@ -314,7 +314,7 @@ def _click(page, expression: str) -> None:
         f"(() => {{ const e = {expression}; if (!e) return null; e.scrollIntoView({{block: 'center'}});"
         " const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()"
     )
-    assert box, f"nothing on the page matches {expression}"
+    assert box, f"nothing on the page matches {expression}:\n{page.evaluate('document.body.innerText')[:3000]}"
     for kind in ("mousePressed", "mouseReleased"):
         page.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
 
@@ -369,9 +369,11 @@ def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
 
         scenes = json.loads((served.outputs / "lantern.txt" / "scenes.json").read_text())
         headings = [" ".join(s["heading"].split())[:80] for s in scenes]
+        page = browser.open_page()  # a fresh DevTools connection: the first one went unread while the run ran
         page.goto(f"http://127.0.0.1:{served.port}/runs/flow-run/{run['id']}")
         _wait_for_text(page, "lantern.txt")
-        _click(page, "[...document.querySelectorAll('button, [role=tab]')].find(b => b.innerText.trim() === 'Subflow Runs')")
+        _wait_for_text(page, "Subflow Runs")
+        _click(page, "[...document.querySelectorAll('*')].filter(e => (e.innerText || '').trim() === 'Subflow Runs').pop()")
         body = _wait_for_text(page, f"lantern.txt · {headings[0]}")
         for heading in headings:
             assert f"lantern.txt · {heading}" in body, heading

@@ -20,7 +20,14 @@ from bench.generate import write_play
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "scripts" / "plays"
-COMPONENTS = ("bench.parse_bench", "bench.emotion_bench", "bench.decision_bench", "bench.plays_metrics", "bench.dmx_bench")
+COMPONENTS = (
+    "bench.parse_bench",
+    "bench.emotion_bench",
+    "bench.decision_bench",
+    "bench.plays_metrics",
+    "bench.cue_list_bench",
+    "bench.dmx_bench",
+)
 COLUMNS = [
     ("workload", "{:<24}"),
     ("scenes", "{:>7}"),

@@ -27,6 +27,9 @@ def _plan(seconds: float) -> list[LightingInstruction]:
         LightingInstruction.model_validate(
             {
                 "scene_id": f"scene_{i + 1:03d}",
+                "cue_number": i + 1,
+                "label": f"cue {i + 1}",
+                "called_on": {"kind": "scene_start"},
                 "time_window": {"start": i * third, "end": (i + 1) * third},
                 "groups": [
                     {

@@ -11,12 +11,13 @@ from pathlib import Path
 from phases.contracts import Scene, TimeWindow
 from phases.embedding import embedder
 from phases.emotion import detect_emotion
-from phases.emotion.evaluation import READERS, load_passages, score
+from phases.emotion.evaluation import READERS, labelled_scenes, load_passages, load_scene_labels, scene_label_score, score
 from phases.knowledge import ScenePosition, load_knowledge, retrieve
 from phases.parsing import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "data" / "emotion_eval.yaml"
+SCENE_LABELS = ROOT / "tests" / "data" / "scene_emotion_labels.yaml"
 PLAYS = Path("/work/shared/data/scripts/plays")
 RUNS = 5
 
@@ -55,6 +56,21 @@ def main() -> dict[str, float]:
     gap = result["model_macro_f1"] - result["keyword_baseline_macro_f1"]
     result["model_minus_baseline_f1_points"] = round(100 * gap, 1)
     print(f"  model beats the keyword baseline by {100 * gap:.1f} macro-F1 points (acceptance: >= 15)")
+
+    pairs = labelled_scenes(load_scene_labels(SCENE_LABELS), PLAYS)
+    read = [detect_emotion(scene) for _, scene in pairs]
+    gold_scenes = [label.label for label, _ in pairs]
+    s = scene_label_score(gold_scenes, [e.primary for e in read])
+    right = [e.primary_confidence for e, g in zip(read, gold_scenes, strict=True) if e.primary == g]
+    mean_conf = statistics.mean(e.primary_confidence for e in read)
+    result["scene_labels_accuracy"] = round(s.accuracy, 4)
+    result["scene_labels_macro_f1"] = round(s.macro_f1, 4)
+    result["scene_labels_mean_confidence"] = round(mean_conf, 4)
+    print(
+        f"  scene labels ({len(pairs)} play scenes, {len(set(gold_scenes))} labels): accuracy {s.accuracy:.3f}  "
+        f"macro-F1 {s.macro_f1:.3f}; mean confidence {mean_conf:.3f} "
+        f"(right {statistics.mean(right) if right else 0:.3f})"
+    )
 
     embedder()
     eval_scenes = _scenes(texts)

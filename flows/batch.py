@@ -4,10 +4,7 @@ import asyncio
 import fcntl
 import hashlib
 import json
-import os
-import shutil
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,27 +15,24 @@ from phases.contracts import BatchItem, BatchSummary, PipelineResult
 from phases.parsing import SUPPORTED_EXTENSIONS
 
 from .config import PipelineConfig
-from .outputs import write_text_atomic
-from .pipeline import OUTPUT_FILES, lighting_pipeline
+from .outputs import output_folder, remove_stale_in, write_text_atomic
+from .pipeline import lighting_pipeline
 from .progress import emit
 
 SOURCE_RECORD = "source.json"  # in each per-script folder: the content hash (and config) it was planned from
-
-
-def output_folder(output_dir: Path, script: Path) -> Path:
-    """One folder per script, named after the file (extension kept, so a.txt and a.pdf do not collide)."""
-    return output_dir / script.name.replace(" ", "_")
+BATCH_MARK = ".batch.lock"  # in a batch's output directory: its lock, and the mark that on-demand runs stay out
 
 
 async def _one(script: Path, output_dir: Path, config: PipelineConfig) -> BatchItem:
-    folder = output_folder(output_dir, script)
-    return await _one_into(script, folder, folder, config)
+    return (await _one_into(script, output_folder(output_dir, script), config))[0]
 
 
 @flow(name="batch", persist_result=False, log_prints=False)
 async def run_batch_flow(paths: list[str], output_dir: str, config: PipelineConfig = PipelineConfig()) -> BatchSummary:
     started = time.perf_counter()
-    items = [await _one(Path(p), Path(output_dir), config) for p in paths]
+    with batch_lock(Path(output_dir)):
+        remove_stale_in(Path(output_dir))
+        items = [await _one(Path(p), Path(output_dir), config) for p in paths]
     return _summary(items, started)
 
 
@@ -46,19 +40,29 @@ async def run_batch_flow(paths: list[str], output_dir: str, config: PipelineConf
 async def run_directory_flow(path: str, output_dir: str, config: PipelineConfig = PipelineConfig()) -> BatchSummary:
     started = time.perf_counter()
     scripts = list_scripts(Path(path))
-    items = [await _one(s, Path(output_dir), config) for s in scripts]
+    with batch_lock(Path(output_dir)):
+        remove_stale_in(Path(output_dir))
+        items = [await _one(s, Path(output_dir), config) for s in scripts]
     return _summary(items, started)
 
 
-def list_scripts(directory: Path) -> list[Path]:
-    """Script files directly in the directory, in name order; hidden and temporary files are left out."""
+def list_scripts(directory: Path, roots: list[Path] | None = None) -> list[Path]:
+    """Script files directly in the directory, in name order; hidden and temporary files are left out.
+
+    With `roots`, a symlink is followed only when its target lies inside one of them: a link in the inbox
+    must not read a file from elsewhere on the server.
+    """
     if not directory.is_dir():
         raise NotADirectoryError(f"{directory}: not a directory")
-    return sorted(
-        p
-        for p in directory.iterdir()
-        if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS and not p.name.startswith((".", "~"))
-    )
+    found = []
+    for p in directory.iterdir():
+        if not (p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS and not p.name.startswith((".", "~"))):
+            continue
+        if roots is not None and not any(p.resolve().is_relative_to(root) for root in roots):
+            emit("warning", message=f"{p.name}: a link to {p.resolve()}, outside the input roots; left out")
+            continue
+        found.append(p)
+    return sorted(found)
 
 
 def _summary(items: list[BatchItem], started: float) -> BatchSummary:
@@ -80,10 +84,10 @@ def run_directory(path: str | Path, output_dir: str | Path, config: PipelineConf
     return asyncio.run(run_directory_flow(str(path), str(output_dir), config or PipelineConfig()))
 
 
-# Change detection and crash safety for the scheduled batch. Each script is planned into a hidden work folder
-# beside its final folder; the work folder gets its source record last and then replaces the final folder by
-# rename. So a folder with a source record is always a complete result, and a crash at any point leaves either
-# the previous result or nothing (the script is planned again next time), never a partial or duplicate one.
+# Change detection and crash safety for the scheduled batch. Each script's run builds its folder aside and swaps
+# it in whole (flows/outputs.py); the batch then adds the source record. So a folder with a source record is a
+# complete result of that source, and a crash at any point leaves either the previous result or a folder without
+# a record (the script is planned again next time), never a partial or mixed one.
 
 
 class BatchLockedError(RuntimeError):
@@ -115,7 +119,7 @@ def read_source_record(folder: Path) -> dict[str, object] | None:
 @contextmanager
 def batch_lock(output_dir: Path) -> Iterator[None]:
     output_dir.mkdir(parents=True, exist_ok=True)
-    with (output_dir / ".batch.lock").open("w") as handle:
+    with (output_dir / BATCH_MARK).open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -126,36 +130,10 @@ def batch_lock(output_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _remove_leftovers(output_dir: Path) -> None:
-    """Work and old folders a crashed run left behind (only ever touched under the batch lock)."""
-    for leftover in output_dir.glob(".*.work-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in output_dir.glob(".*.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _relocate(result_file: Path, work: Path, final: Path) -> None:
-    """Rewrite the result's paths from the work folder to the final one before the folder is renamed."""
-    if result_file.is_file():
-        text = result_file.read_text(encoding="utf-8")
-        moved = json.loads(text.replace(json.dumps(str(work))[1:-1], json.dumps(str(final))[1:-1]))
-        write_text_atomic(result_file, json.dumps(moved, indent=2, ensure_ascii=False) + "\n")
-
-
-def _publish(work: Path, final: Path) -> None:
-    old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-    if final.exists():
-        os.rename(final, old)
-    os.rename(work, final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 async def _plan_changed(script: Path, digest: str, output_dir: Path, config: PipelineConfig) -> BatchItem:
     final = output_folder(output_dir, script)
-    work = final.with_name(f".{final.name}.work-{uuid.uuid4().hex[:8]}")
-    item = await _one_into(script, work, final, config)
-    _relocate(work / OUTPUT_FILES["result"], work, final)
-    if work.is_dir() and (work / OUTPUT_FILES["result"]).is_file():
+    item, finished = await _one_into(script, final, config)
+    if finished:
         record = {
             "script": script.name,
             "sha256": digest,
@@ -163,28 +141,37 @@ async def _plan_changed(script: Path, digest: str, output_dir: Path, config: Pip
             "success": item.success,
             "error": item.error,
         }
-        write_text_atomic(work / SOURCE_RECORD, json.dumps(record, indent=2) + "\n")
-        _publish(work, final)
-    else:  # the run crashed before writing its result: keep the previous folder, plan it again next time
-        shutil.rmtree(work, ignore_errors=True)
+        write_text_atomic(final / SOURCE_RECORD, json.dumps(record, indent=2) + "\n")
     return item
 
 
-async def _one_into(script: Path, work: Path, final: Path, config: PipelineConfig) -> BatchItem:
-    per_script = config.model_copy(update={"output_dir": str(work)})
+async def _one_into(script: Path, final: Path, config: PipelineConfig) -> tuple[BatchItem, bool]:
+    """The script's item, and whether its run published a folder (with its result.json) at `final`."""
+    per_script = config.model_copy(update={"output_dir": str(final)})
     named = lighting_pipeline.with_options(flow_run_name=script.name)
     state = await named(script_path=str(script), config=per_script, return_state=True)
     value = await state.result(raise_on_failure=False)
+    finished = False
     if isinstance(value, PipelineResult):
         scenes = value.final_output.scene_count if value.final_output else 0
         item = BatchItem(script=str(script), success=value.success, output_dir=str(final), scene_count=scenes, error=value.error)
+        finished = _result_run_id(final) == value.flow_run_id
     else:
         item = BatchItem(script=str(script), success=False, output_dir=str(final), error=state.message or repr(value))
     emit("script", script=str(script), success=item.success, error=item.error)
-    return item
+    return item, finished
 
 
-async def run_changed_scripts(directory: Path, output_dir: Path, config: PipelineConfig) -> BatchSummary:
+def _result_run_id(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "result.json").read_text(encoding="utf-8")).get("flow_run_id")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+async def run_changed_scripts(
+    directory: Path, output_dir: Path, config: PipelineConfig, roots: list[Path] | None = None
+) -> BatchSummary:
     """Plan the scripts in `directory` that are new or changed since their folder in `output_dir` was written.
 
     Unchanged scripts come back as skipped items carrying their earlier outcome. One failing script never stops
@@ -192,10 +179,10 @@ async def run_changed_scripts(directory: Path, output_dir: Path, config: Pipelin
     """
     started = time.perf_counter()
     with batch_lock(output_dir):
-        _remove_leftovers(output_dir)
+        remove_stale_in(output_dir)
         wanted = config_hash(config)
         items: list[BatchItem] = []
-        for script in list_scripts(directory):
+        for script in list_scripts(directory, roots):
             folder = output_folder(output_dir, script)
             try:
                 digest = content_hash(script)

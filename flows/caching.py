@@ -3,11 +3,15 @@
 The key of a per-scene task (phases 2, 3, 4) hashes the task, the scene's content, the config fields that
 change per-scene results, and a fingerprint of everything under phases/ (code, rules, rig, colours, models).
 So an unchanged script re-runs from the cache, and any change to the knowledge base or a phase's code
-invalidates it. Results persist under $PREFECT_HOME/storage, shared by every process on the machine.
+invalidates it. Results persist under $PREFECT_HOME/storage (a folder only its owner can enter: the entries
+hold scene text), shared by every process of that user, and expire after CACHE_DAYS days
+($CUEFLOW_CACHE_DAYS); `cueflow clean` deletes expired files.
 """
 
 import hashlib
 import json
+import os
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,7 +61,12 @@ def phases_fingerprint() -> str:
 def _plain(value: Any) -> Any:
     value = value.unquote() if hasattr(value, "unquote") else value
     if isinstance(value, PipelineConfig):
-        return value.model_dump(mode="json", exclude=_NOT_IN_KEY)
+        plain = value.model_dump(mode="json", exclude=_NOT_IN_KEY)
+        if value.rig:  # the rig file's content, not only its path, decides the look
+            from phases.rig import load_rig
+
+            plain["rig_digest"] = load_rig(value.rig).digest
+        return plain
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return value
@@ -69,6 +78,18 @@ def scene_cache_key(context: TaskRunContext, inputs: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def cache_days() -> float:
+    try:
+        days = float(os.environ.get("CUEFLOW_CACHE_DAYS", "30"))
+    except ValueError:
+        return 30.0
+    return days if 0 < days < 3650 else 30.0
+
+
 def cached(task: Task[Any, Any]) -> Task[Any, Any]:
-    """The same task, with its result persisted and reused whenever its cache key repeats."""
-    return task.with_options(cache_policy=CacheKeyFnPolicy(cache_key_fn=scene_cache_key), persist_result=True)
+    """The same task, with its result persisted and reused whenever its cache key repeats, for cache_days()."""
+    return task.with_options(
+        cache_policy=CacheKeyFnPolicy(cache_key_fn=scene_cache_key),
+        persist_result=True,
+        cache_expiration=timedelta(days=cache_days()),
+    )

@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="a .txt, .fountain, .pdf, .docx, .csv or .json script")
     run.add_argument("--out", required=True, help="output directory")
     run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
+    run.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
     run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
     run.add_argument("--dmx-speed", type=speed_factor, default=1.0, metavar="FACTOR", help="play DMX FACTOR times faster")
     run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("directory")
     batch.add_argument("--out", required=True, help="output directory (one folder per script)")
     batch.add_argument("--no-emotion", action="store_true")
+    batch.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
 
     schemas = sub.add_parser("schemas", help="export the contracts' JSON Schemas")
     schemas.add_argument("--check", action="store_true", help="fail when the checked-in schemas are stale")
@@ -122,17 +124,46 @@ def _summary(result: object, wall: float) -> str:
     return "\n".join(lines)
 
 
-def _run_config(args: argparse.Namespace) -> "PipelineConfig":
-    from flows import PipelineConfig
+def _run(args: argparse.Namespace) -> int:
+    from flows.outputs import OutputFolderBusyError, OutputTargetError, check_file_target, check_output_dir, folder_lock
+    from phases.parsing import ParseError, parse_file
 
-    return PipelineConfig(
-        output_dir=args.out,
+    script = Path(args.script)
+    try:
+        out = check_output_dir(Path(args.out), script=script)  # a bad --out is found now, not after planning the whole show
+        dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
+    except OutputTargetError as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    try:
+        parse_file(script)  # fail fast on bad input, before Prefect starts
+    except ParseError as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    if args.concurrency < 1 or args.concurrency > 16:
+        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+    rig = _rig(args)
+    if isinstance(rig, int):
+        return rig
+    try:
+        # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
+        # fails at once instead of interleaving its files with this one's.
+        with folder_lock(out):
+            return _run_locked(args, script, out, dry_run, rig)
+    except OutputFolderBusyError as exc:
+        return fail(str(exc), EXIT_FAILED)
+
+
+def _config(
+    model: "type[PipelineConfig]", args: argparse.Namespace, out: Path, dry_run: Path | None, rig: str | None
+) -> "PipelineConfig":
+    return model(
+        output_dir=str(out),
         enable_phase_2=not args.no_emotion,
+        rig=rig,
         # A dry run renders frames to a file and sends nothing, so it needs no --send-dmx.
         enable_phase_8=args.send_dmx or bool(args.dry_run),
         dmx_speed=args.dmx_speed,
         dmx_universe=args.universe,
-        dmx_dry_run_path=str(Path(args.dry_run).resolve()) if args.dry_run else None,
+        dmx_dry_run_path=str(dry_run) if dry_run else None,
         genre=args.genre,
         use_llm=args.llm,
         continue_on_scene_failure=not args.stop_on_scene_failure,
@@ -142,24 +173,15 @@ def _run_config(args: argparse.Namespace) -> "PipelineConfig":
     )
 
 
-def _run(args: argparse.Namespace) -> int:
-    from phases.parsing import ParseError, parse_file
-
-    script = Path(args.script)
-    try:
-        parse_file(script)  # fail fast on bad input, before Prefect starts
-    except ParseError as exc:
-        return fail(str(exc), EXIT_BAD_INPUT)
-    if args.concurrency < 1 or args.concurrency > 16:
-        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
+def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path | None, rig: str | None) -> int:
     started = time.perf_counter()
     from pydantic import ValidationError
 
-    from flows import run
+    from flows import PipelineConfig, run
     from flows.progress import set_listener
 
     try:
-        config = _run_config(args)
+        config = _config(PipelineConfig, args, out, dry_run, rig)
     except ValidationError as exc:  # e.g. a genre the knowledge has no rules for
         first = exc.errors()[0]
         option = {"genre": "--genre"}.get(str(first["loc"][0]) if first["loc"] else "", str(first["loc"]))
@@ -178,15 +200,38 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rig(args: argparse.Namespace) -> str | None | int:
+    """The --rig path, resolved and checked before Prefect starts; an exit code when it cannot be used."""
+    if not args.rig:
+        return None
+    from flows.rig_commands import rig_problem
+
+    problem = rig_problem(args.rig)
+    return fail(problem, EXIT_BAD_INPUT) if problem else str(Path(args.rig).resolve())
+
+
 def _batch(args: argparse.Namespace) -> int:
+    from flows.outputs import OutputTargetError, check_output_dir
+
     directory = Path(args.directory)
     if not directory.is_dir():
         return fail(f"{directory}: not a directory", EXIT_BAD_INPUT)
+    try:
+        out = check_output_dir(Path(args.out), replaced=False)  # a batch replaces the folders inside it, one by one
+    except OutputTargetError as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    rig = _rig(args)
+    if isinstance(rig, int):
+        return rig
     from flows import PipelineConfig, run_directory
+    from flows.batch import BatchLockedError
     from flows.progress import set_listener
 
     set_listener(_Progress())
-    summary = run_directory(directory.resolve(), Path(args.out).resolve(), PipelineConfig(enable_phase_2=not args.no_emotion))
+    try:
+        summary = run_directory(directory.resolve(), out, PipelineConfig(enable_phase_2=not args.no_emotion, rig=rig))
+    except BatchLockedError as exc:
+        return fail(str(exc), EXIT_FAILED)
     print(
         f"cueflow: {summary.succeeded} of {summary.total} scripts planned, {summary.failed} failed "
         f"({summary.total_duration:.1f}s); outputs in {args.out}",

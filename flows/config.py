@@ -58,6 +58,12 @@ class PipelineConfig(BaseModel):
         default=20 * 1024 * 1024, ge=1, title="Largest script accepted (bytes)", description="Refuse scripts larger than this."
     )
     # --- the design choices ---
+    rig: str | None = Field(
+        default=None,
+        min_length=1,
+        title="Rig file",
+        description="Your rig: a cueflow YAML or QLC+ workspace (.qxw) file. Blank: the bundled studio rig.",
+    )
     genre: str | None = Field(
         default=None, title="Genre", description="The production's genre: it biases the looks (tragedy, comedy, pantomime...)."
     )

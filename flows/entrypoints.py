@@ -19,9 +19,10 @@ from phases.contracts import BatchSummary, LightingInstruction, PipelineResult
 
 from . import tasks
 from .artifacts import artifact_key
-from .batch import BatchLockedError, output_folder, run_changed_scripts
+from .batch import BATCH_MARK, BatchLockedError, run_changed_scripts
 from .config import HARDWARE_FIELDS, PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
+from .outputs import output_folder
 from .pipeline import lighting_pipeline
 from .scene import script_tag
 
@@ -77,6 +78,15 @@ def confine(parameter: str, value: str, roots: list[Path], must_exist: str | Non
     return path
 
 
+def _outside_batches(out: Path, root: Path) -> None:
+    """An on-demand run must not replace a folder that a batch owns (the batch would then skip it as unchanged)."""
+    for folder in (out, *out.parents):
+        if (folder / BATCH_MARK).exists():
+            raise ParameterError(f"output_dir: {out} lies inside the batch output {folder}; choose another folder")
+        if folder == root:
+            return
+
+
 def _gate(name: str, value: object) -> bool:
     try:
         return require_gate(name, value)
@@ -106,12 +116,22 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
     gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
     fields = {**_options("config", PipelineOptions, options).model_dump(), **_options("dmx", DmxOptions, dmx).model_dump()}
     try:
-        return PipelineConfig(**fields, output_dir=str(output_dir), enable_phase_8=gate)
+        config = PipelineConfig(**fields, output_dir=str(output_dir), enable_phase_8=gate)
     except ValidationError as exc:  # PipelineConfig's own checks (the genre): the sections copy fields, not validators
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "config"
         section = "dmx" if name in HARDWARE_FIELDS else "config"
         raise ParameterError(f"{section}.{name}: {first['msg'].removeprefix('Value error, ')}") from None
+    if config.rig is None:
+        return config
+    # A rig file is read like a script: only from under the input roots, and checked before the run starts.
+    rig = confine("config.rig", config.rig, input_roots(), must_exist="file")
+    from .rig_commands import rig_problem
+
+    problem = rig_problem(str(rig))
+    if problem:
+        raise ParameterError(f"config.rig: {problem}")
+    return config.model_copy(update={"rig": str(rig)})
 
 
 def _string(parameter: str, value: object, optional: bool = False) -> str | None:
@@ -193,7 +213,10 @@ async def on_demand(
         wanted_out = _string("output_dir", output_dir, optional=True)
         script = confine("script_path", script_text, input_roots(), must_exist="file")  # type: ignore[arg-type]
         root = output_root()
-        out = confine("output_dir", wanted_out, [root]) if wanted_out else output_folder(root, script)
+        # A blank output_dir is a folder named after the script; resolved and confined like a given one, so a
+        # symlink planted at that name cannot lead out of the output root.
+        out = confine("output_dir", wanted_out or str(output_folder(root, script)), [root])
+        _outside_batches(out, root)
         pipeline_config = _config(config, out, enable_phase_8, dmx)
         problem = _olad_problem(pipeline_config)
         if problem:
@@ -240,7 +263,7 @@ async def scheduled_batch(
     except ParameterError as exc:
         return _refuse(str(exc))
     try:
-        summary = await run_changed_scripts(directory, out, pipeline_config)
+        summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
         return _refuse(str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)

@@ -58,8 +58,23 @@ def configure_prefect(ephemeral: bool | None = None) -> None:
     """Set the defaults. Must run before `import prefect`; flows/__init__.py calls it first."""
     if ephemeral is None:
         ephemeral = not os.environ.get("PREFECT_API_URL")
+    ours = "PREFECT_HOME" not in os.environ
     os.environ.setdefault("PREFECT_HOME", str(cueflow_home() / "prefect"))
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    home = Path(os.environ["PREFECT_HOME"]).expanduser()
+    if ours or not home.exists():  # its database holds every run's parameters; another's folder is left as is
+        _owner_only(home)
+    home.mkdir(parents=True, exist_ok=True)
+    _owner_only(home / "storage")  # the per-scene cache: cloudpickled scenes, their text included
     defaults = {**SERVER_DEFAULTS, **CLIENT_DEFAULTS, **(EPHEMERAL_DEFAULTS if ephemeral else {})}
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+
+
+def _owner_only(folder: Path) -> None:
+    """Create the folder for its owner alone (0700), or tighten one we own; another user's folder is left as is."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass

@@ -6,12 +6,15 @@ twice per task call, looking for futures to resolve (the largest client-side cos
 Order: 1 parse -> per scene (2 emotion -> 3 knowledge -> 4 decide -> contract check) -> 4 sequence
 -> 5 preview -> 7 evaluate -> 8 DMX (only when enable_phase_8). Prefect's task and flow run states
 are the execution record: every task is named `phase-N-...`; each scene subflow (flows/scene.py) is named after
-the script and the scene's heading and tagged by scene id and script. Tasks carry no tags: Prefect asks the server for tag-concurrency slots on every run of a tagged task
-(an API call and a lease write each), which cost about 50 ms per scene here.
+the script and the scene's heading and tagged by scene id and script. Tasks carry no tags: Prefect asks the
+server for tag-concurrency slots on every run of a tagged task (an API call and a lease write each), which cost
+about 50 ms per scene here.
 """
 
 import asyncio
+import shutil
 import time
+import uuid
 from pathlib import Path
 
 from prefect import flow, tags
@@ -35,10 +38,21 @@ from . import tasks
 from .artifacts import progress_tracker, publish_run_artifacts
 from .config import PipelineConfig
 from .errors import HardFailureError, PhaseNotImplementedError
-from .outputs import write_bytes_atomic, write_json_atomic, write_text_atomic
+from .outputs import (
+    OutputFolderBusyError,
+    OutputTargetError,
+    folder_lock,
+    new_work_folder,
+    publish,
+    remove_stale,
+    replace_problem,
+    write_bytes_atomic,
+    write_json_atomic,
+    write_text_atomic,
+)
 from .progress import emit
 from .scale_out import dask_task_runner, scenes_on_dask
-from .scene import SceneOutcome, outcome_of, scene_flow, script_tag
+from .scene import SceneOutcome, outcome_of, register_scenes, release_scenes, scene_flow, scene_key, script_tag
 from .scene import phase_result as _phase
 
 OUTPUT_FILES = {
@@ -55,7 +69,11 @@ PROGRESS_MIN_SCENES = 40  # a progress artifact only for runs long enough to wat
 async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) -> list[SceneOutcome]:
     if config.task_runner == "dask":
         runner = dask_task_runner(config)
-        outcomes = await scenes_on_dask.with_options(task_runner=runner)(quote(scenes), config)  # type: ignore[arg-type]
+        keys = register_scenes(scenes)
+        try:
+            outcomes = await scenes_on_dask.with_options(task_runner=runner)(keys, config)
+        finally:
+            release_scenes(keys)
         for index, outcome in enumerate(outcomes):
             emit(
                 "scene",
@@ -81,7 +99,7 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) ->
                 outcome.phases.append(_phase(4, scene_id=scene.scene_id, status="skipped"))
                 return outcome
             with tags(f"scene:{scene.scene_id}"):
-                state = await scene_flow(scene, index, len(scenes), config, return_state=True)
+                state = await scene_flow(scene.scene_id, scene_key(scene), index, len(scenes), config, return_state=True)
             outcome = await outcome_of(state, scene)
             done += 1
             emit("scene", index=index, total=len(scenes), scene_id=scene.scene_id, failed=outcome.error is not None, done=done)
@@ -91,11 +109,13 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) ->
                 stop.set()
             return outcome
 
+    keys = register_scenes(scenes)
     try:
         outcomes = list(await asyncio.gather(*(one(i, s) for i, s in enumerate(scenes))))
         if tracker is not None:
             tracker.finish(description=f"{len(scenes)} scenes planned")
     finally:
+        release_scenes(keys)
         if tracker is not None:
             tracker.close()
     return outcomes
@@ -108,9 +128,53 @@ async def lighting_pipeline(
     config: PipelineConfig = PipelineConfig(),
     source_name: str = "text",
 ) -> PipelineResult | State:
-    """Turn a script (a path, or raw text) into a lighting plan, preview and report in config.output_dir."""
+    """Turn a script (a path, or raw text) into a lighting plan, preview and report in config.output_dir.
+
+    The folder is built aside and swapped in whole when the run ends, failed or not (a failed run's folder holds
+    its result.json and what it got to); a run that dies on the way leaves the previous folder as it was.
+    """
     started = time.perf_counter()
-    out = Path(config.output_dir).expanduser()
+    final = Path(config.output_dir).expanduser().resolve()
+    try:
+        with folder_lock(final):
+            problem = replace_problem(final, Path(script_path) if script_path else None)
+            if problem:
+                raise OutputTargetError(problem)
+            remove_stale(final)
+            work = new_work_folder(final)
+            try:
+                return await _plan_into(work, final, started, script_path, text, config, source_name)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    except (OutputFolderBusyError, OutputTargetError, OSError) as exc:  # nothing was written
+        known = isinstance(exc, OutputFolderBusyError | OutputTargetError)
+        error = str(exc) if known else f"cannot write the outputs in {final}: {exc}"
+        result = PipelineResult(
+            success=False,
+            script=script_path or source_name,
+            flow_run_id=str(current_flow_run.id or uuid.uuid4()),
+            phases=[],
+            error=error,
+            total_duration=round(time.perf_counter() - started, 6),
+            phase_work_duration=0.0,
+        )
+        emit("done", result=result)
+        return Failed(message=error, data=result)
+
+
+async def _plan_into(
+    out: Path,
+    final: Path,
+    started: float,
+    script_path: str | None,
+    text: str | None,
+    config: PipelineConfig,
+    source_name: str,
+) -> PipelineResult | State:
+    """The pipeline's body: files are written to `out` (the work folder), their paths recorded under `final`."""
+    if config.dmx_dry_run_path and Path(config.dmx_dry_run_path).is_relative_to(final):  # a dry run into --out
+        inside = Path(config.dmx_dry_run_path).relative_to(final)
+        config = config.model_copy(update={"dmx_dry_run_path": str(out / inside)})
     phase_results: list[PhaseResult] = []
     name = Path(script_path).name if script_path else source_name
     scenes_so_far: list[Scene] = []
@@ -129,6 +193,7 @@ async def lighting_pipeline(
             phase_work_duration=round(sum(p.duration for p in phase_results), 6),
         )
         write_json_atomic(out / OUTPUT_FILES["result"], result)
+        publish(out, final)
         if plan_so_far:
             try:
                 publish_run_artifacts(result, scenes_so_far, plan_so_far, report_so_far[0] if report_so_far else None)
@@ -182,31 +247,31 @@ async def lighting_pipeline(
     failed = [o.scene.scene_id for o in outcomes if o.error]
     planned = [o for o in outcomes if o.instruction is not None]
     write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
-    files = {"scenes": str(out / OUTPUT_FILES["scenes"])}
+    files = {"scenes": str(final / OUTPUT_FILES["scenes"])}
 
     plan: list[LightingInstruction] = []
     if planned:
-        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]))  # type: ignore[misc]
+        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]), config.rig)  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
-        files["lighting_instructions"] = str(out / OUTPUT_FILES["lighting_instructions"])
+        files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
-        return finish(False, error, _output(out, files, scenes, plan, failed, None))
+        return finish(False, error, _output(final, files, scenes, plan, failed, None))
 
     report: EvaluationReport | None = None
     later_error: str | None = None
     current = 5
     try:
         if config.enable_phase_5 and plan:
-            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None)
+            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None, config.rig)
             write_text_atomic(out / OUTPUT_FILES["preview"], page)
-            files["preview"] = str(out / OUTPUT_FILES["preview"])
+            files["preview"] = str(final / OUTPUT_FILES["preview"])
             phase_results.append(_phase(5, seconds, bytes=len(page)))
-            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan))
+            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan), config.rig)
             write_bytes_atomic(out / OUTPUT_FILES["timeline"], png)
-            files["timeline"] = str(out / OUTPUT_FILES["timeline"])
+            files["timeline"] = str(final / OUTPUT_FILES["timeline"])
             phase_results.append(_phase(5, seconds, bytes=len(png), plot=True))
         else:
             phase_results.append(_phase(5, status="skipped"))
@@ -215,15 +280,15 @@ async def lighting_pipeline(
             knowledge = [o.knowledge for o in planned]
             second, replan_seconds = None, 0.0
             if not config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
-                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge))  # type: ignore[arg-type]
-            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second))
+                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge), config.rig)  # type: ignore[arg-type]
+            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second), config.rig)
             write_json_atomic(out / OUTPUT_FILES["report"], report)
             report_so_far.append(report)
-            files["report"] = str(out / OUTPUT_FILES["report"])
+            files["report"] = str(final / OUTPUT_FILES["report"])
             phase_results.append(_phase(7, seconds + replan_seconds, verdict=report.verdict))
             if config.enable_phase_5:
                 # The preview shows the verdicts too: re-render it now that Phase 7 has run.
-                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report))
+                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report), config.rig)
                 write_text_atomic(out / OUTPUT_FILES["preview"], page)
                 phase_results.append(_phase(5, seconds, bytes=len(page), with_report=True))
         else:
@@ -240,7 +305,7 @@ async def lighting_pipeline(
         )
         phase_results.append(_phase(current, error=later_error))
 
-    output = _output(out, files, scenes, plan, failed, report)
+    output = _output(final, files, scenes, plan, failed, report)
     if later_error:
         return finish(False, later_error, output)
     if failed:

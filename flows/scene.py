@@ -4,6 +4,7 @@ Below flows/pipeline.py (which runs one of these per scene) and flows/scale_out.
 workers), so neither of those imports the other.
 """
 
+import hashlib
 from functools import lru_cache
 from typing import Any
 
@@ -78,6 +79,38 @@ class SceneOutcome:
         self.error = error
 
 
+# Scenes in flight, by content key. A subflow's parameters are stored in the Prefect database for good, so the
+# scene subflow takes the scene's id and the hash of its content, not its text (about 750 KB a Macbeth run
+# before), and finds the scene here, in the process that runs it (a Dask worker registers its own copy).
+_scenes: dict[str, tuple[Scene, int]] = {}
+
+
+def scene_key(scene: Scene) -> str:
+    return hashlib.sha256(scene.model_dump_json().encode()).hexdigest()[:32]
+
+
+def register_scenes(scenes: list[Scene]) -> list[str]:
+    keys = []
+    for scene in scenes:
+        key = scene_key(scene)
+        _scenes[key] = (scene, _scenes.get(key, (scene, 0))[1] + 1)
+        keys.append(key)
+    return keys
+
+
+def registered_scene(key: str) -> Scene:
+    return _scenes[key][0]
+
+
+def release_scenes(keys: list[str]) -> None:
+    for key in keys:
+        scene, count = _scenes.get(key, (None, 0))
+        if count <= 1:
+            _scenes.pop(key, None)
+        else:
+            _scenes[key] = (scene, count - 1)  # type: ignore[assignment]
+
+
 def script_tag(name: str) -> str:
     """The tag every run of one script carries (the parent run and its scene subflows)."""
     return f"script:{name}"
@@ -85,19 +118,22 @@ def script_tag(name: str) -> str:
 
 def _scene_run_name() -> str:
     """A scene subflow's name: the script and the scene's heading, so the Runs list tells plays and scenes apart."""
-    scene = current_flow_run.parameters["scene"]
+    parameters = current_flow_run.parameters
+    found = _scenes.get(parameters.get("scene_sha256", ""))
+    scene = found[0] if found else None
     script = next((t.removeprefix("script:") for t in sorted(current_flow_run.tags) if t.startswith("script:")), None)
-    heading = " ".join((scene.heading or scene.location or scene.scene_id).split())[:80]
+    label = (scene.heading or scene.location) if scene else None
+    heading = " ".join((label or parameters.get("scene_id", "scene")).split())[:80]
     return f"{script} · {heading}" if script else heading
 
 
 @flow(name="scene", flow_run_name=_scene_run_name, persist_result=False, validate_parameters=False, log_prints=False)
-async def scene_flow(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
+async def scene_flow(scene_id: str, scene_sha256: str, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
     """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
     # Short on purpose: Prefect reads and tokenizes a subflow's source on every call. The subflow keeps its
     # scene tag; its tasks must not inherit it.
     with TagsContext(current_tags=set()):
-        return await _scene_phases(scene, index, total, config)
+        return await _scene_phases(_scenes[scene_sha256][0], index, total, config)
 
 
 async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
@@ -122,14 +158,14 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
             outcome.knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
             outcome.phases.append(phase_result(3, seconds, sid, rules=len(outcome.knowledge.rules), cached=hit))
         else:
-            kb = phases.knowledge.load_knowledge()
+            kb = phases.knowledge.load_knowledge(rig=config.rig)
             outcome.knowledge = SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
             outcome.phases.append(phase_result(3, scene_id=sid, status="skipped"))
         if not config.enable_phase_4:
             outcome.phases.append(phase_result(4, scene_id=sid, status="skipped"))
             return outcome
         instruction, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
-        kb = phases.knowledge.load_knowledge()
+        kb = phases.knowledge.load_knowledge(rig=config.rig)
         outcome.instruction = check_instruction(instruction, outcome.scene, kb.rig, set(kb.colours))
         outcome.phases.append(phase_result(4, seconds, sid, groups=len(outcome.instruction.groups), cached=hit))
         return outcome

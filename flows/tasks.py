@@ -38,6 +38,11 @@ Timed = tuple[T, float]
 LEAN = {"persist_result": False, "cache_policy": NO_CACHE, "log_prints": False}
 
 
+def knowledge_base(rig: str | None) -> "phases.knowledge.KnowledgeBase":
+    """The knowledge for the run's rig (config.rig), cached by the rig file's path and mtime."""
+    return phases.knowledge.load_knowledge(rig=rig)
+
+
 def timed(fn: Callable[[], T], phase: int) -> Timed[T]:
     start = time.perf_counter()
     try:
@@ -59,13 +64,13 @@ async def parse_script(
 
 @task(name="phase-2-emotion", task_run_name="phase-2-emotion-{scene.scene_id}", **LEAN)
 async def read_emotion(scene: Scene) -> Timed[Scene]:
-    return timed(lambda: scene.model_copy(update={"emotion": phases.emotion.detect_emotion(scene)}), 2)
+    return timed(lambda: phases.emotion.read_scene_emotion(scene), 2)
 
 
 @task(name="phase-3-knowledge", task_run_name="phase-3-knowledge-{scene.scene_id}", **LEAN)
 async def retrieve_knowledge(scene: Scene, index: int, total: int, config: PipelineConfig) -> Timed[SceneKnowledge]:
     def run() -> SceneKnowledge:
-        kb = phases.knowledge.load_knowledge()
+        kb = knowledge_base(config.rig)
         return phases.knowledge.retrieve(scene, kb, phases.knowledge.ScenePosition(index, total), genre=config.genre)
 
     return timed(run, 3)
@@ -74,7 +79,7 @@ async def retrieve_knowledge(scene: Scene, index: int, total: int, config: Pipel
 @task(name="phase-4-decide", task_run_name="phase-4-decide-{scene.scene_id}", **LEAN)
 async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[LightingInstruction]:
     if not config.use_llm:
-        return timed(lambda: phases.decision.LightingDecisionEngine().decide(scene, knowledge), 4)
+        return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig)).decide(scene, knowledge), 4)
     llm = phases.decision.LlmSettings.resolve(
         base_url=config.llm_base_url,
         model=config.llm_model,
@@ -83,42 +88,48 @@ async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: Pipel
         max_retries=config.llm_max_retries,
     )
     # A network call: off the event loop, so other scene subflows keep running meanwhile.
-    return await asyncio.to_thread(timed, lambda: phases.decision.LightingDecisionEngine(llm=llm).decide(scene, knowledge), 4)
+    return await asyncio.to_thread(
+        timed, lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig), llm=llm).decide(scene, knowledge), 4
+    )
 
 
 @task(name="phase-4-sequence", **LEAN)
-async def sequence_plan(plan: list[LightingInstruction]) -> Timed[list[LightingInstruction]]:
-    return timed(lambda: phases.decision.LightingDecisionEngine().sequence(plan), 4)
+async def sequence_plan(plan: list[LightingInstruction], rig: str | None = None) -> Timed[list[LightingInstruction]]:
+    return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).sequence(plan), 4)
 
 
 @task(name="phase-4-replan", **LEAN)
-async def replan(scenes: list[Scene], knowledge: list[SceneKnowledge]) -> Timed[list[LightingInstruction]]:
+async def replan(
+    scenes: list[Scene], scene_knowledge: list[SceneKnowledge], rig: str | None = None
+) -> Timed[list[LightingInstruction]]:
     """Phase 4 again, bare, on the same input: the second run the determinism metric compares."""
-    return timed(lambda: phases.decision.LightingDecisionEngine().plan(scenes, knowledge), 4)
+    return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).plan(scenes, scene_knowledge), 4)
 
 
 @task(name="phase-5-preview", **LEAN)
 async def render_preview(
-    title: str, scenes: list[Scene], plan: list[LightingInstruction], report: EvaluationReport | None
+    title: str, scenes: list[Scene], plan: list[LightingInstruction], report: EvaluationReport | None, rig: str | None = None
 ) -> Timed[str]:
     def run() -> str:
-        kb = phases.knowledge.load_knowledge()
+        kb = knowledge_base(rig)
         return phases.preview.render_preview(title, scenes, plan, kb.rig, list(kb.colours.values()), report)
 
     return timed(run, 5)
 
 
 @task(name="phase-5-timeline-plot", **LEAN)
-async def render_timeline_png(title: str, scenes: list[Scene], plan: list[LightingInstruction]) -> Timed[bytes]:
-    return timed(lambda: phases.preview.timeline_png(title, scenes, plan, phases.knowledge.load_knowledge().rig), 5)
+async def render_timeline_png(
+    title: str, scenes: list[Scene], plan: list[LightingInstruction], rig: str | None = None
+) -> Timed[bytes]:
+    return timed(lambda: phases.preview.timeline_png(title, scenes, plan, knowledge_base(rig).rig), 5)
 
 
 @task(name="phase-7-evaluate", **LEAN)
 async def evaluate_plan(
-    scenes: list[Scene], plan: list[LightingInstruction], second: list[LightingInstruction] | None
+    scenes: list[Scene], plan: list[LightingInstruction], second: list[LightingInstruction] | None, rig: str | None = None
 ) -> Timed[EvaluationReport]:
     def run() -> EvaluationReport:
-        kb = phases.knowledge.load_knowledge()
+        kb = knowledge_base(rig)
         return phases.evaluation.evaluate(scenes, plan, kb.rig, list(kb.colours.values()), list(kb.rules), second_plan=second)
 
     return timed(run, 7)
@@ -137,7 +148,7 @@ async def send_dmx(plan: list[LightingInstruction], config: PipelineConfig) -> T
     players: list[phases.hardware.ShowPlayer] = []
 
     def run() -> dict[str, float]:
-        return phases.hardware.run_show(plan, dmx_settings(config), dry_run=dry_run, player_ready=players.append)
+        return phases.hardware.run_show(plan, dmx_settings(config), dry_run=dry_run, player_ready=players.append, rig=config.rig)
 
     try:
         return await asyncio.to_thread(timed, run, 8)

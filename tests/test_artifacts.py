@@ -18,7 +18,7 @@ SCRIPT = "/plays/The Keeper's Light.txt"
 
 
 def _inputs():
-    crafted = with_scene(good(), 3, lambda s: instruction(s, transition=Transition(type="fade", duration=0.4)))
+    crafted = with_scene(good(ending=False), 3, lambda s: instruction(s, transition=Transition(type="fade", duration=0.4)))
     scenes = [crafted.scenes[0].model_copy(update={"heading": "A | pipe\nand a line"}), *crafted.scenes[1:]]
     kb = knowledge()
     report = evaluate(scenes, crafted.plan, kb.rig, list(kb.colours.values()), list(kb.rules), second_plan=crafted.plan)

@@ -4,6 +4,7 @@ import pytest
 
 from flows import run_batch, run_directory
 from flows.batch import list_scripts
+from flows.outputs import output_folder
 
 from .conftest import EXAMPLE
 
@@ -24,7 +25,7 @@ def test_one_bad_script_does_not_stop_the_others(tmp_path):
     bad = next(i for i in summary.items if not i.success)
     assert bad.script.endswith("b_empty.txt") and "empty" in bad.error
     for name in ("a_play.txt", "c_play.txt"):
-        assert (tmp_path / "out" / name / "lighting_instructions.json").exists()
+        assert (output_folder(tmp_path / "out", inbox / name) / "lighting_instructions.json").exists()
 
 
 def test_run_batch_takes_explicit_paths(tmp_path):

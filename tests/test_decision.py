@@ -246,7 +246,10 @@ def test_the_minimum_holds_even_in_a_short_scene(kb, macbeth_scenes):
 
 def test_small_changes_fade_slowly_and_big_jumps_move_quickly(engine, kb, macbeth_scenes):
     settings = engine_settings()
-    palace = _scene(macbeth_scenes, r"room of state")
+    # The palace is pinned to a sure, joyful read: Phase 2 now reads the banquet as the ghost's night (fear), as
+    # close to the cave as the test's "small change", so the jump is made explicit here.
+    joy = Emotion(primary="joy", primary_confidence=0.9, valence=0.8, arousal=0.6, method="test")
+    palace = _scene(macbeth_scenes, r"room of state").model_copy(update={"emotion": joy, "time_of_day": None})
     again = palace.model_copy(update={"scene_id": "scene_900"})
     fear = Emotion(primary="fear", primary_confidence=0.9, valence=-0.8, arousal=0.9, method="test")
     cave = _scene(macbeth_scenes, r"dark cave")

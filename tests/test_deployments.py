@@ -8,6 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows.outputs import output_folder
+
 from .conftest import EXAMPLE
 from .prefect_stack import PrefectStack, free_port
 
@@ -110,7 +112,7 @@ def test_on_demand_through_prefect_deployment_run(served):
     run = served.wait_for_run(run_id)
     assert run["state"]["type"] == "COMPLETED"
     assert run["parameters"].get("enable_phase_8", False) is False  # not given: the schema's default
-    out = served.outputs / "keepers_light.txt"
+    out = output_folder(served.outputs, script)
     for name in ("scenes.json", "lighting_instructions.json", "report.json", "preview.html", "result.json"):
         assert (out / name).is_file(), name
     result = json.loads((out / "result.json").read_text())
@@ -182,7 +184,7 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
     assert json.loads((earlier / "result.json").read_text()) == {"earlier": True}
     passwd = served.wait_for_run(runs["script_path"])["state"]["message"]
     assert "outside the allowed roots" in passwd
-    assert not (served.outputs / "play.txt").exists()  # nothing ran with a default in place of a bad value
+    assert not output_folder(served.outputs, served.inputs / "play.txt").exists()  # no default in place of a bad value
 
 
 def test_scheduled_batch_plans_only_new_or_changed_scripts(served):
@@ -192,17 +194,18 @@ def test_scheduled_batch_plans_only_new_or_changed_scripts(served):
     (inbox / "bad.txt").write_text("")  # fails: reported, and does not block the rest
     batch = served.outputs / "batch"
     batch.mkdir()
-    (batch / ".a.txt.work-deadbeef").mkdir()  # what a crashed run leaves behind
-    (batch / ".a.txt.work-deadbeef" / "scenes.json").write_text("[]")
+    a, b, bad = (output_folder(batch, inbox / name) for name in ("a.txt", "b.txt", "bad.txt"))
+    (batch / f".{a.name}.work-deadbeef").mkdir()  # what a crashed run leaves behind
+    (batch / f".{a.name}.work-deadbeef" / "scenes.json").write_text("[]")
 
     first, _ = served.trigger("directory-batch/scheduled")  # the real CLI once; then as the UI does
     run = served.wait_for_run(first)
     assert run["state"]["type"] == "FAILED" and "bad.txt" in run["state"]["message"]
-    assert sorted(p.name for p in batch.iterdir() if not p.name.startswith(".")) == ["a.txt", "bad.txt"]
+    assert sorted(p for p in batch.iterdir() if not p.name.startswith(".")) == [a, bad]
     assert not list(batch.glob(".*.work-*"))
-    assert json.loads((batch / "a.txt" / "result.json").read_text())["success"] is True
-    assert "empty" in json.loads((batch / "bad.txt" / "result.json").read_text())["error"]
-    record = (batch / "a.txt" / "source.json").read_text()
+    assert json.loads((a / "result.json").read_text())["success"] is True
+    assert "empty" in json.loads((bad / "result.json").read_text())["error"]
+    record = (a / "source.json").read_text()
     assert json.loads(record)["sha256"] and json.loads(record)["success"] is True
 
     (inbox / "b.txt").write_text(ONE_SCENE)
@@ -211,24 +214,25 @@ def test_scheduled_batch_plans_only_new_or_changed_scripts(served):
     assert run["state"]["type"] == "COMPLETED", run["state"]
     planned = [r["name"] for r in served.child_runs(second)]
     assert planned == ["b.txt"]
-    assert (batch / "a.txt" / "source.json").read_text() == record
-    assert (batch / "b.txt" / "lighting_instructions.json").is_file()
-    result = json.loads((batch / "b.txt" / "result.json").read_text())
-    assert result["final_output"]["output_dir"] == str(batch / "b.txt")  # not the work folder it was built in
+    assert (a / "source.json").read_text() == record
+    assert (b / "lighting_instructions.json").is_file()
+    result = json.loads((b / "result.json").read_text())
+    assert result["final_output"]["output_dir"] == str(b)  # not the work folder it was built in
 
-    # A crash between moving a result aside and publishing its replacement: the result is planned again, once.
-    (batch / "b.txt").rename(batch / ".b.txt.old-deadbeef")
+    # A crash between moving a result aside and putting its replacement in place (where the file system has no
+    # atomic exchange): the complete earlier result is put back, not lost.
+    b.rename(batch / f".{b.name}.old-deadbeef")
     (inbox / "a.txt").write_text(ONE_SCENE + "\n[Blackout.]\n")  # changed content
     third = served.create_run("directory-batch/scheduled")
     assert served.wait_for_run(third)["state"]["type"] == "COMPLETED"
-    assert sorted(r["name"] for r in served.child_runs(third)) == ["a.txt", "b.txt"]
-    assert sorted(p.name for p in batch.iterdir() if not p.name.startswith(".")) == ["a.txt", "b.txt", "bad.txt"]
+    assert sorted(r["name"] for r in served.child_runs(third)) == ["a.txt"]
+    assert sorted(p for p in batch.iterdir() if not p.name.startswith(".")) == [a, b, bad]
     assert not list(batch.glob(".*.old-*")) and not list(batch.glob(".*.work-*"))
-    assert (batch / "a.txt" / "source.json").read_text() != record
+    assert (a / "source.json").read_text() != record and (b / "lighting_instructions.json").is_file()
 
 
 def test_show_play_is_a_dry_run_unless_hardware_is_on(served):
-    folder = served.outputs / "keepers_light.txt"
+    folder = output_folder(served.outputs, served.inputs / "keepers light.txt")
     if not (folder / "lighting_instructions.json").is_file():
         pytest.fail("needs the plan from test_on_demand_through_prefect_deployment_run (run the module in order)")
     run_id = served.create_run("show/play", plan_dir=folder.name, speed=1000)
@@ -367,7 +371,7 @@ def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
         assert run["state"]["type"] == "COMPLETED", run["state"]
         assert run["name"] == "lantern.txt" and run["parameters"]["script_path"] == "lantern.txt"
 
-        scenes = json.loads((served.outputs / "lantern.txt" / "scenes.json").read_text())
+        scenes = json.loads((output_folder(served.outputs, served.inputs / "lantern.txt") / "scenes.json").read_text())
         headings = [" ".join(s["heading"].split())[:80] for s in scenes]
         page = browser.open_page()  # a fresh DevTools connection: the first one went unread while the run ran
         page.goto(f"http://127.0.0.1:{served.port}/runs/flow-run/{run['id']}")

@@ -85,9 +85,9 @@ def test_plain_screenplay_does_not_split_on_transitions_or_blackouts():
     assert (parsed.script_type, parsed.reader) == ("raw_drama", "screenplay")
     assert [(s.location, s.time_of_day) for s in parsed.scenes] == [
         ("HARBOUR QUAY", "night"),
-        ("FERRY SALOON", "night"),  # CONTINUOUS and LATER carry the night on
-        ("FERRY DECK", "night"),
-        ("FERRY DECK", "night"),  # the closing FADE OUT. is its own cue after the last scene
+        ("FERRY SALOON", "night"),  # CONTINUOUS carries the night on
+        ("FERRY DECK", "dawn"),  # LATER would carry it too, but the action says "Dawn on the horizon."
+        ("FERRY DECK", "dawn"),  # the closing FADE OUT. is its own cue after the last scene
     ]
     first, second, third, closing = parsed.scenes
     assert first.explicit_lighting[0] == "FADE IN:" and "Lightning splits the sky." in first.explicit_lighting

@@ -28,7 +28,7 @@ def test_phase_2_failure_leaves_emotion_null_and_the_run_goes_on(tmp_path, monke
     def broken(scene):
         raise RuntimeError("emotion model unavailable")
 
-    monkeypatch.setattr(phases.emotion, "detect_emotion", broken)
+    monkeypatch.setattr(phases.emotion, "read_scene_emotion", broken)  # the entry point the flow calls
     result = run(EXAMPLE, _config(tmp_path))
     assert result.success, result.error
     failures = _phase(result, 2)
@@ -133,7 +133,7 @@ def test_a_phase_that_is_not_ready_raises_phase_not_implemented(tmp_path, monkey
     def not_ready(scene):
         raise NotImplementedError("emotion v2")
 
-    monkeypatch.setattr(phases.emotion, "detect_emotion", not_ready)
+    monkeypatch.setattr(phases.emotion, "read_scene_emotion", not_ready)
     result = run(EXAMPLE, _config(tmp_path))
     assert not result.success
     assert "phase 2 is not implemented: emotion v2" in result.error

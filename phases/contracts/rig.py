@@ -98,3 +98,10 @@ class Rig(Contract):
 
     def fixtures_in(self, group_id: str) -> list[Fixture]:
         return [f for f in self.fixtures if f.group_id == group_id]
+
+    def groups_with_role(self, role: GroupRole) -> list[RigGroup]:
+        """The groups that do `role` (roles are filled in when a rig is loaded)."""
+        return [g for g in self.groups if g.role == role]
+
+    def role_of(self, group_id: str) -> GroupRole | None:
+        return next((g.role for g in self.groups if g.group_id == group_id), None)

@@ -101,6 +101,11 @@ class Scene(Contract):
     time_of_day: TimeOfDay | None = Field(
         default=None, description="When the scene plays, from its heading, directions or dialogue, or carried on from before."
     )
+    time_of_day_evidence: str | None = Field(
+        default=None,
+        max_length=200,
+        description="What decided time_of_day: the heading, a direction or a line of dialogue, or the scene it carries on from.",
+    )
     setting: Setting | None = Field(default=None, description="Interior or exterior, from the location.")
     characters: list[str] = Field(default_factory=list)
     dialogue: list[DialogueLine] = Field(default_factory=list)

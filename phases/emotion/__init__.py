@@ -10,18 +10,39 @@ import logging
 from phases.contracts import Emotion, Scene
 from phases.embedding import ModelMissingError
 
+from .beats import SceneRead, read_scene
 from .classifier import classify, classify_many
 from .lexicon import EmotionDataError, read_emotion
 
-__all__ = ["EmotionDataError", "ModelMissingError", "classify", "classify_many", "detect_emotion", "read_emotion"]
+__all__ = [
+    "EmotionDataError",
+    "ModelMissingError",
+    "classify",
+    "classify_many",
+    "detect_emotion",
+    "read_emotion",
+    "read_scene_emotion",
+]
 _log = logging.getLogger(__name__)
 
 
 def detect_emotion(scene: Scene) -> Emotion:
     """Read the whole scene: its dialogue, directions and heading."""
-    text = scene.text if not scene.heading or scene.heading in scene.text else f"{scene.heading}\n{scene.text}"
+    return _read(scene).emotion
+
+
+def read_scene_emotion(scene: Scene) -> Scene:
+    """The scene with its overall emotion and its beats filled in."""
+    read = _read(scene)
+    return scene.model_copy(update={"emotion": read.emotion, "beats": read.beats})
+
+
+def _read(scene: Scene) -> SceneRead:
+    prefix = "" if not scene.heading or scene.heading in scene.text else scene.heading
     try:
-        return classify(text)
+        return read_scene(scene.text, prefix)
     except ModelMissingError as exc:
         _log.warning("%s; falling back to the lexicon", exc)
-        return read_emotion(text).model_copy(update={"method": "lexicon (embedding model unavailable)"})
+        text = f"{prefix}\n{scene.text}" if prefix else scene.text
+        emotion = read_emotion(text).model_copy(update={"method": "lexicon (embedding model unavailable)"})
+        return SceneRead(emotion=emotion, beats=[])

@@ -32,6 +32,11 @@ class Settings:
     lexicon_density: float  # cue-word hits per 100 words at which the lexicon gets ~63% of that share
     max_pool: float  # 0 = mean of chunk scores, 1 = the strongest chunk per label
     secondary_threshold: float  # secondary is kept when its probability is at least this share of the primary's
+    confidence_bias: float  # calibration of primary_confidence (see data/classifier.yaml)
+    confidence_margin: float
+    confidence_top: float
+    evidence_words: float  # a read of this many words keeps half its confidence: one word cannot be sure
+    baseline_power: float  # how far a beat's scores are read against each label's usual share in plays (0 = not)
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +139,7 @@ def batch_label_scores(texts: list[str], conf: Settings | None = None) -> list[d
     return results
 
 
-def emotion_from_scores(scores: dict[str, float], method: str = METHOD) -> Emotion:
+def emotion_from_scores(scores: dict[str, float], method: str = METHOD, words: int | None = None) -> Emotion:
     conf = settings()
     affect = taxonomy()
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -142,25 +147,38 @@ def emotion_from_scores(scores: dict[str, float], method: str = METHOD) -> Emoti
     secondary = runner if second >= conf.secondary_threshold * top else None
     weights = ranked[:3]
     norm = sum(w for _, w in weights) or 1.0
+    confidence = calibrated_confidence(top, second, conf)
+    if words is not None and second > 0:
+        confidence *= words / (words + conf.evidence_words)
     valence = sum(affect[label].valence * w for label, w in weights) / norm
     arousal = sum(affect[label].arousal * w for label, w in weights) / norm
     return Emotion(
         primary=_label(primary),
-        primary_confidence=round(min(1.0, top), 3),
+        primary_confidence=round(confidence, 3),
         secondary=_label(secondary) if secondary else None,
-        secondary_confidence=round(min(1.0, second), 3) if secondary else None,
+        secondary_confidence=round(confidence * second / top, 3) if secondary and top > 0 else None,
         valence=round(max(-1.0, min(1.0, valence)), 3),
         arousal=round(max(0.0, min(1.0, arousal)), 3),
         method=method,
     )
 
 
+def calibrated_confidence(top: float, second: float, conf: Settings | None = None) -> float:
+    """The chance the top label is right, from how strong it is and how far it leads the runner-up."""
+    conf = conf or settings()
+    if top <= 0 or second <= 0:  # nothing read (an empty scene is neutral for sure), or nothing competes
+        return max(0.0, min(1.0, top))
+    margin = (top - second) / top
+    z = conf.confidence_bias + conf.confidence_margin * margin + conf.confidence_top * top
+    return 1 / (1 + math.exp(-z))
+
+
 def classify(text: str) -> Emotion:
-    return emotion_from_scores(label_scores(text))
+    return emotion_from_scores(label_scores(text), words=len(text.split()))
 
 
 def classify_many(texts: list[str]) -> list[Emotion]:
-    return [emotion_from_scores(s) for s in batch_label_scores(texts)]
+    return [emotion_from_scores(s, words=len(t.split())) for s, t in zip(batch_label_scores(texts), texts, strict=True)]
 
 
 def _label(value: str) -> EmotionLabel:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import yaml
 
+from phases.contracts import Scene
+
 from .classifier import Settings, batch_label_scores, settings
-from .lexicon import EmotionDataError, lexicon_scores
+from .lexicon import EmotionDataError, lexicon_scores, taxonomy
 
 BASIC: tuple[str, ...] = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 
@@ -83,3 +85,68 @@ READERS: dict[str, Callable[[Sequence[str]], list[str]]] = {
     "embedding_only": embedding_only_predictions,
     "keyword_baseline": keyword_predictions,
 }
+
+
+_ACT_NUMERALS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+@dataclass(frozen=True)
+class SceneLabel:
+    play: str  # file stem in the plays folder
+    act: int
+    scene: int  # the scene's number inside its act, as Phase 1 reads it
+    label: str
+    line: str  # the line that decides the label; it must be in the scene's text
+    source: str
+
+
+def load_scene_labels(path: Path) -> list[SceneLabel]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, list):
+        raise EmotionDataError(f"{path.name}: expected a list of scene labels")
+    known = set(taxonomy())
+    out = []
+    for index, item in enumerate(raw):
+        try:
+            act = item["act"]
+            label = SceneLabel(
+                play=str(item["play"]),
+                act=_ACT_NUMERALS[act] if isinstance(act, str) else int(act),
+                scene=int(item["scene"]),
+                label=str(item["label"]),
+                line=str(item["line"]),
+                source=str(item["source"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise EmotionDataError(f"{path.name}: field {index}: bad or missing {exc}") from None
+        if label.label not in known:
+            raise EmotionDataError(f"{path.name}: field {index}.label: {label.label!r} is not in taxonomy.yaml")
+        out.append(label)
+    return out
+
+
+def labelled_scenes(labels: Sequence[SceneLabel], plays_dir: Path) -> list[tuple[SceneLabel, Scene]]:
+    """Each label with its scene, parsed from the play (scenes numbered inside their act)."""
+    from phases.parsing import parse_file  # only the evaluation reads whole plays
+
+    by_play: dict[str, dict[tuple[int, int], Scene]] = {}
+    out = []
+    for label in labels:
+        if label.play not in by_play:
+            numbered: dict[tuple[int, int], Scene] = {}
+            counts: dict[int, int] = {}
+            for scene in parse_file(plays_dir / f"{label.play}.txt").scenes:
+                if scene.act is not None:
+                    counts[scene.act] = counts.get(scene.act, 0) + 1
+                    numbered[(scene.act, counts[scene.act])] = scene
+            by_play[label.play] = numbered
+        scene = by_play[label.play].get((label.act, label.scene))
+        if scene is None:
+            raise EmotionDataError(f"{label.source}: no such scene in {label.play}")
+        out.append((label, scene))
+    return out
+
+
+def scene_label_score(gold: Sequence[str], predicted: Sequence[str]) -> Score:
+    """Accuracy and macro-F1 over the labels the gold set uses (a label nobody wrote does not count)."""
+    return score(gold, predicted, labels=sorted(set(gold)))

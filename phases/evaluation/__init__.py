@@ -4,10 +4,13 @@ from collections.abc import Sequence
 
 from phases.contracts import Colour, EvaluationReport, LightingInstruction, LightingRule, Rig, Scene
 
-from .metrics import ALL_METRICS, PlanContext, worst
+from .design_metrics import DESIGN_METRICS
+from .metrics import BASIC_METRICS, PlanContext, worst
 from .thresholds import Thresholds, ThresholdsError, default_thresholds
 
-__all__ = ["PlanContext", "Thresholds", "ThresholdsError", "default_thresholds", "evaluate"]
+ALL_METRICS = (*BASIC_METRICS, *DESIGN_METRICS)
+
+__all__ = ["ALL_METRICS", "PlanContext", "Thresholds", "ThresholdsError", "default_thresholds", "evaluate"]
 
 
 def evaluate(

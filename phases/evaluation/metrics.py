@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from phases.contracts import Colour, LightingInstruction, LightingRule, MetricResult, Rig, Scene, Verdict
+from phases.contracts import Colour, Emotion, LightingInstruction, LightingRule, MetricResult, Rig, Scene, Verdict
 from phases.contracts.validation import field_error
 
+from .cues import in_show_order, mark
 from .thresholds import Thresholds
 
 
@@ -31,45 +32,52 @@ def _by_share(value: float, warn: float, fail: float) -> Verdict:
     return "FAIL" if value < fail else "WARN" if value < warn else "PASS"
 
 
-def _instruction_problem(instruction: LightingInstruction, scene: Scene | None, seen: set[str]) -> str | None:
-    """Why an instruction breaks the contract or does not fit its scene, or None when it is sound."""
+def _cue_problem(cue: LightingInstruction, scene: Scene | None) -> str | None:
+    """Why a cue breaks the contract or does not fit its scene, or None when it is sound."""
+    where = f"cue {cue.cue_number:g} ({cue.scene_id})"
     try:
-        LightingInstruction.model_validate(instruction.model_dump())
+        LightingInstruction.model_validate(cue.model_dump())
     except ValidationError as exc:
-        where, message = field_error(exc)
-        return f"{instruction.scene_id}: {where}: {message}"
-    if instruction.scene_id in seen:
-        return f"{instruction.scene_id}: more than one instruction"
+        field, message = field_error(exc)
+        return f"{where}: {field}: {message}"
     if scene is None:
-        return f"{instruction.scene_id}: no such scene"
-    if instruction.time_window != scene.time_window:
-        return f"{instruction.scene_id}: time window differs from the scene's"
-    group_ids = [g.group_id for g in instruction.groups]
+        return f"{where}: no such scene"
+    window = scene.time_window
+    # A show-structure cue (preset, house, bows) takes the nearest scene and may sit just outside it.
+    if cue.called_on.kind != "structure" and not (window.start - 1e-6 <= cue.time_window.start <= window.end + 1e-6):
+        return f"{where}: starts at {cue.time_window.start:g} s, outside its scene ({window.start:g}-{window.end:g} s)"
+    group_ids = [g.group_id for g in cue.groups]
     if len(set(group_ids)) != len(group_ids):
-        return f"{instruction.scene_id}: a group is set twice"
+        return f"{where}: a group is set twice"
     return None
 
 
 def schema_integrity(ctx: PlanContext) -> MetricResult:
-    """Share of scenes with exactly one valid instruction that fits the scene's time window."""
+    """Every cue valid and inside its scene, cue numbers rising in show order, and every scene with a cue."""
     scenes = {s.scene_id: s for s in ctx.scenes}
     per_scene: dict[str, Verdict] = {}
     problems: list[str] = []
-    seen: set[str] = set()
-    for instruction in ctx.plan:
-        problem = _instruction_problem(instruction, scenes.get(instruction.scene_id), seen)
-        seen.add(instruction.scene_id)
+    ordered = in_show_order(ctx.plan)
+    previous: LightingInstruction | None = None
+    for cue in ordered:
+        problem = _cue_problem(cue, scenes.get(cue.scene_id))
+        if problem is None and previous is not None:
+            if cue.cue_number <= previous.cue_number:
+                problem = f"cue {cue.cue_number:g} ({cue.scene_id}) comes after cue {previous.cue_number:g}: numbers must rise"
+            elif cue.time_window.start < previous.time_window.end - 1e-6 and previous.time_window.duration > 0:
+                problem = f"cue {cue.cue_number:g} ({cue.scene_id}) starts before cue {previous.cue_number:g} ends"
+        previous = cue
         if problem:
             problems.append(problem)
-        if instruction.scene_id in scenes:
-            per_scene[instruction.scene_id] = "FAIL" if problem or per_scene.get(instruction.scene_id) == "FAIL" else "PASS"
-    missing = [sid for sid in scenes if sid not in per_scene]
-    for sid in missing:
-        per_scene[sid] = "FAIL"
-        problems.append(f"{sid}: no instruction")
-    valid = sum(1 for v in per_scene.values() if v == "PASS")
-    value = valid / max(len(scenes), 1)
-    detail = f"{valid} of {len(scenes)} scenes have one valid instruction that fits them"
+        if cue.scene_id in scenes:
+            mark(per_scene, cue.scene_id, "FAIL" if problem else "PASS")
+    for sid in scenes:
+        if sid not in per_scene:
+            per_scene[sid] = "FAIL"
+            problems.append(f"{sid}: no cue")
+    sound = sum(1 for v in per_scene.values() if v == "PASS")
+    value = sound / max(len(scenes), 1)
+    detail = f"{sound} of {len(scenes)} scenes have only sound cues ({len(ordered)} cues)"
     if problems:
         detail += f"; {len(problems)} problems, first: {problems[0]}"
     return MetricResult(
@@ -109,7 +117,7 @@ def rig_limits(ctx: PlanContext) -> MetricResult:
                 bad = True
                 violations += 1
                 problems.append(issue)
-        per_scene[instruction.scene_id] = "FAIL" if bad else "PASS"
+        mark(per_scene, instruction.scene_id, "FAIL" if bad else "PASS")
     value = 1 - violations / max(checked, 1)
     detail = f"{violations} of {checked} group settings break the rig" + (f": {problems[0]}" if problems else "")
     return MetricResult(
@@ -120,7 +128,7 @@ def rig_limits(ctx: PlanContext) -> MetricResult:
 def conflicts(ctx: PlanContext) -> MetricResult:
     budget = ctx.rig.power_budget_groups_at_full
     per_scene: dict[str, Verdict] = {}
-    over = mixed = 0
+    over = mixed = bad = 0
     for instruction in ctx.plan:
         at_full = sum(1 for g in instruction.groups if g.parameters.intensity >= ctx.thresholds.full_level)
         types = {g.transition.type for g in instruction.groups if g.transition}
@@ -131,8 +139,8 @@ def conflicts(ctx: PlanContext) -> MetricResult:
         if {"cut", "crossfade"} <= types:
             mixed += 1
             verdict = "FAIL"
-        per_scene[instruction.scene_id] = verdict
-    bad = sum(1 for v in per_scene.values() if v == "FAIL")
+        mark(per_scene, instruction.scene_id, verdict)
+        bad += verdict == "FAIL"
     value = bad / max(len(ctx.plan), 1)
     detail = f"{over} cues exceed the power budget ({budget} groups at full); {mixed} cues mix cut and crossfade"
     return MetricResult(
@@ -152,7 +160,7 @@ def stability(ctx: PlanContext) -> MetricResult:
                 if g.transition.duration < minimum:
                     short += 1
                     flicker = True
-        per_scene[instruction.scene_id] = "FAIL" if flicker else "PASS"
+        mark(per_scene, instruction.scene_id, "FAIL" if flicker else "PASS")
     value = short / max(total, 1)
     return MetricResult(
         name="stability",
@@ -164,35 +172,49 @@ def stability(ctx: PlanContext) -> MetricResult:
 
 
 def drift(ctx: PlanContext) -> MetricResult:
-    """Mean intensity jump between consecutive cues that the script did not ask for.
+    """Mean intensity jump between consecutive cues that nothing motivates.
 
-    A change into or out of a blackout, or one whose transition the script set, is the script's intent,
-    not drift: it is left out of the mean (and counted in the detail)."""
+    Contrast with a purpose is design, not drift, and is left out of the mean (counted in the detail): a
+    scene change, a change of time of day, a cue called on a direction, line, beat or show moment, a change
+    into or out of a blackout, or a transition the script set. What is left (follows and restatements inside
+    a scene) must move smoothly."""
+    scenes = {s.scene_id: s for s in ctx.scenes}
     per_scene: dict[str, Verdict] = {}
     jumps = []
     intended = 0
-    previous: dict[str, float] | None = None
-    for instruction in ctx.plan:
-        levels = {g.group_id: g.parameters.intensity for g in instruction.groups}
+    previous: LightingInstruction | None = None
+    before: dict[str, float] = {}
+    for cue in in_show_order(ctx.plan):
+        now = {g.group_id: g.parameters.intensity for g in cue.groups}
         if previous is None:
-            per_scene[instruction.scene_id] = "PASS"
-        elif _scripted(instruction) or not any(levels.values()) or not any(previous.values()):
+            mark(per_scene, cue.scene_id, "PASS")
+        elif _purposeful(previous, cue, scenes) or not any(now.values()) or not any(before.values()):
             intended += 1
-            per_scene[instruction.scene_id] = "PASS"
+            mark(per_scene, cue.scene_id, "PASS")
         else:
-            keys = set(levels) | set(previous)
-            jump = sum(abs(levels.get(k, 0) - previous.get(k, 0)) for k in keys) / max(len(keys), 1)
+            keys = set(now) | set(before)
+            jump = sum(abs(now.get(k, 0) - before.get(k, 0)) for k in keys) / max(len(keys), 1)
             jumps.append(jump)
-            per_scene[instruction.scene_id] = (
-                "FAIL" if jump > ctx.thresholds.drift_fail else "WARN" if jump > ctx.thresholds.drift_warn else "PASS"
-            )
-        previous = levels
+            t = ctx.thresholds
+            mark(per_scene, cue.scene_id, "FAIL" if jump > t.drift_fail else "WARN" if jump > t.drift_warn else "PASS")
+        previous, before = cue, now
     mean = sum(jumps) / len(jumps) if jumps else 0.0
     verdict: Verdict = "FAIL" if mean > ctx.thresholds.drift_fail else "WARN" if mean > ctx.thresholds.drift_warn else "PASS"
-    detail = f"mean intensity jump {mean:.3f} over {len(jumps)} scene changes (max {max(jumps, default=0):.3f})"
+    detail = f"mean intensity jump {mean:.3f} over {len(jumps)} unmotivated cue changes (max {max(jumps, default=0):.3f})"
     if intended:
-        detail += f"; {intended} changes the script asked for (blackouts, its own transitions) left out"
+        detail += (
+            f"; {intended} changes with a purpose (scene or time change, called cue, blackout, the script's own timing) left out"
+        )
     return MetricResult(name="drift", value=round(mean, 4), verdict=verdict, detail=detail, per_scene=per_scene)
+
+
+def _purposeful(previous: LightingInstruction, cue: LightingInstruction, scenes: dict[str, Scene]) -> bool:
+    if _scripted(cue) or cue.scene_id != previous.scene_id:
+        return True
+    if cue.called_on.kind in ("direction", "line", "beat", "structure"):
+        return True
+    a, b = scenes.get(previous.scene_id), scenes.get(cue.scene_id)
+    return a is not None and b is not None and a.time_of_day != b.time_of_day
 
 
 def _scripted(instruction: LightingInstruction) -> bool:
@@ -215,19 +237,31 @@ def _lit_kelvin(instruction: LightingInstruction, colours: dict[str, Colour]) ->
     return mean_level, sum(k * w for k, w in kelvins) / sum(w for _, w in kelvins) if weight else None
 
 
+def _cue_emotion(cue: LightingInstruction, scene: Scene) -> Emotion | None:
+    at = cue.called_on.char_offset
+    if at is not None:
+        for beat in scene.beats:
+            if beat.start_char <= at < beat.end_char:
+                return beat.emotion
+    return scene.emotion
+
+
 def coherence(ctx: PlanContext) -> MetricResult:
-    """Does each scene's level and colour temperature sit inside its emotion rule's ranges?"""
+    """Does each cue's level and colour temperature sit inside its emotion rule's ranges?
+
+    A cue called inside a beat (Scene.beats) is judged by the beat's emotion, otherwise by the scene's."""
     emotion_rules = {r.context_value: r for r in ctx.rules if r.context_type == "emotion"}
     scenes = {s.scene_id: s for s in ctx.scenes}
     per_scene: dict[str, Verdict] = {}
     judged = coherent = 0
     for instruction in ctx.plan:
         scene = scenes.get(instruction.scene_id)
-        if scene is None or scene.emotion is None or scene.emotion.primary not in emotion_rules:
+        emotion = _cue_emotion(instruction, scene) if scene else None
+        if emotion is None or emotion.primary not in emotion_rules:
             continue
-        if all(g.parameters.intensity == 0 for g in instruction.groups):
-            continue  # an explicit blackout is judged by cue compliance, not mood
-        rule = emotion_rules[scene.emotion.primary]
+        if all(g.parameters.intensity == 0 for g in instruction.groups) or instruction.called_on.kind == "structure":
+            continue  # blackouts and show-structure cues are judged by cue compliance and structure, not mood
+        rule = emotion_rules[emotion.primary]
         level, kelvin = _lit_kelvin(instruction, ctx.colours)
         ok = True
         if rule.intensity:
@@ -238,7 +272,7 @@ def coherence(ctx: PlanContext) -> MetricResult:
             ok &= rule.color_temperature.min - tol_k <= kelvin <= rule.color_temperature.max + tol_k
         judged += 1
         coherent += ok
-        per_scene[instruction.scene_id] = "PASS" if ok else "WARN"
+        mark(per_scene, instruction.scene_id, "PASS" if ok else "WARN")
     if not judged:
         return MetricResult(
             name="emotion_coherence",
@@ -252,7 +286,7 @@ def coherence(ctx: PlanContext) -> MetricResult:
         name="emotion_coherence",
         value=round(value, 4),
         verdict=_by_share(value, ctx.thresholds.coherence_warn, ctx.thresholds.coherence_fail),
-        detail=f"{coherent} of {judged} scenes sit inside their emotion's intensity and colour-temperature ranges",
+        detail=f"{coherent} of {judged} cues sit inside their emotion's intensity and colour-temperature ranges",
         per_scene=per_scene,
     )
 
@@ -264,7 +298,7 @@ def coverage(ctx: PlanContext) -> MetricResult:
     for instruction in ctx.plan:
         present = {g.group_id for g in instruction.groups}
         used |= {g.group_id for g in instruction.groups if g.parameters.intensity > 0}
-        per_scene[instruction.scene_id] = "PASS" if rig_groups <= present else "WARN"
+        mark(per_scene, instruction.scene_id, "PASS" if rig_groups <= present else "WARN")
     value = len(used & rig_groups) / max(len(rig_groups), 1)
     unused = sorted(rig_groups - used)
     verdict = _by_share(value, ctx.thresholds.coverage_warn, ctx.thresholds.coverage_fail)
@@ -285,20 +319,23 @@ _FLASH = re.compile(r"lightning|thunder", re.I)
 
 def explicit_compliance(ctx: PlanContext) -> MetricResult:
     """Each explicit cue must be honoured, and the state must show it where its meaning is unambiguous."""
-    plan = {i.scene_id: i for i in ctx.plan}
+    by_scene: dict[str, list[LightingInstruction]] = {}
+    for cue in ctx.plan:
+        by_scene.setdefault(cue.scene_id, []).append(cue)
     per_scene: dict[str, Verdict] = {}
     cues = honoured = 0
     misses: list[str] = []
     for scene in ctx.scenes:
         if not scene.explicit_lighting:
             continue
-        instruction = plan.get(scene.scene_id)
         ok_scene = True
         for cue in scene.explicit_lighting:
             cues += 1
-            listed = instruction is not None and instruction.metadata is not None and cue in instruction.metadata.honoured_cues
-            shown = instruction is not None and _shows(cue, instruction)
-            if listed and shown:
+            # one of the scene's cues lists it as honoured and shows it
+            if any(
+                i.metadata is not None and cue in i.metadata.honoured_cues and _shows(cue, i)
+                for i in by_scene.get(scene.scene_id, [])
+            ):
                 honoured += 1
             else:
                 ok_scene = False
@@ -325,19 +362,20 @@ def _shows(cue: str, instruction: LightingInstruction) -> bool:
     if _SPOT.search(cue) and "specials" in levels:
         return levels["specials"] >= max(v for k, v in levels.items() if k != "specials")
     if _FLASH.search(cue):
-        return any(g.parameters.effect and g.parameters.effect.type == "flash" for g in instruction.groups)
+        return any(g.parameters.effect and g.parameters.effect.type in ("flash", "lightning") for g in instruction.groups)
     return True
 
 
 def determinism(ctx: PlanContext) -> MetricResult:
     if ctx.second_plan is None:
         return MetricResult(name="determinism", value=None, verdict="WARN", detail="no second run to compare")
-    first = [i.model_dump(mode="json") for i in ctx.plan]
-    second = [i.model_dump(mode="json") for i in ctx.second_plan]
+    # pydantic compares models field by field: the same answer as comparing their dumps, without dumping
+    first, second = list(ctx.plan), list(ctx.second_plan)
     per_scene: dict[str, Verdict] = {}
+    same = 0
     for a, b in zip(first, second, strict=False):
-        per_scene[a["scene_id"]] = "PASS" if a == b else "FAIL"
-    same = sum(1 for v in per_scene.values() if v == "PASS")
+        mark(per_scene, a.scene_id, "PASS" if a == b else "FAIL")
+        same += a == b
     equal = first == second
     value = same / max(len(first), 1) if len(first) == len(second) else 0.0
     return MetricResult(
@@ -349,4 +387,4 @@ def determinism(ctx: PlanContext) -> MetricResult:
     )
 
 
-ALL_METRICS = (schema_integrity, rig_limits, conflicts, stability, drift, coherence, coverage, explicit_compliance, determinism)
+BASIC_METRICS = (schema_integrity, rig_limits, conflicts, stability, drift, coherence, coverage, explicit_compliance, determinism)

@@ -25,6 +25,38 @@ class Thresholds(BaseModel):
     coverage_fail: float = Field(ge=0, le=1)
     compliance_warn: float = Field(ge=0, le=1)
     compliance_fail: float = Field(ge=0, le=1)
+    night_day_ratio_warn: float = Field(gt=0)
+    night_day_ratio_fail: float = Field(gt=0)
+    key_share_warn: float = Field(ge=0, le=1)
+    key_share_fail: float = Field(ge=0, le=1)
+    palette_warn: float = Field(ge=1)
+    palette_fail: float = Field(ge=1)
+    cues_per_hour_warn: float = Field(ge=0)
+    cues_per_hour_fail: float = Field(ge=0)
+    cues_per_hour_max: float = Field(gt=0)
+    longest_hold_warn: float = Field(gt=0)
+    longest_hold_fail: float = Field(gt=0)
+    direction_offset_tolerance: float = Field(ge=0)
+    directions_warn: float = Field(ge=0, le=1)
+    directions_fail: float = Field(ge=0, le=1)
+
+
+class Vocabulary(BaseModel):
+    """phases/evaluation/data/vocabulary.yaml: how Phase 7 reads times of day, roles and show structure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    night_times: tuple[str, ...]
+    day_times: tuple[str, ...]
+    roles_by_group: dict[str, str]
+    shaping_roles: tuple[str, ...]
+    after_the_end: tuple[str, ...]
+    not_a_hold: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    return load_yaml_model(Path(__file__).parent / "data" / "vocabulary.yaml", Vocabulary, ThresholdsError)
 
 
 @lru_cache(maxsize=1)

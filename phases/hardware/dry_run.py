@@ -3,8 +3,9 @@
 import json
 from pathlib import Path
 
-from phases.atomic_file import atomic_write
+from phases.atomic_file import NotARegularFileError, atomic_write
 
+from .errors import HardwareError
 from .renderer import ShowRenderer
 from .settings import PlaybackSettings
 
@@ -17,10 +18,22 @@ def render_to_file(renderer: ShowRenderer, settings: PlaybackSettings, path: Pat
 
     Line 1 is a header; then one line per frame and universe whose channels changed since that
     universe's previous line (a universe holds its last frame until the next line for it).
+
+    Only a regular file is written, in a folder that exists: a device node, FIFO or symlink at `path` (say
+    /dev/null, run as root) is refused, never replaced, and no folder is created.
     """
+    if not path.parent.is_dir():
+        raise HardwareError(f"dry run: {path.parent} is not an existing folder")
+    try:
+        return _render(renderer, settings, path)
+    except NotARegularFileError as exc:
+        raise HardwareError(f"dry run: {exc}") from None
+
+
+def _render(renderer: ShowRenderer, settings: PlaybackSettings, path: Path) -> dict[str, float]:
     step = settings.speed / settings.frames_per_second
     frames = lines = 0
-    with atomic_write(path) as out:
+    with atomic_write(path, make_parents=False) as out:
         header = {
             "format": FORMAT,
             "version": VERSION,

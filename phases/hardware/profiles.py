@@ -13,14 +13,25 @@ from .errors import ProfileError
 
 PROFILE_DIR = Path(__file__).parent / "data" / "profiles"
 
-Role = Literal["dimmer", "dimmer_fine", "red", "green", "blue", "white", "amber", "pan", "pan_fine", "tilt", "tilt_fine"]
-FINE_OF = {"dimmer_fine": "dimmer", "pan_fine": "pan", "tilt_fine": "tilt"}
+# What a channel does. The renderer drives dimmer and colour emitters (and their fine bytes); every other
+# channel (pan/tilt, zoom, gobo, strobe, shutter, wheels, macros: "other") is held at its default.
+Role = Literal[
+    "dimmer", "dimmer_fine",
+    "red", "red_fine", "green", "green_fine", "blue", "blue_fine", "white", "white_fine", "amber", "amber_fine",
+    "uv", "lime", "cyan", "magenta", "yellow", "color_temperature", "color_wheel",
+    "pan", "pan_fine", "tilt", "tilt_fine", "zoom", "focus", "gobo", "prism", "strobe", "shutter", "other",
+]  # fmt: skip
+FINE_OF = {
+    "dimmer_fine": "dimmer", "pan_fine": "pan", "tilt_fine": "tilt", "red_fine": "red", "green_fine": "green",
+    "blue_fine": "blue", "white_fine": "white", "amber_fine": "amber",
+}  # fmt: skip
 
 
 class Channel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: Role
+    name: str = Field(default="", description="The definition's own name for the channel.")
     default: int = Field(default=0, ge=0, le=255, description="The value sent when nothing drives the channel.")
 
 
@@ -29,14 +40,15 @@ class FixtureProfile(BaseModel):
 
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     description: str = ""
+    manufacturer: str | None = None
+    model: str | None = None
+    mode: str | None = None
     channels: tuple[Channel, ...] = Field(min_length=1, max_length=512)
 
     @model_validator(mode="after")
     def _consistent(self) -> "FixtureProfile":
+        # A role may repeat: every head of a dimmer pack or a pixel bar is driven alike.
         roles = [c.role for c in self.channels]
-        duplicate = next((r for r in roles if roles.count(r) > 1), None)
-        if duplicate:
-            raise ValueError(f"channel role {duplicate!r} appears twice")
         for fine, coarse in FINE_OF.items():
             if fine in roles and coarse not in roles:
                 raise ValueError(f"{fine} without {coarse}")
@@ -52,9 +64,21 @@ class FixtureProfile(BaseModel):
         """The channel's 0-based offset from the fixture's start address, or None if the mode lacks it."""
         return next((i for i, c in enumerate(self.channels) if c.role == role), None)
 
+    def offsets(self, role: str) -> list[int]:
+        """Every 0-based offset with this role (one per head)."""
+        return [i for i, c in enumerate(self.channels) if c.role == role]
+
+    def has(self, role: str) -> bool:
+        return any(c.role == role for c in self.channels)
+
     @property
     def mixes_colour(self) -> bool:
-        return self.offset("red") is not None
+        return self.has("red")
+
+    @property
+    def subtractive(self) -> bool:
+        """CMY mixing (cyan, magenta, yellow flags) without RGB emitters."""
+        return not self.has("red") and {"cyan", "magenta", "yellow"} <= {c.role for c in self.channels}
 
 
 def load_profiles(directory: Path = PROFILE_DIR) -> dict[str, FixtureProfile]:

@@ -43,30 +43,39 @@ def load_plan(directory: Path) -> list[LightingInstruction]:
     return plan
 
 
-def build_renderer(plan: list[LightingInstruction], settings: PlaybackSettings) -> ShowRenderer:
-    """Check the rig's patch and the plan's colours, then render. Raises HardwareError before anything is sent."""
+def build_renderer(plan: list[LightingInstruction], settings: PlaybackSettings, rig: str | Path | None = None) -> ShowRenderer:
+    """Check the rig's patch and the plan's colours, then render. Raises HardwareError before anything is sent.
+
+    rig: a rig file (YAML or QLC+ workspace); its channel layouts come from its fixture definitions.
+    """
     from phases.knowledge import KnowledgeError, load_knowledge  # retrieval's imports are slow: only when needed
+    from phases.rig import RigError, load_rig
 
     try:
-        kb = load_knowledge()
-    except KnowledgeError as exc:
+        kb = load_knowledge(rig=rig)
+        profiles = load_rig(rig).profiles if rig is not None else load_profiles()
+    except (KnowledgeError, RigError) as exc:
         raise HardwareError(str(exc)) from None
-    return ShowRenderer(plan, kb.rig, kb.colours, load_profiles(), settings.universe_offset)
+    return ShowRenderer(plan, kb.rig, kb.colours, profiles, settings.universe_offset)
 
 
 def run_show(
-    plan: list[LightingInstruction], settings: PlaybackSettings, dry_run: Path | None = None, player_ready: object = None
+    plan: list[LightingInstruction],
+    settings: PlaybackSettings,
+    dry_run: Path | None = None,
+    player_ready: object = None,
+    rig: str | Path | None = None,
 ) -> dict[str, float]:
     """Play the plan once through olad, or render it to `dry_run`. Returns figures for the phase result.
 
     `player_ready`, when given, is called with the ShowPlayer before playback so a caller can stop it.
     """
     if dry_run is not None:
-        return render_to_file(build_renderer(plan, settings), settings, dry_run)
+        return render_to_file(build_renderer(plan, settings, rig), settings, dry_run)
     # Connect first: olad not running is reported at once, before the rig and colours are loaded.
     link = OlaLink(settings.host, settings.port, settings.connect_timeout, settings.call_timeout)
     try:
-        renderer = build_renderer(plan, settings)
+        renderer = build_renderer(plan, settings, rig)
     except BaseException:
         link.close()
         raise

@@ -11,10 +11,11 @@ from .cues import segment_csv, segment_json
 from .detect import Detection, detect
 from .errors import ParseError
 from .patterns import act_number
-from .plays import read_play_scene, segment_play
+from .plays import place_from_first_direction, read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
 from .screenplay import read_fountain, read_plain_scene, segment_screenplay
 from .segments import Segment, split_lines
+from .time_place import carried_time, read_setting, read_time
 from .timed import read_timed_scene, segment_schedule, segment_timestamped
 from .timing import TimingRates, assign_windows
 from .vocabulary import time_of_day_value
@@ -59,9 +60,13 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
     detection = detect(lines, kind, text)
     segments = split_closing_cues(text, _segment(text, lines, detection, name))
     bodies = _bodies(text, segments)
+    previous_location: str | None = None
     for segment, body in zip(segments, bodies, strict=True):
         own = body[segment.content_start - segment.start :] if segment.content_start else body
         _read_details(segment, own)
+        if segment.reader == "play" and not segment.location:
+            segment.location = place_from_first_direction(segment, own, previous_location)
+        previous_location = segment.location or previous_location
     windows = assign_windows(segments, options.rates)
     scenes = []
     line_number = 1  # counted scene by scene: counting from the top each time is quadratic on long scripts
@@ -77,6 +82,22 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
                 end_line=line_number + inner_breaks,
             )
             line_number += body.count("\n")
+        act = act_number(segment.heading) or (scenes[-1].act if scenes else None)
+        before = scenes[-1] if scenes else None
+        reading = read_time(segment.heading, segment.directions, [d.text for d in segment.dialogue])
+        time_of_day, evidence = reading.value, reading.evidence
+        if time_of_day is None and segment.reader != "closing_cue" and time_of_day_value(segment.time_of_day):
+            time_of_day, evidence = time_of_day_value(segment.time_of_day), f"stated: {segment.time_of_day}"
+        if before is not None and time_of_day is None:
+            if segment.reader == "closing_cue":  # the blackout that ends a scene plays in the scene's own time
+                time_of_day = before.time_of_day
+            else:
+                own = not (before.time_of_day_evidence or "").startswith("carried")
+                time_of_day = carried_time(reading, segment.heading, act == before.act, before.time_of_day, own)
+            evidence = f"carried on from {before.scene_id}" if time_of_day else None
+        setting = read_setting(segment.heading, segment.location)
+        if setting is None and before is not None and (segment.reader == "closing_cue" or not segment.location):
+            setting = before.setting  # a blackout, or a scene with no place of its own, stays where it was
         scenes.append(
             Scene(
                 scene_id=f"scene_{index:03d}",
@@ -84,9 +105,11 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
                 time_window=window,
                 text=body,
                 heading=segment.heading,
-                act=act_number(segment.heading) or (scenes[-1].act if scenes else None),
+                act=act,
                 location=segment.location,
-                time_of_day=time_of_day_value(segment.time_of_day, scenes[-1].time_of_day if scenes else None),  # type: ignore[arg-type]
+                time_of_day=time_of_day,  # type: ignore[arg-type]
+                time_of_day_evidence=evidence,
+                setting=setting,  # type: ignore[arg-type]
                 characters=segment.characters,
                 dialogue=segment.dialogue,
                 explicit_lighting=list(dict.fromkeys(segment.cues)),

@@ -277,3 +277,18 @@ def _location(rest: str, previous: str | None) -> str | None:
     sentences = [s.strip(" .") for s in re.split(r"(?<=\.)\s+", rest) if s.strip(" .")]
     kept = [s for s in sentences if not _SOUND_OR_LIGHT.search(s) and not _TIME_SENTENCE.match(s)] or sentences[:1]
     return ". ".join(kept) or None
+
+
+def place_from_first_direction(segment: Segment, body: str, previous: str | None) -> str | None:
+    """A heading with no place (`SCENE 2`) is often followed by one in brackets: `[The Island. Before the cell]`."""
+    own = [d for d in segment.directions if not segment.heading or d not in segment.heading]
+    if not own:
+        return None
+    first = own[0]
+    where = body.find(first)
+    if where < 0 or where > 400 or DIRECTION_LINE.match(first) or len(first.split()) > 25:
+        return None
+    place = re.split(r"[;:]", first, maxsplit=1)[0]
+    sentences = [s.strip(" .") for s in re.split(r"(?<=\.)\s+", " ".join(place.split()))]
+    kept = [s for s in sentences if s and not DIRECTION_LINE.match(s) and not _SOUND_OR_LIGHT.search(s)]
+    return _location(". ".join(kept), previous) if kept else None

@@ -1,0 +1,46 @@
+"""Turn a fixture definition's mode into a patched cueflow Fixture (shared by the .qxw and YAML readers)."""
+
+from phases.contracts import DmxPatch, Fixture, Position
+from phases.hardware.profiles import FixtureProfile
+
+from .definitions import FixtureDefinition, capabilities
+from .xml_files import load_data
+
+# The gel a fixture that cannot mix colour is given when the rig file names none.
+WHITE_FOR_TYPE = {"dimmer": "warm_white", "profile_spot": "warm_white"}
+DEFAULT_WHITE = "neutral_white"
+
+
+def fixture_type(definition: FixtureDefinition) -> str:
+    types = load_data("qlcplus")["types"] | load_data("ofl")["categories"]  # type: ignore[operator]
+    return str(types.get(definition.kind, "other"))
+
+
+def make_fixture(
+    *,
+    fixture_id: str,
+    group_id: str,
+    profile: FixtureProfile,
+    kind: str,
+    position: Position,
+    universe: int,
+    address: int,
+    number: int | None,
+    focus_area: str | None = None,
+    fixed_color: str | None = None,
+) -> Fixture:
+    caps = capabilities(profile)
+    colour = None if "color" in caps else (fixed_color or WHITE_FOR_TYPE.get(kind, DEFAULT_WHITE))
+    return Fixture(
+        fixture_id=fixture_id,
+        group_id=group_id,
+        fixture_type=kind,
+        position=position,
+        capabilities=caps,
+        patch=DmxPatch(universe=universe, address=address, profile=profile.name, mode=profile.mode),
+        focus_area=focus_area,
+        fixture_number=number,
+        manufacturer=profile.manufacturer,
+        model=profile.model,
+        fixed_color=colour,
+    )

@@ -262,7 +262,7 @@ def test_the_hardware_gate_opens_only_for_a_json_true(served, typed):
     assert run["state"]["type"] == "FAILED", run["state"]
     assert run["state"]["message"].startswith("enable_phase_8: must be the JSON boolean true or false"), run["state"]
     assert not (served.outputs / out).exists()  # nothing was planned, nothing was sent
-    assert not [r for r in served.child_runs(run_id) if r["name"].startswith("scene")]
+    assert not [r for r in served.child_runs(run_id) if any(t.startswith("scene:") for t in r["tags"])]
 
 
 def test_the_ui_asks_this_server_and_the_cli_reads_runs_and_logs(served):

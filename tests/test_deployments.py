@@ -131,7 +131,7 @@ def test_on_demand_through_prefect_deployment_run(served):
     assert "lighting_instructions.json" in artifact["data"]
 
 
-def _error_logs(stack, run_id: str, timeout: float = 30) -> list[str]:
+def _error_logs(stack, run_id: str, timeout: float = 90) -> list[str]:
     """The run's error log lines, oldest first (logs reach the server in batches, a moment after the run ends)."""
     import time
 

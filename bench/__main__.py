@@ -4,7 +4,7 @@ Pipeline workloads each run in their own process (so Prefect start-up and peak R
 the plays in ../shared/data, generated plays of 25/100/200 scenes (scaling), and a directory of 20 scripts.
 Then Macbeth and the 200-scene play again with the ephemeral server on a private PostgreSQL cluster, one
 scene at a time and four at once: SQLite allows only one writer, PostgreSQL shows what is left.
-Component benchmarks (parsing, emotion, decision, DMX frame timing) run after, when present.
+Component benchmarks (parsing, emotion, decision, DMX frame timing, export) run after, when present.
 """
 
 import argparse
@@ -27,6 +27,7 @@ COMPONENTS = (
     "bench.plays_metrics",
     "bench.cue_list_bench",
     "bench.dmx_bench",
+    "bench.export_bench",
 )
 COLUMNS = [
     ("workload", "{:<24}"),

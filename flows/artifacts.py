@@ -137,6 +137,19 @@ def metric_rows(report: EvaluationReport) -> list[dict[str, str]]:
     ]
 
 
+EXPORT_FORMATS = {"ascii": "USITT ASCII cues", "qlc": "QLC+ workspace", "csv": "cue sheet (CSV)", "sheet": "cue sheet (print)"}
+
+
+def export_rows(files: dict[str, str]) -> list[dict[str, str]]:
+    """The plan's console and prompt-book exports among the run's output files (keys `export_<format>`)."""
+    rows = []
+    for key, path in sorted(files.items()):
+        if key.startswith("export_"):
+            fmt = key.removeprefix("export_")
+            rows.append({"format": fmt, "what": EXPORT_FORMATS.get(fmt, fmt), "file": _cell(path)})
+    return rows
+
+
 def _create(client: SyncPrefectClient, artifact: Artifact) -> UUID:
     task_run_id, flow_run_id = get_task_and_flow_run_ids()
     request = ArtifactCreate(
@@ -174,6 +187,13 @@ def publish_run_artifacts(
             table=metric_rows(report),
             key=artifact_key("metrics", result.script),
             description=f"Phase 7 evaluation: {report.verdict}",
+        )
+    exports = export_rows(result.final_output.files) if result.final_output else []
+    if exports:
+        artifacts["exports"] = TableArtifact(
+            table=exports,
+            key=artifact_key("exports", result.script),
+            description="the plan exported for consoles and the stage manager",
         )
     with get_client(sync_client=True) as client:
         return {name: _create(client, artifact) for name, artifact in artifacts.items()}

@@ -11,7 +11,13 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
 # `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
-COMMAND_MODULES = ("flows.dmx_commands", "flows.rig_commands", "deployments.commands", "flows.clean_command")
+COMMAND_MODULES = (
+    "flows.dmx_commands",
+    "flows.rig_commands",
+    "flows.export_commands",
+    "deployments.commands",
+    "flows.clean_command",
+)
 
 
 def fail(message: str, code: int) -> int:

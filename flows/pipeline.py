@@ -32,6 +32,7 @@ from phases.contracts import (
     PipelineResult,
     Scene,
 )
+from phases.export import ExportError
 from phases.parsing import ParseError
 
 from . import tasks
@@ -245,17 +246,26 @@ async def _plan_into(
     scenes = [o.scene for o in outcomes]
     scenes_so_far.extend(scenes)
     failed = [o.scene.scene_id for o in outcomes if o.error]
-    planned = [o for o in outcomes if o.instruction is not None]
+    planned = [o for o in outcomes if o.cues is not None]
     write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
     files = {"scenes": str(final / OUTPUT_FILES["scenes"])}
 
     plan: list[LightingInstruction] = []
     if planned:
-        plan, seconds = await tasks.sequence_plan(quote([o.instruction for o in planned]), config.rig)  # type: ignore[misc]
+        cues = [cue for o in planned for cue in o.cues or []]
+        plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]), config.rig)  # type: ignore[misc]
         phase_results.append(_phase(4, seconds, cues=len(plan)))
         plan_so_far.extend(plan)
         write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
         files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
+        try:
+            exports, seconds = await tasks.export_cue_files(str(out), Path(name).stem, config.rig)
+            files.update({key: str(final / Path(path).name) for key, path in exports.items()})
+            phase_results.append(_phase(4, seconds, exports=sorted(exports)))
+        except Exception as exc:  # the plan stands; its console files could not be made
+            problem = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
+            phase_results.append(_phase(4, status="degraded", error=f"export: {problem}"))
+            emit("warning", message=f"could not export the plan: {problem}")
     if failed and not config.continue_on_scene_failure:
         error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
         return finish(False, error, _output(final, files, scenes, plan, failed, None))

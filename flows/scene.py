@@ -20,7 +20,7 @@ from phases.contracts import LightingInstruction, PhaseResult, Scene, SceneKnowl
 from . import tasks
 from .caching import cached
 from .config import PipelineConfig
-from .contract_check import check_instruction
+from .contract_check import check_cues
 from .errors import ContractViolationError, NonFatalError, PhaseNotImplementedError
 from .progress import emit
 
@@ -66,15 +66,15 @@ class SceneOutcome:
     """What one scene subflow produced.
 
     A plain class on purpose: Prefect walks every dataclass and pydantic model a flow returns, field by
-    field, looking for futures, and this one holds the scene's whole text, its rules and its instruction.
+    field, looking for futures, and this one holds the scene's whole text, its rules and its cues.
     """
 
-    __slots__ = ("scene", "knowledge", "instruction", "phases", "error")
+    __slots__ = ("scene", "knowledge", "cues", "phases", "error")
 
     def __init__(self, scene: Scene, error: str | None = None) -> None:
         self.scene = scene
         self.knowledge: SceneKnowledge | None = None
-        self.instruction: LightingInstruction | None = None
+        self.cues: list[LightingInstruction] | None = None
         self.phases: list[PhaseResult] = []
         self.error = error
 
@@ -164,10 +164,10 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
         if not config.enable_phase_4:
             outcome.phases.append(phase_result(4, scene_id=sid, status="skipped"))
             return outcome
-        instruction, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
+        cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
         kb = phases.knowledge.load_knowledge(rig=config.rig)
-        outcome.instruction = check_instruction(instruction, outcome.scene, kb.rig, set(kb.colours))
-        outcome.phases.append(phase_result(4, seconds, sid, groups=len(outcome.instruction.groups), cached=hit))
+        outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
+        outcome.phases.append(phase_result(4, seconds, sid, cues=len(outcome.cues), cached=hit))
         return outcome
     except PhaseNotImplementedError:
         raise

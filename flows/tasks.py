@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 import phases.decision
 import phases.emotion
 import phases.evaluation
+import phases.export
 import phases.hardware
 import phases.knowledge
 import phases.parsing
@@ -77,9 +78,10 @@ async def retrieve_knowledge(scene: Scene, index: int, total: int, config: Pipel
 
 
 @task(name="phase-4-decide", task_run_name="phase-4-decide-{scene.scene_id}", **LEAN)
-async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[LightingInstruction]:
+async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: PipelineConfig) -> Timed[list[LightingInstruction]]:
+    """The scene's cues, in order."""
     if not config.use_llm:
-        return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig)).decide(scene, knowledge), 4)
+        return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig)).cues(scene, knowledge), 4)
     llm = phases.decision.LlmSettings.resolve(
         base_url=config.llm_base_url,
         model=config.llm_model,
@@ -89,13 +91,16 @@ async def decide_lighting(scene: Scene, knowledge: SceneKnowledge, config: Pipel
     )
     # A network call: off the event loop, so other scene subflows keep running meanwhile.
     return await asyncio.to_thread(
-        timed, lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig), llm=llm).decide(scene, knowledge), 4
+        timed, lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(config.rig), llm=llm).cues(scene, knowledge), 4
     )
 
 
 @task(name="phase-4-sequence", **LEAN)
-async def sequence_plan(plan: list[LightingInstruction], rig: str | None = None) -> Timed[list[LightingInstruction]]:
-    return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).sequence(plan), 4)
+async def sequence_plan(
+    plan: list[LightingInstruction], scenes: list[Scene], rig: str | None = None
+) -> Timed[list[LightingInstruction]]:
+    """The whole show's cue list: continuity, show-structure cues and console numbers."""
+    return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).sequence(plan, scenes), 4)
 
 
 @task(name="phase-4-replan", **LEAN)
@@ -104,6 +109,18 @@ async def replan(
 ) -> Timed[list[LightingInstruction]]:
     """Phase 4 again, bare, on the same input: the second run the determinism metric compares."""
     return timed(lambda: phases.decision.LightingDecisionEngine(kb=knowledge_base(rig)).plan(scenes, scene_knowledge), 4)
+
+
+@task(name="export-cue-files", **LEAN)  # not a phase task: run_snapshot counts phases by name
+async def export_cue_files(plan_dir: str, show_name: str, rig: str | None = None) -> Timed[dict[str, str]]:
+    """The finished plan out to the console and the prompt book, beside it: ASCII cues, QLC+ workspace, cue sheets."""
+
+    def run() -> dict[str, str]:
+        rig_path = Path(rig) if rig else None
+        written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), Path(plan_dir), rig_path, show_name)
+        return {f"export_{name}": str(path) for name, path in written.items()}
+
+    return timed(run, 4)
 
 
 @task(name="phase-5-preview", **LEAN)

@@ -63,11 +63,15 @@ def test_run_writes_all_five_outputs_and_a_summary(tmp_path):
     proc = cueflow("run", str(EXAMPLE), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == [
+        "cue_sheet.csv",
+        "cue_sheet.html",
+        "cues.asc",
         "lighting_instructions.json",
         "preview.html",
         "report.json",
         "result.json",
         "scenes.json",
+        "show.qxw",
         "timeline.png",
     ]
     assert "cueflow: 7 scenes (raw_drama" in proc.stderr

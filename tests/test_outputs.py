@@ -193,6 +193,7 @@ def test_run_folder_is_the_old_run_or_the_new_one_whole(tmp_path, macbeth):
     _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     files = {"scenes.json", "lighting_instructions.json", "preview.html", "timeline.png", "report.json", "result.json"}
+    files |= {"cues.asc", "show.qxw", "cue_sheet.csv", "cue_sheet.html"}  # the plan's exports
     assert {p.name for p in out.iterdir()} == files
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".show.lock"]  # no work folder left
     # Before: 0600 whatever the umask (mkstemp).

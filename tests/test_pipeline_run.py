@@ -43,13 +43,16 @@ def _validate(path, schema_name):
     jsonschema.validate(json.loads(path.read_text()), schema)
 
 
-def test_macbeth_gives_one_instruction_per_scene(macbeth_run):
+def test_macbeth_gives_a_cue_list_over_every_scene(macbeth_run):
     result, out = macbeth_run
     assert result.success, result.error
     scenes = json.loads((out / "scenes.json").read_text())
     plan = json.loads((out / "lighting_instructions.json").read_text())
     assert len(scenes) == 26
-    assert [i["scene_id"] for i in plan] == [s["scene_id"] for s in scenes]
+    in_order = list(dict.fromkeys(c["scene_id"] for c in plan))
+    assert in_order == [s["scene_id"] for s in scenes]  # every scene's cues, in show order
+    assert 60 <= len(plan) <= 150 and [c["cue_number"] for c in plan] == list(range(1, len(plan) + 1))
+    assert plan[0]["called_on"]["moment"] == "preset" and plan[-1]["called_on"]["moment"] == "house_up"
 
 
 def test_every_output_validates_against_the_exported_schemas(macbeth_run):

@@ -19,7 +19,7 @@ from phases.emotion import detect_emotion
 from phases.hardware import OlaLink, PlaybackSettings, ShowPlayer, ShowRenderer, read_frames
 from phases.knowledge import ScenePosition, load_knowledge, retrieve
 from phases.parsing import parse_file
-from phases.rig import load_rig
+from phases.rig import RigError, load_rig
 from tests.conftest import EXAMPLE, ROOT
 from tests.hardware_plans import cue
 from tests.ola_server import OladServer
@@ -367,3 +367,49 @@ def test_a_workspace_without_fixture_groups_is_grouped_by_type(tmp_path):
     assert loaded.role_source["dimmer"] == "inferred from its default"  # conventional dimmers: front light
     assert [f.group_id for f in loaded.rig.fixtures] == ["led_par", "led_par", "moving_head", "dimmer"]
     assert [f.fixture_number for f in loaded.rig.fixtures] == [1, 2, 3, 4]
+
+
+def test_playing_a_plan_for_another_rig_says_so_in_one_line(workspace, tmp_path):
+    from phases.hardware.show import PLAN_FILE
+
+    plan = [cue(1, 0.0, 0.2, {"foh_wash": (1.0, "daylight")})]
+    (tmp_path / PLAN_FILE).write_text(json.dumps([c.model_dump(mode="json") for c in plan]))
+    proc = cueflow("play", str(tmp_path), "--dry-run", str(tmp_path / "frames.jsonl"))  # no --rig: the bundled rig
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("group 'foh_wash' is not in the rig (a plan made for another rig? give it with --rig)")
+
+
+def test_other_files_beside_the_rig_are_passed_over(tmp_path):
+    """The rig's folder is searched for definitions: someone else's JSON (however deep) or XML is no definition."""
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "notes.json").write_text('{"name": "a", "modes": "not a list"}')
+    (tmp_path / "broken.qxf").write_text("<FixtureDefinition><Manufacturer>GLP</Manufacturer>")
+    nested = tmp_path / "elsewhere" / "deeper"
+    nested.mkdir(parents=True)
+    (nested / "huge.json").write_text("[" * 100_000 + "]" * 100_000)
+    loaded = load_rig(write_workspace(tmp_path))
+    assert [f.manufacturer for f in loaded.rig.fixtures] == ["UKing", "UKing", "GLP", "Proel"]
+    (tmp_path / "bomb.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "rig.yaml").write_text(
+        "name: x\ngroups: [{group_id: a, description: a}]\n"
+        "fixtures: [{fixture_id: a1, group_id: a, definition: bomb.json, position: {x: 0, y: 0, z: 5},"
+        " patch: {universe: 1, address: 1}}]\n"
+    )
+    with pytest.raises(RigError, match=r"rig.yaml: line 3: fixture a1: .*bomb.json: not an Open Fixture Library fixture"):
+        load_rig(tmp_path / "rig.yaml")
+
+
+def test_qlc_sample_workspace_keeps_what_an_export_needs_to_write_it_back():
+    """Debian's Sample.qxw (QLC+ 4.0, no namespace, generic dimmers): manufacturer, model, mode, universe, address."""
+    import xml.etree.ElementTree as ET
+
+    sample = QLC_LIBRARY.parent / "Sample.qxw"
+    engine = ET.parse(sample).getroot().find("Engine")
+    expected = [
+        (f.findtext("Manufacturer"), f.findtext("Model"), f.findtext("Mode"), int(f.findtext("Universe", "")) + 1,
+         int(f.findtext("Address", "")) + 1)
+        for f in engine.findall("Fixture")
+    ]  # fmt: skip
+    rig = load_rig(sample).rig
+    got = [(f.manufacturer, f.model, f.patch.mode, f.patch.universe, f.patch.address) for f in rig.fixtures]
+    assert got == expected and len(got) == 13

@@ -123,7 +123,9 @@ class ShowRenderer:
         given: dict[str, GroupInstruction] = {}
         for g in cue.groups:
             if g.group_id not in self.group_cap:
-                raise HardwareError(f"{cue.scene_id}: group {g.group_id!r} is not in the rig")
+                raise HardwareError(
+                    f"{cue.scene_id}: group {g.group_id!r} is not in the rig (a plan made for another rig? give it with --rig)"
+                )
             given[g.group_id] = g
         # Groups the cue leaves out go to black with the cue's longest transition.
         timing = max((g.transition or CUT for g in cue.groups), key=lambda t: t.delay + t.duration)

@@ -3,9 +3,10 @@
 from phases.hardware.profiles import FixtureProfile, load_profiles
 
 
-def generic_dimmer(channels: int) -> FixtureProfile:
+def generic_dimmer(channels: int, mode: str | None = None) -> FixtureProfile:
+    """`mode` is kept as the workspace gives it (QLC+ writes "Generic"), so the rig can be written back."""
     one = load_profiles()["generic_dimmer"]
-    if channels == 1:
+    if channels == 1 and mode is None:
         return one
     return FixtureProfile(
         name=f"generic_dimmer_{channels}ch",
@@ -13,5 +14,5 @@ def generic_dimmer(channels: int) -> FixtureProfile:
         channels=one.channels * channels,
         manufacturer="Generic",
         model="Generic",
-        mode=f"{channels} Channel",
+        mode=mode or f"{channels} Channel",
     )

@@ -1,7 +1,8 @@
 """Find fixture definitions by manufacturer and model: folders the user gives, then where QLC+ installs them.
 
-Search order: the given folders (each searched recursively for .qxf and Open Fixture Library .json), the
-folders in $CUEFLOW_FIXTURE_PATH, then QLC+'s user and system libraries (data/qlcplus.yaml library_dirs).
+Search order: the rig file's own folder (only the files in it) and its `fixtures/` subfolder, the given folders
+and those in $CUEFLOW_FIXTURE_PATH (searched recursively for .qxf and Open Fixture Library .json), then QLC+'s
+user and system libraries (data/qlcplus.yaml library_dirs). A file that is not a definition is passed over.
 """
 
 import json
@@ -34,18 +35,23 @@ def read_definition(path: Path) -> FixtureDefinition:
 
 
 class FixtureLibrary:
-    def __init__(self, folders: tuple[Path, ...] = ()) -> None:
+    def __init__(self, folders: tuple[Path, ...] = (), beside: Path | None = None) -> None:
+        """folders: searched recursively; beside: the rig file's folder, whose own files only are searched."""
         extra = tuple(Path(p) for p in os.environ.get(FIXTURE_PATH_VAR, "").split(os.pathsep) if p)
         system = tuple(Path(p).expanduser() for p in load_data("qlcplus")["library_dirs"])  # type: ignore[attr-defined]
-        self.folders = tuple(dict.fromkeys(p.resolve() for p in (*folders, *extra, *system) if p.is_dir()))
+        nested = (beside / "fixtures",) if beside is not None else ()
+        deep = tuple(dict.fromkeys(p.resolve() for p in (*nested, *folders, *extra, *system) if p.is_dir()))
+        self.folders: tuple[tuple[Path, bool], ...] = tuple((p, True) for p in deep)
+        if beside is not None and beside.is_dir():
+            self.folders = ((beside.resolve(), False), *self.folders)
 
     def find(self, manufacturer: str, model: str) -> FixtureDefinition:
         key = _key(manufacturer, model)
-        for folder in self.folders:
-            path = _index(folder, _stamp(folder)).get(key)
+        for folder, recursive in self.folders:
+            path = _index(folder, recursive, _stamp(folder)).get(key)
             if path is not None:
                 return read_definition(Path(path))
-        where = ", ".join(str(f) for f in self.folders) or "no fixture library found"
+        where = ", ".join(str(f) for f, _ in self.folders) or "no fixture library found"
         raise RigError(f"unknown fixture definition {manufacturer!r} {model!r} (searched {where})")
 
 
@@ -57,10 +63,11 @@ def _stamp(folder: Path) -> int:
 
 
 @lru_cache(maxsize=16)
-def _index(folder: Path, _mtime: int) -> dict[tuple[str, str], str]:
+def _index(folder: Path, recursive: bool, _mtime: int) -> dict[tuple[str, str], str]:
     """(manufacturer, model) -> file, read from each file's head (QLC+) or its name field (OFL)."""
     index: dict[tuple[str, str], str] = {}
-    for path in sorted(folder.rglob("*.qxf")):
+    pattern = folder.rglob if recursive else folder.glob
+    for path in sorted(pattern("*.qxf")):
         try:
             with path.open("rb") as handle:
                 head = handle.read(4096)
@@ -69,12 +76,12 @@ def _index(folder: Path, _mtime: int) -> dict[tuple[str, str], str]:
         tags = {m.group(1).decode(): m.group(2).decode("utf-8", "replace") for m in _TAG.finditer(head)}
         if "Manufacturer" in tags and "Model" in tags:
             index.setdefault(_key(tags["Manufacturer"], tags["Model"]), str(path))
-    for path in sorted(folder.rglob("*.json")):
-        if path.name == "manufacturers.json" or path.stat().st_size > 4 * 1024 * 1024:
-            continue
+    for path in sorted(pattern("*.json")):
         try:
+            if path.name == "manufacturers.json" or path.stat().st_size > 256 * 1024:  # OFL files are a few KiB
+                continue
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # not a definition: someone else's JSON
             continue
         if isinstance(data, dict) and isinstance(data.get("name"), str) and isinstance(data.get("modes"), list):
             try:

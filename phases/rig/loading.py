@@ -60,7 +60,7 @@ def _cached(path: Path, _mtime: int, _size: int, dirs: tuple[Path, ...]) -> Load
     profiles = load_profiles()
     notes: tuple[str, ...] = ()
     if kind == "QLC+ workspace":
-        imported = import_workspace(path, FixtureLibrary((*dirs, path.parent)))
+        imported = import_workspace(path, FixtureLibrary(dirs, beside=path.parent))
         rig, notes = imported.rig, imported.notes
         profiles.update(imported.profiles)
     else:

@@ -28,6 +28,8 @@ def read_ofl(path: Path, manufacturer: str | None = None) -> FixtureDefinition:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", "?")
         raise RigError(f"{path}: damaged Open Fixture Library file: invalid JSON at line {line}") from None
+    except RecursionError:
+        raise RigError(f"{path}: not an Open Fixture Library fixture (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not isinstance(data.get("modes"), list):
         raise RigError(f"{path}: not an Open Fixture Library fixture (needs 'name' and 'modes')")
     available = data.get("availableChannels") or {}

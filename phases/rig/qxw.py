@@ -142,7 +142,7 @@ def import_workspace(path: Path, library: FixtureLibrary) -> ImportedRig:
 def _profile(wf: WorkspaceFixture, library: FixtureLibrary) -> tuple[FixtureProfile, str]:
     generic = load_data("qlcplus")["generic_dimmer"]
     if (wf.manufacturer, wf.model) == (generic["manufacturer"], generic["model"]):  # type: ignore[index]
-        return generic_dimmer(wf.channels or 1), "dimmer"
+        return generic_dimmer(wf.channels or 1, wf.mode), "dimmer"
     try:
         definition: FixtureDefinition = library.find(wf.manufacturer, wf.model)
         profile = definition.profile(wf.mode)

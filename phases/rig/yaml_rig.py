@@ -69,7 +69,7 @@ def read_yaml_rig(path: Path, library_dirs: tuple[Path, ...] = ()) -> tuple[Rig,
         raise RigError(f"{path.name}: fixture_library must be a list of folders")
     if not data.get("fixtures"):
         raise RigError(f"{path.name}: the rig has no fixtures (an empty rig)")
-    library = FixtureLibrary((*(path.parent / str(d) for d in extra), *library_dirs, path.parent))
+    library = FixtureLibrary((*(path.parent / str(d) for d in extra), *library_dirs), beside=path.parent)
     profiles: dict[str, FixtureProfile] = {}
     fixtures = data.get("fixtures")
     if isinstance(fixtures, list):

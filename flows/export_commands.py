@@ -1,0 +1,43 @@
+"""`cueflow export PLAN_DIR`: a finished plan out to the console (USITT ASCII, QLC+) and the prompt book.
+
+Imports nothing heavy at module level: `cueflow --help` and bad input stay fast.
+"""
+
+import argparse
+from pathlib import Path
+
+FORMAT_NAMES = ("ascii", "qlc", "csv", "sheet")
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    export = subparsers.add_parser(
+        "export", help="export a finished plan: USITT ASCII cues, QLC+ workspace, cue sheet (CSV, printable HTML)"
+    )
+    export.add_argument("plan_dir", metavar="PLAN_DIR", help="an output directory of `cueflow run`")
+    export.add_argument(
+        "--format",
+        action="append",  # checked by the export, so a wrong name gets one line, not argparse's usage
+        dest="formats",
+        metavar="FORMAT",
+        help=f"one of {', '.join(FORMAT_NAMES)}; repeat for several (default: all)",
+    )
+    export.add_argument("--out", metavar="DIR", help="where to write the files (default: PLAN_DIR, beside the plan)")
+    export.add_argument("--rig", metavar="PATH", help="the rig the plan was made for (default: the recorded or bundled rig)")
+    export.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace) -> int:
+    import sys
+
+    from flows.commands import EXIT_BAD_INPUT, EXIT_OK, fail
+    from phases.export import ExportError, export_plan
+
+    plan_dir = Path(args.plan_dir)
+    out = Path(args.out) if args.out else plan_dir
+    try:
+        written = export_plan(plan_dir, list(args.formats or FORMAT_NAMES), out, Path(args.rig) if args.rig else None)
+    except ExportError as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    for name, path in written.items():
+        print(f"cueflow: {name:5} {path}", file=sys.stderr)
+    return EXIT_OK

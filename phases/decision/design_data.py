@@ -1,0 +1,234 @@
+"""The designer's data: level model, direction vocabulary, scene reading and production palettes (YAML)."""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from phases.contracts import TimeOfDay
+from phases.data_files import load_yaml_model
+from phases.knowledge.loading import DATA_DIR as KNOWLEDGE_DATA
+
+from .settings import DATA, DecisionDataError
+
+Moment = Literal[
+    "storm", "lightning", "blackout", "shot", "battle", "music", "entrance", "practical", "death", "ghost", "vanish",
+    "reveal", "dark", "bright", "tighten",
+]  # fmt: skip
+Light = Literal["day", "night"]
+Role = Literal["key", "back", "side", "special", "atmosphere", "practical"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fades(_Frozen):
+    scene_change_big: float = Field(ge=0, le=600)
+    scene_change_moderate: float = Field(ge=0, le=600)
+    scene_change_small: float = Field(ge=0, le=600)
+    scene_change_out: float = Field(ge=0, le=600)
+    after_dark: float = Field(ge=0, le=600)
+    dawn_dusk: float = Field(ge=0, le=600)
+    opening: float = Field(ge=0, le=600)
+    act_end: float = Field(ge=0, le=600)
+    final_blackout: float = Field(ge=0, le=600)
+    curtain_call: float = Field(ge=0, le=600)
+    house_up: float = Field(ge=0, le=600)
+    house: float = Field(ge=0, le=600)
+    preset: float = Field(ge=0, le=600)
+
+
+CueKind = Literal[
+    "storm", "lightning", "blackout", "shot", "battle", "music", "entrance", "practical", "death", "ghost", "vanish",
+    "reveal", "dark", "bright", "tighten", "soliloquy", "restore", "beat", "speech",
+]  # fmt: skip
+
+
+class MomentCue(_Frozen):
+    priority: int = Field(ge=0, le=100)
+    fade: float = Field(ge=0, le=600)
+    label: str = Field(min_length=1, max_length=30)
+    follow: bool = False
+
+
+class DesignSettings(_Frozen):
+    key_by_moment: dict[Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"], float]
+    key_by_time: dict[TimeOfDay, float]
+    key_by_setting: dict[Literal["interior", "exterior"], float]
+    key_default: float = Field(ge=0, le=1)
+    interior_time_offset: float = Field(ge=-1, le=1)
+    genre_offset: dict[str, float]
+    emotion_min_confidence: float = Field(ge=0, le=1)
+    emotion_offset_per_valence: float = Field(ge=0, le=1)
+    act_build_step: float = Field(ge=0, le=0.2)
+    dark_floor: float = Field(ge=0, le=1)
+    key_floor: float = Field(ge=0, le=1)
+    key_ceiling: float = Field(ge=0, le=1)
+    role_share: dict[Light, dict[Role, float]]
+    role_cap: float = Field(ge=0, le=1)
+    cool_pair_share: dict[Light, float]
+    isolation_area_share: float = Field(ge=0, le=1)
+    isolation_special: float = Field(ge=0, le=1)
+    practical_special: float = Field(ge=0, le=1)
+    seconds_per_cue: float = Field(gt=0)
+    min_gap_seconds: float = Field(ge=0)
+    max_cues_inside_scene: int = Field(ge=0, le=100)
+    soliloquy_min_chars: int = Field(ge=1)
+    speech_min_chars: int = Field(ge=1)
+    beat_min_confidence: float = Field(ge=0, le=1)
+    fades: Fades
+    scene_change_share: float = Field(ge=0, le=1)
+    follow_restore_wait: float = Field(ge=0, le=600)
+    curtain_call_seconds: float = Field(ge=0, le=3600)
+    curtain_call_key: float = Field(ge=0, le=1)
+    preset_atmosphere: float = Field(ge=0, le=1)
+    interval_min_show_seconds: float = Field(ge=0)
+    structure_script_types: list[str]
+    moment_cues: dict[CueKind, MomentCue]
+    accent_words: dict[Literal["blood", "fire", "poison"], str]
+
+    @field_validator("accent_words")
+    @classmethod
+    def _regexes(cls, value: dict[str, str]) -> dict[str, str]:
+        for pattern in value.values():
+            re.compile(pattern)
+        return value
+
+
+class DirectionEntry(_Frozen):
+    pattern: str
+    moment: Moment
+    depth: float = Field(default=1.0, ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class DirectionRule:
+    regex: re.Pattern[str]
+    moment: Moment
+    depth: float
+
+
+class TimeWord(_Frozen):
+    pattern: str
+    time: TimeOfDay
+
+
+class SpokenTime(_Frozen):
+    phrases: list[str] = Field(min_length=1)
+    time: TimeOfDay
+
+
+class ReadingData(_Frozen):
+    time_words: list[TimeWord]
+    dialogue_time_words: list[SpokenTime]
+    dialogue_min_hits: int = Field(ge=1)
+    exterior: str
+    interior: str
+    cave: str
+    vigil: str
+    feast: str
+
+    @field_validator("exterior", "interior", "cave", "vigil", "feast")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+@dataclass(frozen=True)
+class Reading:
+    time_words: tuple[tuple[re.Pattern[str], TimeOfDay], ...]
+    dialogue_time_words: tuple[tuple[tuple[str, ...], TimeOfDay], ...]  # lower-case phrases, counted
+    dialogue_min_hits: int
+    exterior: re.Pattern[str]
+    interior: re.Pattern[str]
+    cave: re.Pattern[str]
+    vigil: re.Pattern[str]
+    feast: re.Pattern[str]
+
+
+class Palette(_Frozen):
+    name: str
+    for_genres: list[str]
+    for_script_types: list[str]
+    warm: str
+    cool: str
+    sun: str
+    moon: str
+    sky: str
+    torch: str
+
+    def colours(self) -> set[str]:
+        return {self.warm, self.cool, self.sun, self.moon, self.sky, self.torch}
+
+
+class Palettes(_Frozen):
+    palettes: list[Palette] = Field(min_length=1)
+    default: str
+    accents: dict[Literal["blood", "fire", "poison", "supernatural", "lightning"], str]
+
+    def choose(self, genre: str | None, script_type: str) -> Palette:
+        """Genre first (the production's world), then the kind of script, then the default."""
+        for palette in self.palettes:
+            if genre and genre.lower() in palette.for_genres:
+                return palette
+        for palette in self.palettes:
+            if script_type in palette.for_script_types:
+                return palette
+        return next(p for p in self.palettes if p.name == self.default)
+
+
+@lru_cache(maxsize=1)
+def design_settings() -> DesignSettings:
+    return load_yaml_model(DATA / "design.yaml", DesignSettings, DecisionDataError)
+
+
+@lru_cache(maxsize=1)
+def any_direction() -> re.Pattern[str]:
+    """One pass that tells whether any entry of the vocabulary can match (most directions match none)."""
+    return re.compile("|".join(f"(?:{r.regex.pattern})" for r in direction_rules()), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def direction_rules() -> tuple[DirectionRule, ...]:
+    path = DATA / "directions.yaml"
+    rules = []
+    for index, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+        try:
+            entry = DirectionEntry.model_validate(raw)
+            rules.append(DirectionRule(re.compile(entry.pattern, re.IGNORECASE), entry.moment, entry.depth))
+        except (ValidationError, re.error) as exc:
+            raise DecisionDataError(f"{path.name}: entry {index}: {exc}") from None
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def reading() -> Reading:
+    try:
+        data = load_yaml_model(DATA / "reading.yaml", ReadingData, DecisionDataError)
+    except re.error as exc:  # pragma: no cover - raised inside validation as a ValidationError
+        raise DecisionDataError(f"reading.yaml: {exc}") from None
+
+    def words(items: list[TimeWord]) -> tuple[tuple[re.Pattern[str], TimeOfDay], ...]:
+        return tuple((re.compile(w.pattern, re.IGNORECASE), w.time) for w in items)
+
+    flags = re.IGNORECASE
+    return Reading(
+        time_words=words(data.time_words),
+        dialogue_time_words=tuple((tuple(p.lower() for p in w.phrases), w.time) for w in data.dialogue_time_words),
+        dialogue_min_hits=data.dialogue_min_hits,
+        exterior=re.compile(data.exterior, flags),
+        interior=re.compile(data.interior, flags),
+        cave=re.compile(data.cave, flags),
+        vigil=re.compile(data.vigil, flags),
+        feast=re.compile(data.feast, flags),
+    )
+
+
+@lru_cache(maxsize=1)
+def palettes() -> Palettes:
+    return load_yaml_model(KNOWLEDGE_DATA / "palettes.yaml", Palettes, DecisionDataError)

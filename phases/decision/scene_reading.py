@@ -1,0 +1,214 @@
+"""What Phase 4 reads from a scene's own words: its stage directions and speakers with their places in the
+text, its time of day, interior or exterior, and the moment the whole scene is about (storm, vigil...)."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from phases.contracts import Scene, TimeOfDay
+
+from .design_data import DirectionRule, Moment, any_direction, reading
+
+SceneMoment = Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"]
+NIGHT_TIMES = {"night", "midnight", "evening"}
+DAY_TIMES = {"morning", "day", "afternoon"}
+
+_BRACKETED = re.compile(r"\[([^\[\]]{1,800})\]")
+_PARENTHESISED = re.compile(r"^[ \t]*\(([^()\n]{1,300})\)[ \t]*$", re.MULTILINE)
+_TRANSITION = re.compile(r"^[ \t]*>?[ \t]*((?:[A-Z]+[ .]+)*(?:TO|BLACK|OUT|FADE)[A-Z ]*)[:.]?[ \t]*$", re.MULTILINE)
+_SPEAKER = re.compile(r"^([A-Z][A-Z'’ \-]{0,40}[A-Z])\.?[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
+_NOT_SPEAKERS = {"ACT", "SCENE", "THE END", "EPILOGUE", "PROLOGUE"}
+_EXIT = re.compile(r"\bexeunt\b|\bexit\b|\bexeunt omnes\b", re.IGNORECASE)
+_ENTER = re.compile(r"\benter\b|\bre-?enter\b", re.IGNORECASE)
+_ACT_PREFIX = re.compile(r"^ACT\s+\w+\.?\s*", re.IGNORECASE)
+_ALL_BUT = re.compile(r"\b(?:all but|manet|manent)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Direction:
+    offset: int
+    end: int
+    text: str  # whitespace collapsed
+
+    @property
+    def is_exit(self) -> bool:
+        return bool(_EXIT.search(self.text))
+
+    @property
+    def is_enter(self) -> bool:
+        return bool(_ENTER.search(self.text))
+
+
+@dataclass(frozen=True)
+class Speech:
+    offset: int
+    speaker: str
+
+
+@dataclass
+class SceneReading:
+    directions: list[Direction]
+    speeches: list[Speech]
+    time_of_day: TimeOfDay | None
+    setting: Literal["interior", "exterior"] | None
+    moment: SceneMoment | None
+    light: Literal["day", "night"]
+    notes: list[str] = field(default_factory=list)
+    selections: dict[int, object] = field(default_factory=dict)  # the scene's chosen cue points, per design settings
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def find_directions(text: str) -> list[Direction]:
+    found = [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _BRACKETED.finditer(text)]
+    found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _PARENTHESISED.finditer(text)]
+    found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _TRANSITION.finditer(text)]
+    return sorted((d for d in found if d.text), key=lambda d: d.offset)
+
+
+def find_speeches(text: str) -> list[Speech]:
+    return [
+        Speech(m.start(), m.group(1).strip())
+        for m in _SPEAKER.finditer(text)
+        if not any(m.group(1).startswith(word) for word in _NOT_SPEAKERS)
+    ]
+
+
+def moments_of(direction: Direction, rules: tuple[DirectionRule, ...]) -> list[tuple[Moment, float]]:
+    """Every moment the direction calls for, in vocabulary order, each once."""
+    seen: dict[Moment, float] = {}
+    if not any_direction().search(direction.text):
+        return []
+    for rule in rules:
+        if rule.moment not in seen and rule.regex.search(direction.text):
+            seen[rule.moment] = rule.depth
+    if "storm" in seen:
+        seen.pop("lightning", None)
+    if "vanish" in seen:
+        seen.pop("ghost", None)
+    return list(seen.items())
+
+
+def _time(scene: Scene, directions: list[Direction], notes: list[str]) -> TimeOfDay | None:
+    if scene.time_of_day:
+        return scene.time_of_day
+    data = reading()
+    place = f"{scene.heading or ''} {scene.location or ''}"
+    for where, text in (("heading", place), ("directions", " ".join(d.text for d in directions))):
+        for regex, time in data.time_words:
+            if regex.search(text):
+                notes.append(f"time of day {time} read from the {where}")
+                return time
+    spoken = scene.text.lower()
+    for phrases, time in data.dialogue_time_words:
+        if sum(spoken.count(p) for p in phrases) >= data.dialogue_min_hits:
+            notes.append(f"time of day {time} read from the dialogue")
+            return time
+    return None
+
+
+def _setting(scene: Scene) -> Literal["interior", "exterior"] | None:
+    if scene.setting:
+        return scene.setting
+    data = reading()
+    place = f"{scene.heading or ''} {scene.location or ''}"
+    if data.exterior.search(place):  # "before the castle", "a platform": outside, whatever the building
+        return "exterior"
+    if data.interior.search(place):
+        return "interior"
+    return None
+
+
+def _opening(directions: list[Direction], speeches: list["Speech"], text: str) -> list[Direction]:
+    """The directions before anyone speaks (at most three): what the stage looks like as the scene begins."""
+    limit = speeches[0].offset if speeches else max(400, len(text) // 8)
+    return [d for d in directions if d.offset <= limit][:3]
+
+
+def _moment(
+    scene: Scene, directions: list[Direction], speeches: list["Speech"], rules: tuple[DirectionRule, ...]
+) -> SceneMoment | None:
+    data = reading()
+    place = f"{scene.heading or ''} {scene.location or ''}"
+    opening = _opening(directions, speeches, scene.text)
+    all_words = place + " " + " ".join(d.text for d in directions)
+    if data.vigil.search(all_words):
+        return "vigil"
+    heading_like = Direction(0, 0, place)
+    opening_moments = {m for d in [heading_like, *opening] for m, _ in moments_of(d, rules)}
+    if "storm" in opening_moments:
+        return "storm"
+    if "ghost" in opening_moments:
+        return "supernatural"
+    if data.cave.search(place) or any(data.cave.search(d.text) for d in opening):
+        return "cave"
+    if "battle" in opening_moments:
+        return "battle"
+    if data.feast.search(place) or any(data.feast.search(d.text) for d in opening):
+        return "feast"
+    return None
+
+
+def _body_start(scene: Scene) -> int:
+    """Where the scene proper starts in its text: after its heading (a first scene may carry the title page
+    and the list of persons before it)."""
+    if scene.heading:
+        for heading in (scene.heading, _ACT_PREFIX.sub("", scene.heading)):
+            at = scene.text.find(heading) if heading else -1
+            if at >= 0:
+                return at
+    return 0
+
+
+def read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
+    """What the scene's words say. Read once per scene text: Phase 7's replan and the next call of the same scene
+    find it in a small cache (the reading is a pure function of these fields; treat it as read-only)."""
+    key = (scene.text, scene.heading, scene.location, scene.time_of_day, scene.setting, id(rules))
+    cached = _READINGS.get(key)
+    if cached is not None:
+        return cached
+    if len(_READINGS) >= _READINGS_MAX:
+        _READINGS.clear()
+    _READINGS[key] = reading = _read_scene(scene, rules)
+    return reading
+
+
+def clear_reading_cache() -> None:
+    _READINGS.clear()
+
+
+_READINGS: dict[tuple[object, ...], SceneReading] = {}
+_READINGS_MAX = 4096
+
+
+def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
+    start = _body_start(scene)
+    directions = [d for d in find_directions(scene.text) if d.offset >= start]
+    notes: list[str] = []
+    time = _time(scene, directions, notes)
+    speeches = [s for s in find_speeches(scene.text) if s.offset >= start]
+    moment = _moment(scene, directions, speeches, rules)
+    night = time in NIGHT_TIMES or (time is None and moment in ("vigil", "storm", "supernatural", "cave"))
+    return SceneReading(
+        directions=directions,
+        speeches=speeches,
+        time_of_day=time,
+        setting=_setting(scene),
+        moment=moment,
+        light="night" if night else "day",
+        notes=notes,
+    )
+
+
+def final_exit(scene: Scene) -> Direction | None:
+    """The scene's last Exit or Exeunt, when it closes the scene (in its last stretch)."""
+    exits = [d for d in find_directions(scene.text) if d.is_exit and d.offset >= _body_start(scene)]
+    if not exits or exits[-1].offset < 0.8 * len(scene.text):
+        return None
+    return exits[-1]
+
+
+def is_all_but(direction: Direction) -> bool:
+    return bool(_ALL_BUT.search(direction.text))

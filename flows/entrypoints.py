@@ -6,6 +6,7 @@ CUEFLOW_INPUT_ROOTS (os.pathsep-separated; default: the directory `cueflow serve
 CUEFLOW_OUTPUT_ROOT (default: ./out under that directory). Relative parameters resolve against them.
 """
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -153,10 +154,17 @@ async def _name_and_tag(name: str) -> None:
         await client.update_flow_run(run_id, name=name, tags=sorted({*current_run.tags, script_tag(name)}))
 
 
-def _refuse(message: str, data: object = None) -> State:
+async def _refuse(message: str, data: object = None) -> State:
     """End the run Failed, with the reason as a log line: the first one for a bad parameter. The UI shows logs before
-    Details, and `prefect deployment run --watch` prints the run's logs, so the reason reaches that terminal too."""
+    Details, and `prefect deployment run --watch` prints the run's logs until the final state arrives, so the line is
+    sent before the state: the reason then reaches that terminal too."""
     get_run_logger().error(message)
+    from prefect.logging.handlers import APILogHandler
+
+    try:
+        await asyncio.wait_for(APILogHandler.aflush(), timeout=5)
+    except (TimeoutError, RuntimeError):  # the record in the API is a convenience; the Failed state says it too
+        pass
     return Failed(message=message, data=data)
 
 
@@ -222,7 +230,7 @@ async def on_demand(
         if problem:
             raise ParameterError(problem)
     except ParameterError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
     state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state
@@ -231,7 +239,7 @@ async def on_demand(
             markdown=_result_table(result), key=artifact_key("outputs", script.name), description="cueflow outputs"
         )
         if not result.success:
-            return _refuse(f"{script.name}: {result.error or 'the run failed'}", data=result)
+            return await _refuse(f"{script.name}: {result.error or 'the run failed'}", data=result)
     return state
 
 
@@ -261,11 +269,11 @@ async def scheduled_batch(
         if problem:
             raise ParameterError(problem)
     except ParameterError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     try:
         summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)
     rows = [
         f"| `{Path(i.script).name}` | {'skipped (unchanged)' if i.skipped else 'ok' if i.success else 'FAILED'} "
@@ -285,7 +293,7 @@ async def scheduled_batch(
     processed_failures = [i for i in summary.items if not i.success and not i.skipped]
     if processed_failures:
         names = ", ".join(Path(i.script).name for i in processed_failures)
-        return _refuse(f"{len(processed_failures)} of {summary.total} scripts failed: {names}", data=summary)
+        return await _refuse(f"{len(processed_failures)} of {summary.total} scripts failed: {names}", data=summary)
     return Completed(data=summary, message=f"{planned} planned, {summary.skipped} unchanged")
 
 
@@ -325,10 +333,10 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
         if problem:
             raise ParameterError(problem.replace("enable_phase_8", "hardware", 1))
     except ParameterError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     try:
         stats, seconds = await tasks.send_dmx(plan, config)
     except PhaseNotImplementedError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"
     return Completed(message=f"played {len(plan)} cues {where} in {seconds:.1f}s", data=stats)

@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from flows.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
+from flows.commands import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 from .definitions import SHOW, DeploymentSettings
 
@@ -21,7 +21,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     server.add_argument(
         "--database-url",
         help="SQLAlchemy URL, e.g. postgresql+asyncpg://user:pass@127.0.0.1:5432/prefect"
-        " (default: SQLite under $CUEFLOW_HOME/server)",
+        " (default: a private PostgreSQL cluster when PostgreSQL is installed, else SQLite)",
     )
     server.add_argument(
         "--auth-string-env",
@@ -29,6 +29,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
         help="require HTTP basic auth: the credential (user:password) is in environment variable VAR, never on the"
         " command line; clients set PREFECT_API_AUTH_STRING to the same value",
     )
+    server.add_argument("--sqlite", action="store_true", help="use SQLite under $CUEFLOW_HOME/server, not PostgreSQL")
     server.set_defaults(handler=_server)
 
     deploy = sub.add_parser("deploy", help="register the deployments with the server at PREFECT_API_URL")
@@ -56,27 +57,50 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     serve.set_defaults(handler=_serve)
 
 
+def _cron_problem(cron: str | None) -> str | None:
+    """The one line for a --cron value Prefect's scheduler would refuse, or None."""
+    if cron is None:
+        return None
+    if len(cron.split()) != 5:
+        return f"--cron: expected 5 fields like '*/15 * * * *', got {cron!r}"
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError:
+        return f"--cron: not a valid cron schedule: {cron!r} (minute hour day-of-month month day-of-week)"
+    return None
+
+
 def _deployment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--auth-string-env",
         metavar="VAR",
         help="the server's basic-auth credential is in environment variable VAR (default: $PREFECT_API_AUTH_STRING)",
     )
+    # No defaults here: what the server has registered is the truth, and only the options given change it.
     defaults = DeploymentSettings()
-    parser.add_argument("--inbox", default=defaults.inbox, help=f"the scheduled batch's inbox (default {defaults.inbox!r})")
-    parser.add_argument(
-        "--batch-out",
-        default=defaults.batch_output,
-        help=f"the scheduled batch's output folder (default {defaults.batch_output!r})",
+    keep = "default: what is registered, else"
+    parser.add_argument("--inbox", help=f"the scheduled batch's inbox ({keep} {defaults.inbox!r})")
+    parser.add_argument("--batch-out", help=f"the scheduled batch's output folder ({keep} {defaults.batch_output!r})")
+    parser.add_argument("--cron", help=f"the scheduled batch's cron schedule ({keep} {defaults.cron!r})")
+    show = parser.add_mutually_exclusive_group()
+    show.add_argument(
+        "--with-show", dest="with_show", action="store_true", default=None, help=f"also register {SHOW} (plays plans to DMX)"
     )
-    parser.add_argument("--cron", default=defaults.cron, help=f"the scheduled batch's cron schedule (default {defaults.cron!r})")
-    parser.add_argument("--with-show", action="store_true", help=f"also register {SHOW} (plays plans to DMX hardware)")
+    show.add_argument("--without-show", dest="with_show", action="store_false", help=f"do not serve {SHOW}")
 
 
-def _settings(args: argparse.Namespace) -> DeploymentSettings | str:
-    if len(args.cron.split()) != 5:
-        return f"--cron: expected 5 fields like '*/15 * * * *', got {args.cron!r}"
-    return DeploymentSettings(inbox=args.inbox, batch_output=args.batch_out, cron=args.cron, with_show=args.with_show)
+def _settings(args: argparse.Namespace, api: str) -> DeploymentSettings:
+    from .serve import resolve_settings
+
+    settings, changes = resolve_settings(
+        api, inbox=args.inbox, batch_output=args.batch_out, cron=args.cron, with_show=args.with_show
+    )
+    for change in changes:
+        print(f"cueflow: changing the registered {change}", file=sys.stderr)
+    return settings
 
 
 def _credential(args: argparse.Namespace) -> str | None:
@@ -123,7 +147,7 @@ def _server(args: argparse.Namespace) -> int:
         return fail(f"--port must be between 1 and 65535, got {args.port}", EXIT_BAD_INPUT)
     if not port_is_free(args.port):
         return fail(f"127.0.0.1:{args.port} is already in use (another server?); choose --port", EXIT_BAD_INPUT)
-    return run_server(args.port, args.database_url, auth_string=credential)
+    return run_server(args.port, args.database_url, sqlite=args.sqlite, auth_string=credential)
 
 
 def _api_url() -> str | None:
@@ -132,13 +156,10 @@ def _api_url() -> str | None:
 
 
 def _deploy(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    if isinstance(settings, str):
-        return fail(settings, EXIT_BAD_INPUT)
     api = _api_url()
     if not api:
         return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
-    problem = _client_auth(args)
+    problem = _client_auth(args) or _cron_problem(args.cron)
     if problem:
         return fail(problem, EXIT_BAD_INPUT)
     from .serve import register
@@ -146,16 +167,13 @@ def _deploy(args: argparse.Namespace) -> int:
     server_problem = _server_problem(api)
     if server_problem:
         return fail(*server_problem)
-    for name in register(settings):
+    for name in register(_settings(args, api)):
         print(f"cueflow: registered {name}", file=sys.stderr)
     print("cueflow: runs wait until `cueflow serve` is running", file=sys.stderr)
     return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    if isinstance(settings, str):
-        return fail(settings, EXIT_BAD_INPUT)
     if args.limit < 1:
         return fail("--limit must be at least 1", EXIT_BAD_INPUT)
     api = _api_url()
@@ -171,7 +189,11 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["CUEFLOW_LLM_BASE_URL"] = args.llm_base_url
     if args.dask_address:
         os.environ["CUEFLOW_DASK_ADDRESS"] = args.dask_address
-    from .serve import serve_forever, set_roots
+    from .serve import ServeError, serve_forever, set_roots
+
+    problem = _cron_problem(args.cron)
+    if problem:
+        return fail(problem, EXIT_BAD_INPUT)
 
     server_problem = _server_problem(api)
     if server_problem:
@@ -180,6 +202,10 @@ def _serve(args: argparse.Namespace) -> int:
         if not os.path.isdir(root):
             return fail(f"--input-root: {root} is not a directory", EXIT_BAD_INPUT)
     inputs, output = set_roots(args.input_root, args.output_root)
+    settings = _settings(args, api)
     print(f"cueflow: scripts from {', '.join(map(str, inputs))}; outputs under {output}", file=sys.stderr)
-    serve_forever(settings, args.limit)
+    try:
+        serve_forever(settings, args.limit, api)
+    except ServeError as exc:
+        return fail(str(exc), EXIT_FAILED)
     return EXIT_OK

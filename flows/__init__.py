@@ -21,7 +21,7 @@ _EXPORTS = {
     "PhaseNotImplementedError": "errors",
     "PipelineError": "errors",
     "lighting_pipeline": "pipeline",
-    "scene_flow": "pipeline",
+    "scene_flow": "scene",
     "run": "runner",
     "run_text": "runner",
     "RunSnapshot": "snapshot",
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .batch import run_batch, run_directory
     from .config import PipelineConfig
     from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError, PipelineError
-    from .pipeline import lighting_pipeline, scene_flow
+    from .pipeline import lighting_pipeline
     from .runner import run, run_text
+    from .scene import scene_flow
     from .snapshot import RunSnapshot, run_snapshot

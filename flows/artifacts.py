@@ -18,7 +18,7 @@ from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.actions import ArtifactCreate, ArtifactUpdate
 from prefect.utilities.context import get_task_and_flow_run_ids
 
-from phases.contracts import EvaluationReport, LightingInstruction, PipelineResult, Scene
+from phases.contracts import EvaluationReport, GroupInstruction, LightingInstruction, PipelineResult, Scene
 
 KEY_PREFIX = "cueflow"
 
@@ -48,6 +48,7 @@ def summary_markdown(
     name = Path(result.script).name if result.script else "script"
     running_time = max((s.time_window.end for s in scenes), default=0.0)
     emotions = Counter(s.emotion.primary for s in scenes if s.emotion)
+    unread = [f"not read {n}"] if (n := sum(1 for s in scenes if not s.emotion)) and emotions else []
     cues = sum(len(s.explicit_lighting) for s in scenes)
     lines = [f"# cueflow: {_cell(name)} {status}", ""]
     if result.error:
@@ -58,7 +59,8 @@ def summary_markdown(
         ("failed scenes", ", ".join(output.failed_scenes) if output and output.failed_scenes else "none"),
         ("running time (show clock)", _clock(running_time)),
         ("script lighting cues", str(cues)),
-        ("emotions", ", ".join(f"{e} {n}" for e, n in emotions.most_common(4)) or "none read"),
+        # Every emotion read, and how many scenes had none: the counts add up to the scene count.
+        ("emotions", ", ".join([*(f"{e} {n}" for e, n in emotions.most_common()), *unread]) or "none read"),
         ("evaluation", report.verdict if report else "not run"),
         ("run time", f"{result.total_duration:.1f} s ({result.phase_work_duration:.2f} s in phase code)"),
     ]
@@ -75,33 +77,48 @@ def summary_markdown(
     return "\n".join(lines) + "\n"
 
 
+def _called_on(instruction: LightingInstruction) -> str:
+    trigger = instruction.called_on
+    if trigger.kind == "structure":
+        return str(trigger.moment or "structure")
+    if trigger.kind == "follow":
+        return f"follow {trigger.follow_wait:g} s"
+    if trigger.kind == "scene_start":
+        return "scene start"
+    return _cell(trigger.text or trigger.kind)[:60]
+
+
+def _level(group: GroupInstruction) -> str:
+    parameters = group.parameters
+    effect = f" +{parameters.effect.type}" if parameters.effect else ""
+    return f"{round(parameters.intensity * 100)}% {parameters.color}{effect}"
+
+
 def cue_rows(scenes: Sequence[Scene], plan: Sequence[LightingInstruction]) -> list[dict[str, str]]:
-    by_scene = {i.scene_id: i for i in plan}
+    """One row per cue, levels first: a column per group, so the levels are on screen, not past a long text cell."""
+    by_id = {s.scene_id: s for s in scenes}
+    group_ids = list(dict.fromkeys(g.group_id for cue in plan for g in cue.groups))
     rows = []
-    for scene in scenes:
-        instruction = by_scene.get(scene.scene_id)
-        groups = instruction.groups if instruction else []
+    for cue in plan:
+        scene = by_id.get(cue.scene_id)
+        levels = {g.group_id: _level(g) for g in cue.groups}
         transitions = sorted(
             {
                 f"{g.transition.type} {g.transition.duration:g} s" if g.transition.type != "cut" else "cut"
-                for g in groups
+                for g in cue.groups
                 if g.transition
             }
         )
         rows.append(
             {
-                "scene": scene.scene_id,
-                "start": _clock(scene.time_window.start),
-                "heading": _cell(scene.heading or scene.location or "")[:80],
-                "emotion": scene.emotion.primary if scene.emotion else "",
-                "script cues": _cell(" | ".join(scene.explicit_lighting))[:160],
-                "look": ", ".join(
-                    f"{g.group_id} {g.parameters.color} {round(g.parameters.intensity * 100)}%"
-                    + (f" +{g.parameters.effect.type}" if g.parameters.effect else "")
-                    for g in groups
-                )
-                or "no instruction",
+                "cue": f"{cue.cue_number:g}",
+                "scene": cue.scene_id,
+                **{group: levels.get(group, "-") for group in group_ids},
                 "transition": ", ".join(transitions),
+                "called on": _called_on(cue),
+                "emotion": scene.emotion.primary if scene and scene.emotion else "",
+                "label": _cell(cue.label)[:60],
+                "heading": _cell(scene.heading or scene.location or "")[:60] if scene else "",
             }
         )
     return rows
@@ -162,7 +179,7 @@ def publish_run_artifacts(
         "cues": TableArtifact(
             table=cue_rows(scenes, plan),
             key=artifact_key("cues", result.script),
-            description="cue list: one row per scene",
+            description="cue list: one row per cue, a column per group",
         ),
     }
     if report is not None:

@@ -39,7 +39,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def _clean(args: argparse.Namespace) -> int:
     import sys
 
-    from flows.cli import EXIT_BAD_INPUT, EXIT_OK, fail
+    from flows.commands import EXIT_BAD_INPUT, EXIT_OK, fail
 
     dirs = [Path(d) for d in args.dirs]
     for d in dirs:

@@ -7,25 +7,38 @@ import threading
 import time
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (SIGTERM: 143)
-MAX_ERROR_CHARS = 400  # an error quoting input (a 5 MB line) must stay one readable line
-
-# Modules that add subcommands: each has `register(subparsers)`, which adds its parsers and sets
-# `handler=<function(args) -> exit code>` on them. They must import nothing heavy at module level.
-COMMAND_MODULES = (
-    "flows.dmx_commands",
-    "flows.rig_commands",
-    "flows.export_commands",
-    "deployments.commands",
-    "flows.clean_command",
+from flows.commands import (
+    COMMAND_MODULES,
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    fail,
+    speed_factor,
+    universe_number,
 )
+
+if TYPE_CHECKING:
+    from flows.config import PipelineConfig
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "fail", "main"]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"cueflow {version('cueflow')}"
+    except PackageNotFoundError:  # a checkout used without installing it
+        return "cueflow (not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cueflow", description="Turn a script into a lighting plan for a real rig.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="plan the lighting for one script")
@@ -34,8 +47,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-emotion", action="store_true", help="skip Phase 2 (emotion)")
     run.add_argument("--rig", metavar="PATH", help="your rig: a cueflow YAML or QLC+ workspace (.qxw)")
     run.add_argument("--send-dmx", action="store_true", help="play the plan to DMX through OLA (Phase 8)")
-    from flows.dmx_commands import speed_factor, universe_number
-
     run.add_argument("--dmx-speed", type=speed_factor, default=1.0, metavar="FACTOR", help="play DMX FACTOR times faster")
     run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
     run.add_argument("--dry-run", metavar="FILE", help="with --send-dmx: render the DMX frames to FILE, send nothing")
@@ -68,15 +79,6 @@ def _parser() -> argparse.ArgumentParser:
             raise
         module.register(sub)
     return parser
-
-
-def fail(message: str, code: int) -> int:
-    """Print the one-line error users see, and return the exit code. Never more than one short line."""
-    flat = " ".join(str(message).split())
-    if len(flat) > MAX_ERROR_CHARS:
-        flat = flat[: MAX_ERROR_CHARS - 1] + "…"
-    print(f"cueflow: error: {flat}", file=sys.stderr)
-    return code
 
 
 class _Progress:
@@ -160,12 +162,10 @@ def _run(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_FAILED)
 
 
-def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path | None, rig: str | None) -> int:
-    started = time.perf_counter()
-    from flows import PipelineConfig, run
-    from flows.progress import set_listener
-
-    config = PipelineConfig(
+def _config(
+    model: "type[PipelineConfig]", args: argparse.Namespace, out: Path, dry_run: Path | None, rig: str | None
+) -> "PipelineConfig":
+    return model(
         output_dir=str(out),
         enable_phase_2=not args.no_emotion,
         rig=rig,
@@ -181,6 +181,21 @@ def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path
         task_runner=args.task_runner,
         dask_address=args.dask_address,
     )
+
+
+def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path | None, rig: str | None) -> int:
+    started = time.perf_counter()
+    from pydantic import ValidationError
+
+    from flows import PipelineConfig, run
+    from flows.progress import set_listener
+
+    try:
+        config = _config(PipelineConfig, args, out, dry_run, rig)
+    except ValidationError as exc:  # e.g. a genre the knowledge has no rules for
+        first = exc.errors()[0]
+        option = {"genre": "--genre"}.get(str(first["loc"][0]) if first["loc"] else "", str(first["loc"]))
+        return fail(f"{option}: {first['msg'].removeprefix('Value error, ')}", EXIT_BAD_INPUT)
     if args.send_dmx and not args.dry_run:
         from phases.hardware import olad_problem
 

@@ -6,27 +6,7 @@ Imports nothing heavy at module level: `cueflow --help` and bad input stay fast.
 import argparse
 from pathlib import Path
 
-
-def speed_factor(text: str) -> float:
-    """argparse type for --dmx-speed: a factor in (0, 10000]."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value <= 10000:
-        raise argparse.ArgumentTypeError(f"must lie within (0, 10000], not {text}")
-    return value
-
-
-def universe_number(text: str) -> int:
-    """argparse type for --universe: an OLA universe 1..63999."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 63999:
-        raise argparse.ArgumentTypeError(f"must lie within 1..63999, not {text}")
-    return value
+from flows.commands import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail, speed_factor, universe_number
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -42,7 +22,6 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def _play(args: argparse.Namespace) -> int:
     import sys
 
-    from flows.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
     from flows.outputs import OutputTargetError, check_file_target
     from phases.hardware import HardwareError, PlaybackError, PlaybackSettings, load_plan, run_show
 

@@ -6,48 +6,56 @@ CUEFLOW_INPUT_ROOTS (os.pathsep-separated; default: the directory `cueflow serve
 CUEFLOW_OUTPUT_ROOT (default: ./out under that directory). Relative parameters resolve against them.
 """
 
+import asyncio
 import os
 from pathlib import Path
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_client, get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run as current_run
 from prefect.states import Completed, Failed, State
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from phases.contracts import BatchSummary, LightingInstruction, PipelineResult
 
 from . import tasks
+from .artifacts import artifact_key
 from .batch import BATCH_MARK, BatchLockedError, run_changed_scripts
-from .config import PipelineConfig, require_gate
+from .config import HARDWARE_FIELDS, PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
 from .outputs import output_folder
 from .pipeline import lighting_pipeline
 from .run_records import recorded_run
+from .scene import script_tag
 
 INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
 OUTPUT_ROOT_VAR = "CUEFLOW_OUTPUT_ROOT"
 DRY_RUN_FILE = "dmx_frames.jsonl"
 
 # The form's `config` section: PipelineConfig without the fields the deployments take as their own
-# parameters (output_dir, enable_phase_8) and without the ones that only the serving machine may set: a file
-# path the run writes to, which environment variable holds the LLM key, and where the run connects to: the LLM
-# endpoint (the serving machine sends its API key there) and the Dask scheduler (an arbitrary address hung a
-# run for 4 minutes). Those come from `cueflow serve --llm-base-url/--dask-address` or the serving
-# environment ($CUEFLOW_LLM_BASE_URL, $CUEFLOW_DASK_ADDRESS). Derived, so the two cannot drift.
+# parameters (output_dir, enable_phase_8, the DMX settings, which the form shows beside Phase 8) and without the
+# ones that only the serving machine may set: a file path the run writes to, which environment variable holds the
+# LLM key, and where the run connects to: the LLM endpoint (the serving machine sends its API key there) and the
+# Dask scheduler (an arbitrary address hung a run for 4 minutes). Those come from `cueflow serve --llm-base-url
+# /--dask-address` or the serving environment ($CUEFLOW_LLM_BASE_URL, $CUEFLOW_DASK_ADDRESS). Derived, so the
+# sections and the config cannot drift.
 SERVER_ONLY = {
     "llm_base_url": "the LLM endpoint is the serving machine's choice (cueflow serve --llm-base-url, $CUEFLOW_LLM_BASE_URL)",
     "dask_address": "the Dask cluster is the serving machine's choice (cueflow serve --dask-address, $CUEFLOW_DASK_ADDRESS)",
     "llm_api_key_env": "the key's variable is the serving machine's choice",
     "dmx_dry_run_path": "the dry-run file is the serving machine's choice",
 }
-_NOT_IN_FORM = {"output_dir", "enable_phase_8", *SERVER_ONLY}
+_NOT_IN_FORM = {"output_dir", "enable_phase_8", *SERVER_ONLY, *HARDWARE_FIELDS}
 DASK_ADDRESS_VAR = "CUEFLOW_DASK_ADDRESS"
-PipelineOptions = create_model(  # type: ignore[call-overload]
-    "PipelineOptions",
-    __config__=ConfigDict(extra="forbid", frozen=True),
-    __doc__="Which phases run and how (phases on/off, use_llm, genre...).",
-    **{name: (info.annotation, info) for name, info in PipelineConfig.model_fields.items() if name not in _NOT_IN_FORM},
-)
+
+
+def _section(name: str, doc: str, fields: object) -> type[BaseModel]:
+    chosen = {n: (info.annotation, info) for n, info in PipelineConfig.model_fields.items() if fields(n)}  # type: ignore[operator]
+    return create_model(name, __config__=ConfigDict(extra="forbid", frozen=True), __doc__=doc, **chosen)  # type: ignore[call-overload]
+
+
+PipelineOptions = _section("PipelineOptions", "What to plan, and the design choices.", lambda name: name not in _NOT_IN_FORM)
+DmxOptions = _section("DmxOptions", "Where and how Phase 8 plays the plan.", lambda name: name in HARDWARE_FIELDS)
 
 
 class ParameterError(ValueError):
@@ -110,27 +118,38 @@ def _gate(name: str, value: object) -> bool:
         raise ParameterError(str(exc)) from None
 
 
-def _options(options: object) -> BaseModel:
-    """The `config` parameter as given by the caller (these flows do not let Prefect coerce their parameters)."""
-    if isinstance(options, PipelineOptions):
+def _options(parameter: str, model: type[BaseModel], options: object) -> BaseModel:
+    """An object parameter as given by the caller (these flows do not let Prefect coerce their parameters)."""
+    if isinstance(options, model):
         return options
+    if options is None:
+        return model()
     if not isinstance(options, dict):
-        raise ParameterError(f"config: expected an object of pipeline options, got {type(options).__name__}")
+        raise ParameterError(f"{parameter}: expected an object, got {type(options).__name__}")
     for key in options:
         if key in SERVER_ONLY:
-            raise ParameterError(f"config.{key}: not a run parameter: {SERVER_ONLY[key]}")
+            raise ParameterError(f"{parameter}.{key}: not a run parameter: {SERVER_ONLY[key]}")
+    # A form leaves an optional field it shows empty as "": that means not set, as null does.
+    unset = {k for k, v in options.items() if v == "" and k in model.model_fields and model.model_fields[k].default is None}
     try:
-        return PipelineOptions.model_validate(options)
+        return model.model_validate({k: v for k, v in options.items() if k not in unset})
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "config"
-        raise ParameterError(f"config.{where}: {first['msg']}") from None
+        where = ".".join(str(part) for part in first["loc"])
+        raise ParameterError(f"{parameter}.{where}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
-def _config(options: object, output_dir: Path, enable_phase_8: object) -> PipelineConfig:
+def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: object) -> PipelineConfig:
     gate = _gate("enable_phase_8", enable_phase_8)  # first: the hardware gate never depends on anything else
+    fields = {**_options("config", PipelineOptions, options).model_dump(), **_options("dmx", DmxOptions, dmx).model_dump()}
     served = {"dask_address": os.environ.get(DASK_ADDRESS_VAR) or None}  # the LLM endpoint: read from the env later
-    config = PipelineConfig(**_options(options).model_dump(), **served, output_dir=str(output_dir), enable_phase_8=gate)
+    try:
+        config = PipelineConfig(**fields, **served, output_dir=str(output_dir), enable_phase_8=gate)
+    except ValidationError as exc:  # PipelineConfig's own checks (the genre): the sections copy fields, not validators
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "config"
+        section = "dmx" if name in HARDWARE_FIELDS else "config"
+        raise ParameterError(f"{section}.{name}: {first['msg'].removeprefix('Value error, ')}") from None
     if config.rig is None:
         return config
     # A rig file is read like a script: only from under the input roots, and checked before the run starts.
@@ -149,10 +168,37 @@ def _run_id() -> object:
     return flow_run.id
 
 
-def _refuse(message: str) -> State:
-    """End the run Failed, with the reason as the run's first log line (the UI shows logs before Details)."""
+def _string(parameter: str, value: object, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ParameterError(f"{parameter}: expected a text (a path), got {type(value).__name__}")
+    if optional and not value:
+        return None
+    return value
+
+
+async def _name_and_tag(name: str) -> None:
+    """Name this run after the script and tag it by script (one API call; a computed flow_run_name costs the same)."""
+    run_id = current_run.id
+    if run_id is None:
+        return
+    async with get_client() as client:
+        await client.update_flow_run(run_id, name=name, tags=sorted({*current_run.tags, script_tag(name)}))
+
+
+async def _refuse(message: str, data: object = None) -> State:
+    """End the run Failed, with the reason as a log line: the first one for a bad parameter. The UI shows logs before
+    Details, and `prefect deployment run --watch` prints the run's logs until the final state arrives, so the line is
+    sent before the state: the reason then reaches that terminal too."""
     get_run_logger().error(message)
-    return Failed(message=message)
+    from prefect.logging.handlers import APILogHandler
+
+    try:
+        await asyncio.wait_for(APILogHandler.aflush(), timeout=5)
+    except (TimeoutError, RuntimeError):  # the record in the API is a convenience; the Failed state says it too
+        pass
+    return Failed(message=message, data=data)
 
 
 def _olad_problem(config: PipelineConfig) -> str | None:
@@ -190,34 +236,44 @@ async def on_demand(
     output_dir: str | None = None,
     config: PipelineOptions = PipelineOptions(),  # noqa: B008
     enable_phase_8: bool = False,
+    dmx: DmxOptions = DmxOptions(),  # noqa: B008
 ) -> PipelineResult | State:
     """Plan the lighting for one script: scenes, cues, an HTML preview and an evaluation report.
 
     Args:
         script_path: The script to plan (.txt, .fountain, .pdf, .docx, .csv, .json), under the server's input roots.
         output_dir: Where the outputs go, under the output root. Blank: a folder named after the script.
-        config: Which phases run and how (phases on/off, use_llm, genre, scene concurrency).
+        config: What to plan (phases on or off) and the design choices (genre, language model, scenes at once).
         enable_phase_8: Play the plan to DMX fixtures through OLA (Phase 8). Real hardware: off unless asked.
+        dmx: Where Phase 8 plays: the OLA universe, the playback speed, and where olad listens.
     """
+    if isinstance(script_path, str) and script_path.strip():
+        await _name_and_tag(Path(script_path).name)  # named after the script even when refused below
     try:
-        script = confine("script_path", script_path, input_roots(), must_exist="file")
+        script_text = _string("script_path", script_path)
+        wanted_out = _string("output_dir", output_dir, optional=True)
+        script = confine("script_path", script_text, input_roots(), must_exist="file")  # type: ignore[arg-type]
         root = output_root()
         # A blank output_dir is a folder named after the script; resolved and confined like a given one, so a
         # symlink planted at that name cannot lead out of the output root.
-        out = confine("output_dir", output_dir or str(output_folder(root, script)), [root])
+        out = confine("output_dir", wanted_out or str(output_folder(root, script)), [root])
         _outside_batches(out, root)
-        pipeline_config = _config(config, out, enable_phase_8)
+        pipeline_config = _config(config, out, enable_phase_8, dmx)
         problem = _olad_problem(pipeline_config)
         if problem:
             raise ParameterError(problem)
     except ParameterError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
     with recorded_run(_run_id()):
         state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state
     if isinstance(result, PipelineResult):
-        await create_markdown_artifact(markdown=_result_table(result), key="lighting-plan", description="cueflow outputs")
+        await create_markdown_artifact(
+            markdown=_result_table(result), key=artifact_key("outputs", script.name), description="cueflow outputs"
+        )
+        if not result.success:
+            return await _refuse(f"{script.name}: {result.error or 'the run failed'}", data=result)
     return state
 
 
@@ -227,30 +283,32 @@ async def scheduled_batch(
     output_dir: str = "batch",
     config: PipelineOptions = PipelineOptions(),  # noqa: B008
     enable_phase_8: bool = False,
+    dmx: DmxOptions = DmxOptions(),  # noqa: B008
 ) -> BatchSummary | State:
     """Plan every new or changed script in the inbox (by content hash); unchanged ones are skipped.
 
     Args:
         inbox: The directory of scripts to plan, under the server's input roots.
         output_dir: One folder per script goes here, under the output root.
-        config: Which phases run and how (phases on/off, use_llm, genre, scene concurrency).
+        config: What to plan (phases on or off) and the design choices (genre, language model, scenes at once).
         enable_phase_8: Play each plan to DMX fixtures through OLA (Phase 8). Real hardware: off unless asked.
+        dmx: Where Phase 8 plays: the OLA universe, the playback speed, and where olad listens.
     """
     try:
-        pipeline_config = _config(config, output_root(), enable_phase_8)
-        directory = confine("inbox", inbox, input_roots(), must_exist="dir")
-        out = confine("output_dir", output_dir, [output_root()])
+        pipeline_config = _config(config, output_root(), enable_phase_8, dmx)
+        directory = confine("inbox", _string("inbox", inbox), input_roots(), must_exist="dir")  # type: ignore[arg-type]
+        out = confine("output_dir", _string("output_dir", output_dir), [output_root()])  # type: ignore[arg-type]
         pipeline_config = pipeline_config.model_copy(update={"output_dir": str(out)})
         problem = _olad_problem(pipeline_config)
         if problem:
             raise ParameterError(problem)
     except ParameterError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     try:
         with recorded_run(_run_id()):
             summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
-        return Failed(message=str(exc))
+        return await _refuse(str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)
     rows = [
         f"| `{Path(i.script).name}` | {'skipped (unchanged)' if i.skipped else 'ok' if i.success else 'FAILED'} "
@@ -270,7 +328,7 @@ async def scheduled_batch(
     processed_failures = [i for i in summary.items if not i.success and not i.skipped]
     if processed_failures:
         names = ", ".join(Path(i.script).name for i in processed_failures)
-        return Failed(message=f"{len(processed_failures)} of {summary.total} scripts failed: {names}", data=summary)
+        return await _refuse(f"{len(processed_failures)} of {summary.total} scripts failed: {names}", data=summary)
     return Completed(data=summary, message=f"{planned} planned, {summary.skipped} unchanged")
 
 
@@ -286,7 +344,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
     """
     try:
         hardware = _gate("hardware", hardware)
-        folder = confine("plan_dir", plan_dir, [output_root()], must_exist="dir")
+        folder = confine("plan_dir", _string("plan_dir", plan_dir), [output_root()], must_exist="dir")  # type: ignore[arg-type]
         plan_file = folder / "lighting_instructions.json"
         if not plan_file.is_file():
             raise ParameterError(f"plan_dir: {plan_dir!r} has no lighting_instructions.json")
@@ -310,11 +368,11 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
         if problem:
             raise ParameterError(problem.replace("enable_phase_8", "hardware", 1))
     except ParameterError as exc:
-        return _refuse(str(exc))
+        return await _refuse(str(exc))
     try:
         with recorded_run(_run_id()):
             stats, seconds = await tasks.send_dmx(plan, config)
     except PhaseNotImplementedError as exc:
-        return Failed(message=str(exc))
+        return await _refuse(str(exc))
     where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"
     return Completed(message=f"played {len(plan)} cues {where} in {seconds:.1f}s", data=stats)

@@ -29,7 +29,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def _export(args: argparse.Namespace) -> int:
     import sys
 
-    from flows.cli import EXIT_BAD_INPUT, EXIT_OK, fail
+    from flows.commands import EXIT_BAD_INPUT, EXIT_OK, fail
     from phases.export import ExportError, export_plan
 
     plan_dir = Path(args.plan_dir)

@@ -5,28 +5,24 @@ twice per task call, looking for futures to resolve (the largest client-side cos
 
 Order: 1 parse -> per scene (2 emotion -> 3 knowledge -> 4 decide -> contract check) -> 4 sequence
 -> 5 preview -> 7 evaluate -> 8 DMX (only when enable_phase_8). Prefect's task and flow run states
-are the execution record: every task is named `phase-N-...`, every scene subflow is named and tagged by its
-scene id. Tasks carry no tags: Prefect asks the server for tag-concurrency slots on every run of a tagged task
-(an API call and a lease write each), which cost about 50 ms per scene here.
+are the execution record: every task is named `phase-N-...`; each scene subflow (flows/scene.py) is named after
+the script and the scene's heading and tagged by scene id and script. Tasks carry no tags: Prefect asks the
+server for tag-concurrency slots on every run of a tagged task (an API call and a lease write each), which cost
+about 50 ms per scene here.
 """
 
 import asyncio
-import hashlib
 import shutil
 import time
 import uuid
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from prefect import Task, flow, tags
-from prefect.context import TagsContext
+from prefect import flow, tags
 from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 from pydantic import TypeAdapter, ValidationError
 
-import phases.knowledge
 from phases.contracts import (
     EvaluationReport,
     LightingInstruction,
@@ -35,17 +31,14 @@ from phases.contracts import (
     PipelineOutput,
     PipelineResult,
     Scene,
-    SceneKnowledge,
 )
 from phases.export import ExportError
 from phases.parsing import ParseError
 
 from . import tasks
 from .artifacts import progress_tracker, publish_run_artifacts
-from .caching import cached
 from .config import PipelineConfig
-from .contract_check import check_cues
-from .errors import ContractViolationError, HardFailureError, NonFatalError, PhaseNotImplementedError
+from .errors import HardFailureError, PhaseNotImplementedError
 from .outputs import (
     OutputFolderBusyError,
     OutputTargetError,
@@ -59,8 +52,10 @@ from .outputs import (
     write_text_atomic,
 )
 from .progress import emit
+from .scale_out import dask_task_runner, scenes_on_dask
+from .scene import SceneOutcome, outcome_of, register_scenes, release_scenes, scene_flow, scene_key, script_tag
+from .scene import phase_result as _phase
 
-PHASE_NAMES = {1: "parse", 2: "emotion", 3: "knowledge", 4: "decision", 5: "preview", 7: "evaluation", 8: "dmx"}
 OUTPUT_FILES = {
     "scenes": "scenes.json",
     "lighting_instructions": "lighting_instructions.json",
@@ -72,150 +67,8 @@ OUTPUT_FILES = {
 PROGRESS_MIN_SCENES = 40  # a progress artifact only for runs long enough to watch
 
 
-def _phase(
-    phase: int,
-    seconds: float = 0.0,
-    scene_id: str | None = None,
-    error: str | None = None,
-    status: str | None = None,
-    **data: object,
-) -> PhaseResult:
-    status = status or ("failed" if error else "completed")
-    return PhaseResult(
-        phase=phase,
-        name=PHASE_NAMES[phase],
-        success=status in ("completed", "skipped", "degraded"),
-        status=status,
-        scene_id=scene_id,
-        data=data,
-        error=error,
-        duration=round(seconds, 6),
-    )  # type: ignore[arg-type]
-
-
-async def _call(task: Task[Any, Any], *args: object) -> tuple[Any, float, bool]:
-    """(value, seconds of phase work, whether it came from the cache) of a timed task."""
-    state = await task(*args, return_state=True)
-    value, seconds = await state.result()
-    hit = state.name == "Cached"
-    return value, 0.0 if hit else seconds, hit
-
-
-@lru_cache(maxsize=2)
-def _scene_tasks(cache: bool) -> tuple[Task[Any, Any], Task[Any, Any], Task[Any, Any]]:
-    chosen = (tasks.read_emotion, tasks.retrieve_knowledge, tasks.decide_lighting)
-    return tuple(cached(t) for t in chosen) if cache else chosen  # type: ignore[return-value]
-
-
-class SceneOutcome:
-    """What one scene subflow produced.
-
-    A plain class on purpose: Prefect walks every dataclass and pydantic model a flow returns, field by
-    field, looking for futures, and this one holds the scene's whole text, its rules and its cues.
-    """
-
-    __slots__ = ("scene", "knowledge", "cues", "phases", "error")
-
-    def __init__(self, scene: Scene, error: str | None = None) -> None:
-        self.scene = scene
-        self.knowledge: SceneKnowledge | None = None
-        self.cues: list[LightingInstruction] | None = None
-        self.phases: list[PhaseResult] = []
-        self.error = error
-
-
-# Scenes in flight, by content key. A subflow's parameters are stored in the Prefect database for good, so the
-# scene subflow takes the scene's id and the hash of its content, not its text (every scene's whole text before),
-# and finds the scene here, in the process that runs it (a Dask worker registers its own copy).
-_scenes: dict[str, tuple[Scene, int]] = {}
-
-
-def scene_key(scene: Scene) -> str:
-    return hashlib.sha256(scene.model_dump_json().encode()).hexdigest()[:32]
-
-
-def register_scenes(scenes: list[Scene]) -> list[str]:
-    keys = []
-    for scene in scenes:
-        key = scene_key(scene)
-        _scenes[key] = (scene, _scenes.get(key, (scene, 0))[1] + 1)
-        keys.append(key)
-    return keys
-
-
-def release_scenes(keys: list[str]) -> None:
-    for key in keys:
-        scene, count = _scenes.get(key, (None, 0))
-        if count <= 1:
-            _scenes.pop(key, None)
-        else:
-            _scenes[key] = (scene, count - 1)  # type: ignore[assignment]
-
-
-@flow(name="scene", flow_run_name="{scene_id}", persist_result=False, validate_parameters=False, log_prints=False)
-async def scene_flow(scene_id: str, scene_sha256: str, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
-    """Phases 2, 3 and 4 for one scene, then the contract check. Fails the subflow when the scene fails."""
-    # Short on purpose: Prefect reads and tokenizes a subflow's source on every call. The subflow keeps its
-    # scene tag; its tasks must not inherit it.
-    with TagsContext(current_tags=set()):
-        return await _scene_phases(_scenes[scene_sha256][0], index, total, config)
-
-
-async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineConfig) -> SceneOutcome | State:
-    read_emotion, retrieve_knowledge, decide_lighting = _scene_tasks(config.caches_scene_work)
-    outcome = SceneOutcome(scene=scene)
-    sid = scene.scene_id
-    if config.enable_phase_2:
-        try:
-            outcome.scene, seconds, hit = await _call(read_emotion, quote(scene))
-            emotion = outcome.scene.emotion
-            outcome.phases.append(_phase(2, seconds, sid, primary=emotion.primary if emotion else None, cached=hit))
-        except PhaseNotImplementedError:
-            raise
-        except Exception as exc:  # NonFatalError semantics: the scene goes on without an emotion
-            error = NonFatalError(f"{sid}: emotion failed ({type(exc).__name__}: {exc}); going on without it")
-            outcome.phases.append(_phase(2, 0.0, sid, error=str(error)))
-            emit("warning", message=str(error))
-    else:
-        outcome.phases.append(_phase(2, scene_id=sid, status="skipped"))
-    try:
-        if config.enable_phase_3:
-            outcome.knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
-            outcome.phases.append(_phase(3, seconds, sid, rules=len(outcome.knowledge.rules), cached=hit))
-        else:
-            kb = phases.knowledge.load_knowledge(rig=config.rig)
-            outcome.knowledge = SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
-            outcome.phases.append(_phase(3, scene_id=sid, status="skipped"))
-        if not config.enable_phase_4:
-            outcome.phases.append(_phase(4, scene_id=sid, status="skipped"))
-            return outcome
-        cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
-        kb = phases.knowledge.load_knowledge(rig=config.rig)
-        outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
-        outcome.phases.append(_phase(4, seconds, sid, cues=len(outcome.cues), cached=hit))
-        return outcome
-    except PhaseNotImplementedError:
-        raise
-    except Exception as exc:
-        kind = "contract violation" if isinstance(exc, ContractViolationError) else type(exc).__name__
-        outcome.error = f"{sid}: {kind}: {exc}" if not isinstance(exc, ContractViolationError) else str(exc)
-        failed_phase = 4 if outcome.knowledge is not None else 3
-        outcome.phases.append(_phase(failed_phase, 0.0, sid, error=outcome.error))
-        return Failed(message=outcome.error, data=outcome)
-
-
-async def outcome_of(state: State, scene: Scene) -> "SceneOutcome":
-    """The SceneOutcome a scene subflow ended with (its data, whether it completed or failed)."""
-    result = await state.result(raise_on_failure=False) if state.is_failed() else await state.result()
-    if isinstance(result, BaseException):
-        raise result
-    return result if isinstance(result, SceneOutcome) else SceneOutcome(scene=scene, error=state.message)
-
-
 async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) -> list[SceneOutcome]:
     if config.task_runner == "dask":
-        from .scale_out import dask_task_runner, scenes_on_dask
-
         runner = dask_task_runner(config)
         keys = register_scenes(scenes)
         try:
@@ -384,7 +237,8 @@ async def _plan_into(
     emit("parsed", script_type=parsed.script_type, confidence=parsed.confidence, scenes=len(parsed.scenes))
 
     try:
-        outcomes = await _run_scenes(parsed.scenes, config, name)
+        with tags(script_tag(name)):
+            outcomes = await _run_scenes(parsed.scenes, config, name)
     except (PhaseNotImplementedError, HardFailureError) as exc:
         return finish(False, str(exc))
     for outcome in outcomes:

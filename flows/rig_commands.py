@@ -73,7 +73,7 @@ def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str
 
 
 def _check(args: argparse.Namespace) -> int:
-    from flows.cli import EXIT_BAD_INPUT, EXIT_OK, fail
+    from flows.commands import EXIT_BAD_INPUT, EXIT_OK, fail
     from phases.rig import RigError
 
     try:

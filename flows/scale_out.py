@@ -15,6 +15,7 @@ from phases.contracts import Scene
 
 from .config import PipelineConfig
 from .errors import HardFailureError
+from .scene import outcome_of, register_scenes, registered_scene, release_scenes, scene_flow
 
 
 def dask_task_runner(config: PipelineConfig) -> object:
@@ -34,8 +35,6 @@ def dask_task_runner(config: PipelineConfig) -> object:
 async def scene_on_worker(scene: Scene, index: int, total: int, config: PipelineConfig) -> object:
     # Task parameters reach the worker pickled and are not stored by the server; the subflow's are, so it gets
     # only the scene's id and content key and finds the scene in this worker's registry.
-    from .pipeline import outcome_of, register_scenes, release_scenes, scene_flow
-
     keys = register_scenes([scene])
     try:
         with tags(f"scene:{scene.scene_id}"):
@@ -48,9 +47,7 @@ async def scene_on_worker(scene: Scene, index: int, total: int, config: Pipeline
 @flow(name="scenes-on-dask", persist_result=False, log_prints=False, validate_parameters=False)
 async def scenes_on_dask(scene_keys: list[str], config: PipelineConfig) -> list[object]:
     """Runs in the pipeline's process, so the scenes registered there are found by their content keys."""
-    from .pipeline import _scenes
-
-    scenes = [_scenes[key][0] for key in scene_keys]
+    scenes = [registered_scene(key) for key in scene_keys]
     # No quote() here: on a Dask worker the annotation would arrive unresolved (a tuple, not the Scene).
     futures = [scene_on_worker.submit(scene, index, len(scenes), config) for index, scene in enumerate(scenes)]
     return [future.result() for future in futures]

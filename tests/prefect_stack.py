@@ -50,6 +50,7 @@ class PrefectStack:
     auth_string: str | None = None  # basic auth (user:password): the server requires it, clients send it
     extra_env: dict[str, str] = field(default_factory=dict)
     AUTH_VAR = "CUEFLOW_TEST_SERVER_AUTH"  # the server reads its credential from here (--auth-string-env)
+    server_args: list[str] = field(default_factory=list)  # more `cueflow server` options, e.g. ["--sqlite"]
 
     @property
     def api_url(self) -> str:
@@ -94,6 +95,7 @@ class PrefectStack:
             args += ["--database-url", self.database_url]
         if self.auth_string:
             args += ["--auth-string-env", self.AUTH_VAR]
+        args += self.server_args
         log = (self.base / "server.log").open("wb")
         self.server = subprocess.Popen(
             args, env=self.env(api=False), stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections import Counter
 
 import pytest
 
@@ -79,14 +80,20 @@ def test_run_artifacts_land_on_the_flow_run_and_read_back():
     markdown = summary[0].data
     assert "# cueflow: The Keeper's Light.txt succeeded" in markdown
     assert "| scenes | 4 |" in markdown and "| evaluation | FAIL |" in markdown
+    emotions = Counter(s.emotion.primary for s in scenes if s.emotion)
+    assert all(f"{e} {n}" in markdown for e, n in emotions.items())  # none dropped
     assert "**FAIL** stability" in markdown and "`/out/keeper/preview.html`" in markdown
 
     cues = _read(artifact_key("cues", SCRIPT))[0]
     assert cues.type == "table" and str(cues.flow_run_id) == run_id
     rows = json.loads(cues.data) if isinstance(cues.data, str) else cues.data
-    assert [r["scene"] for r in rows] == ["scene_001", "scene_002", "scene_003", "scene_004"]
+    assert [r["scene"] for r in rows] == [cue.scene_id for cue in plan]
+    assert [r["cue"] for r in rows] == [f"{cue.cue_number:g}" for cue in plan]
     assert rows[0]["heading"] == "A \\| pipe and a line"
-    assert rows[2]["transition"] == "fade 0.4 s" and "front_wash neutral_white 60%" in rows[2]["look"]
+    # The levels come right after the cue and scene, one column per group, before any long text.
+    groups = list(dict.fromkeys(g.group_id for cue in plan for g in cue.groups))
+    assert list(rows[0])[: 2 + len(groups)] == ["cue", "scene", *groups]
+    assert rows[2]["transition"] == "fade 0.4 s" and rows[2]["front_wash"] == "60% neutral_white"
 
     metrics = _read(artifact_key("metrics", SCRIPT))[0]
     table = json.loads(metrics.data) if isinstance(metrics.data, str) else metrics.data

@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import httpx
 import pytest
 
 from flows.outputs import output_folder
@@ -70,6 +71,28 @@ def test_deploy_registers_every_deployment_and_show_only_when_asked(stack):
     assert "use_llm" in options["properties"] and "enable_phase_2" in options["properties"]
     # Only the serving machine sets these: a path the run writes to, and where the LLM key comes from.
     assert not {"enable_phase_8", "output_dir", "dmx_dry_run_path", "llm_api_key_env"} & set(options["properties"])
+    # The form for a technician: human titles, in order (what to plan, the design choices, then Phase 8 with its
+    # DMX settings), the genre a choice of the known genres, and no 'Property is type "None"' branch anywhere.
+    ordered = sorted(props, key=lambda name: props[name]["position"])
+    assert ordered == ["script_path", "output_dir", "config", "enable_phase_8", "dmx"]
+    assert [props[name]["title"] for name in ordered] == [
+        "Script",
+        "Output folder",
+        "What to plan, and the design choices",
+        "Play to DMX fixtures (Phase 8)",
+        "DMX settings (Phase 8)",
+    ]
+    fields = options["properties"]
+    by_position = sorted(fields, key=lambda name: fields[name]["position"])
+    assert by_position[:2] == ["enable_phase_1", "enable_phase_2"]
+    assert by_position.index("genre") > by_position.index("enable_phase_7")
+    assert fields["enable_phase_4"]["title"] == "Design the cues (Phase 4)"
+    assert fields["llm_base_url"]["title"] == "Language model address"
+    assert fields["genre"]["enum"] == ["comedy", "pantomime", "romance", "tragedy"]
+    dmx = schema["definitions"]["DmxOptions"]["properties"]
+    assert sorted(dmx) == ["dmx_speed", "dmx_universe", "olad_host", "olad_port"] and dmx["olad_host"]["title"] == "olad host"
+    assert '"null"' not in json.dumps(schema) and "Enable Phase" not in json.dumps(schema)
+    assert "cueflow serve" in on_demand["description"]  # the hint: runs start only while serve runs
     assert [s["schedule"]["cron"] for s in scheduled["schedules"]] == [NEVER]
     assert scheduled["parameters"] == {"inbox": "inbox", "output_dir": "batch"}
 
@@ -96,10 +119,29 @@ def test_on_demand_through_prefect_deployment_run(served):
     assert result["success"] and result["flow_run_id"] == run_id
     phase_8 = [p for p in result["phases"] if p["phase"] == 8]
     assert [p["status"] for p in phase_8] == ["skipped"]
-    scenes = [r for r in served.child_runs(run_id) if r["name"].startswith("scene_")]
-    assert len(scenes) == len(json.loads((out / "scenes.json").read_text()))
-    artifact = next(a for a in served.artifacts(run_id) if a["key"] == "lighting-plan")
+    # Named after the script, tagged by it; scene subflows named after the script and the scene's heading.
+    assert run["name"] == "keepers light.txt" and "script:keepers light.txt" in run["tags"]
+    headings = [" ".join(s["heading"].split())[:80] for s in json.loads((out / "scenes.json").read_text())]
+    scenes = [r for r in served.child_runs(run_id) if r["name"].startswith("keepers light.txt · ")]
+    assert sorted(r["name"] for r in scenes) == sorted(f"keepers light.txt · {h}" for h in headings)
+    assert all("script:keepers light.txt" in r["tags"] for r in scenes)
+    keys = {a["key"] for a in served.artifacts(run_id)}
+    assert {"cueflow-outputs-keepers-light", "cueflow-summary-keepers-light", "cueflow-cues-keepers-light"} <= keys
+    artifact = next(a for a in served.artifacts(run_id) if a["key"] == "cueflow-outputs-keepers-light")
     assert "lighting_instructions.json" in artifact["data"]
+
+
+def _error_logs(stack, run_id: str, timeout: float = 90) -> list[str]:
+    """The run's error log lines, oldest first (logs reach the server in batches, a moment after the run ends)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        body = {"logs": {"flow_run_id": {"any_": [run_id]}, "level": {"ge_": 40}}, "sort": "TIMESTAMP_ASC"}
+        errors = [entry["message"] for entry in stack.post("/logs/filter", body).json()]
+        if errors or time.monotonic() > deadline:
+            return errors
+        time.sleep(0.5)
 
 
 def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
@@ -109,6 +151,9 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
         "script_path: 'missing.txt' is not an existing file": {"script_path": "missing.txt"},
         "output_dir": {"script_path": "play.txt", "output_dir": "../../../tmp/elsewhere"},
         "config.bogus": {"script_path": "play.txt", "config": {"bogus": 1}},
+        "config.genre: 'tragedie' is not a genre": {"script_path": "play.txt", "config": {"genre": "tragedie"}},
+        "config.scene_concurrency": {"script_path": "play.txt", "config": {"scene_concurrency": "four"}},
+        "script_path: expected a text": {"script_path": 7},
         "enable_phase_8": {"script_path": "play.txt", "enable_phase_8": "maybe"},
     }
     runs = {expected: served.create_run("lighting-pipeline/on-demand", **params) for expected, params in cases.items()}
@@ -126,7 +171,7 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
         script_path="play.txt",
         output_dir="dmx-on",
         enable_phase_8=True,
-        config={"olad_port": free_port()},
+        dmx={"olad_port": free_port()},
     )
     run = served.wait_for_run(dmx)
     assert run["parameters"]["enable_phase_8"] is True
@@ -214,4 +259,151 @@ def test_the_hardware_gate_opens_only_for_a_json_true(served, typed):
     assert run["state"]["type"] == "FAILED", run["state"]
     assert run["state"]["message"].startswith("enable_phase_8: must be the JSON boolean true or false"), run["state"]
     assert not (served.outputs / out).exists()  # nothing was planned, nothing was sent
-    assert not [r for r in served.child_runs(run_id) if r["name"].startswith("scene")]
+    assert not [r for r in served.child_runs(run_id) if any(t.startswith("scene:") for t in r["tags"])]
+
+
+def test_the_ui_asks_this_server_and_the_cli_reads_runs_and_logs(served):
+    """/ui-settings points the browser at this server's port; the CLI's list and log commands work against it."""
+    settings = httpx.get(f"http://127.0.0.1:{served.port}/ui-settings", timeout=10).json()
+    assert settings["api_url"] == served.api_url
+    (served.inputs / "logs.txt").write_text(ONE_SCENE)
+    run_id, done = served.trigger("lighting-pipeline/on-demand", 'script_path="logs.txt"', 'config={"bogus": 1}', watch=True)
+    assert done.returncode == 1
+    # --watch ends with the reason, not only "Flow run finished in state 'Failed'".
+    assert "config.bogus: Extra inputs are not permitted" in done.stdout, done.stdout
+    listed = served.prefect("deployment", "ls")
+    assert listed.returncode == 0 and "lighting-pipeline/on-demand" in listed.stdout, listed.stdout + listed.stderr
+    runs = served.prefect("flow-run", "ls", "--limit", "50")
+    assert runs.returncode == 0 and "logs.txt" in runs.stdout, runs.stdout + runs.stderr
+    logs = served.prefect("flow-run", "logs", run_id)
+    assert logs.returncode == 0 and "config.bogus: Extra inputs are not permitted" in logs.stdout, logs.stdout + logs.stderr
+    # The reason is the run's first error line: the UI shows it, not "This run didn't generate logs".
+    errors = _error_logs(served, run_id)
+    assert errors and errors[0].startswith("config.bogus: Extra inputs are not permitted"), errors
+
+
+def test_version_and_a_bad_cron_are_one_line(stack):
+    version = stack.cueflow("--version", api=False)
+    assert version.returncode == 0 and version.stdout.startswith("cueflow ")
+    for cron in ("61 * * * *", "every day", "* * * * * *"):
+        for command in ("deploy", "serve"):
+            done = stack.cueflow(command, "--cron", cron)
+            assert done.returncode == 2, (command, cron, done.stderr)
+            assert done.stderr.startswith("cueflow: error: --cron:") and len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_one_source_of_truth_and_one_serve(served):
+    """serve keeps what deploy set; a second serve for the same deployments is refused with one line."""
+    done = served.cueflow("deploy", "--cron", "0 0 2 1 *", "--batch-out", "elsewhere")
+    assert done.returncode == 0, done.stderr
+    assert "cron: '0 0 1 1 *' -> '0 0 2 1 *'" in done.stderr  # says what it changed
+    scheduled = served.deployment("directory-batch/scheduled")
+    assert scheduled["parameters"]["output_dir"] == "elsewhere"
+    second = served.cueflow("serve", "--input-root", str(served.inputs), timeout=120)
+    assert second.returncode == 1, second.stderr
+    assert second.stderr.splitlines()[-1].startswith("cueflow: error: ") and "already served" in second.stderr
+    assert "Traceback" not in second.stderr
+    # The refused serve changed nothing: the settings deploy set, and show/play, are still registered and served.
+    scheduled = served.deployment("directory-batch/scheduled")
+    assert [s["schedule"]["cron"] for s in scheduled["schedules"]] == ["0 0 2 1 *"]
+    assert scheduled["parameters"]["output_dir"] == "elsewhere" and not scheduled["paused"]
+    assert served.deployment("show/play") is not None
+    done = served.cueflow("deploy", "--cron", NEVER, "--batch-out", "batch")  # back to the module's settings
+    assert done.returncode == 0, done.stderr
+
+
+def _click(page, expression: str) -> None:
+    """A real mouse click (through DevTools input events) on the element the JavaScript expression finds."""
+    box = page.evaluate(
+        f"(() => {{ const e = {expression}; if (!e) return null; e.scrollIntoView({{block: 'center'}});"
+        " const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    assert box, f"nothing on the page matches {expression}:\n{page.evaluate('document.body.innerText')[:3000]}"
+    for kind in ("mousePressed", "mouseReleased"):
+        page.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
+
+
+def _wait_for_text(page, text: str, timeout: float = 60) -> str:
+    import time
+
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        body = page.evaluate("document.body ? document.body.innerText : ''") or ""
+        if text in body:
+            return body
+        time.sleep(0.3)
+    pytest.fail(f"{text!r} did not appear on {page.evaluate('location.href')}:\n{body[:3000]}")
+
+
+def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
+    """Headless Chromium on the real UI: the form's human labels, Submit, and the run page's subflows by heading."""
+    import time
+
+    from .browser import Chromium
+
+    shutil.copy(EXAMPLE, served.inputs / "lantern.txt")
+    deployment = served.deployment("lighting-pipeline/on-demand")
+    before = {r["id"] for r in served.post("/flow_runs/filter", {"limit": 200}).json()}
+    with Chromium() as browser:  # fails loudly when Chromium is missing
+        page = browser.open_page()
+        page.goto(f"http://127.0.0.1:{served.port}/deployments/deployment/{deployment['id']}/run")
+        body = _wait_for_text(page, "Play to DMX fixtures (Phase 8)")
+        for label in ("Script", "Output folder", "What to plan, and the design choices", "Design the cues (Phase 4)", "Genre"):
+            assert label in body, label
+        assert "DMX settings (Phase 8)" in body and "Enable Phase" not in body and "Property is type" not in body
+        assert body.index("Play to DMX fixtures (Phase 8)") < body.index("OLA universe") < body.index("olad port")
+        script_box = (
+            "[...document.querySelectorAll('label')].find(l => l.innerText.trim() === 'Script')"
+            ".closest('div').parentElement.querySelector('textarea, input')"
+        )
+        _click(page, script_box)
+        page.call("Input.insertText", text="lantern.txt")
+        _click(page, "[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Submit')")
+        deadline = time.monotonic() + 60
+        created: list[dict] = []
+        while not created and time.monotonic() < deadline:
+            runs = served.post("/flow_runs/filter", {"limit": 200}).json()
+            created = [r for r in runs if r["id"] not in before and r["deployment_id"] == deployment["id"]]
+            time.sleep(0.5)
+        assert created, "Submit created no run"
+        run = served.wait_for_run(created[0]["id"])
+        assert run["state"]["type"] == "COMPLETED", run["state"]
+        assert run["name"] == "lantern.txt" and run["parameters"]["script_path"] == "lantern.txt"
+
+        scenes = json.loads((output_folder(served.outputs, served.inputs / "lantern.txt") / "scenes.json").read_text())
+        headings = [" ".join(s["heading"].split())[:80] for s in scenes]
+        page = browser.open_page()  # a fresh DevTools connection: the first one went unread while the run ran
+        page.goto(f"http://127.0.0.1:{served.port}/runs/flow-run/{run['id']}")
+        _wait_for_text(page, "lantern.txt")
+        _wait_for_text(page, "Subflow Runs")
+        _click(page, "[...document.querySelectorAll('*')].filter(e => (e.innerText || '').trim() === 'Subflow Runs').pop()")
+        body = _wait_for_text(page, f"lantern.txt · {headings[0]}")
+        for heading in headings:
+            assert f"lantern.txt · {heading}" in body, heading
+
+
+def test_stopping_the_server_first_stops_serve_promptly_with_one_line(served):
+    """Last in the module: the server goes before serve; then it restarts on its existing database."""
+    import time
+
+    from .prefect_stack import _stop
+
+    started = time.monotonic()
+    _stop(served.server)
+    served.serve_process.wait(timeout=30)
+    took = time.monotonic() - started
+    log = (served.base / "serve.log").read_text()
+    assert served.serve_process.returncode == 1
+    assert (
+        log.splitlines()[-1] == f"cueflow: error: the Prefect server at {served.api_url} stopped answering; serve stopped"
+        " (restart the server, then serve)"
+    )
+    assert "Traceback" not in log, log[-3000:]
+    assert took < 30  # the wait above bounds it; Prefect's own retries took about 75 s
+
+    (served.base / "server.log").rename(served.base / "server-1.log")
+    served.start()  # the same home, so the same database
+    restarted = (served.base / "server.log").read_text()
+    assert "database is locked" not in restarted and "Traceback" not in restarted, restarted[-3000:]
+    assert served.deployment("lighting-pipeline/on-demand") is not None  # the records survived the restart

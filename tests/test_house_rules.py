@@ -28,3 +28,37 @@ def test_contracts_import_only_pydantic():
     allowed = {"pydantic", "typing", "re", "json", "math", "argparse", "sys", "pathlib", "phases"}
     for path in (ROOT / "phases" / "contracts").rglob("*.py"):
         assert _imports(path) <= allowed, path
+
+
+def _module_imports(package_root: Path) -> dict[str, set[str]]:
+    """module -> the flows/deployments modules it imports, at module level or inside functions (lazy imports too)."""
+    graph: dict[str, set[str]] = {}
+    for path in [*package_root.joinpath("flows").glob("*.py"), *package_root.joinpath("deployments").glob("*.py")]:
+        package = path.parent.name
+        module = f"{package}.{path.stem}" if path.stem != "__init__" else package
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: from . import x / from .x import y
+                    base = f"{package}.{base}" if base else package
+                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            found |= {t for t in targets if t.split(".")[0] in ("flows", "deployments") and t != module}
+        graph[module] = found
+    return {m: {t for t in targets if t in graph and t != m} for m, targets in graph.items()}
+
+
+def test_no_import_cycles_between_cueflow_modules():
+    """No module imports one that imports it back, not even lazily inside a function (package __init__s aside)."""
+    graph = _module_imports(ROOT)
+    graph = {m: {t for t in targets if t not in ("flows", "deployments")} for m, targets in graph.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(t == goal or (t not in seen and reaches(t, goal, seen | {t})) for t in graph.get(start, ()))
+
+    cycles = sorted(m for m in graph if reaches(m, m, {m}))
+    assert not cycles, f"import cycles through: {cycles}"

@@ -100,15 +100,20 @@ def test_run_snapshot_answers_from_the_prefect_api(macbeth_run):
     assert snapshot.current_phase in (5, 7)
 
 
-def test_scene_subflows_are_named_after_their_scenes(macbeth_run):
+def test_scene_subflows_are_named_after_the_script_and_heading(macbeth_run):
     from uuid import UUID
 
     from prefect import get_client
 
     from flows.snapshot import child_flow_runs
 
-    result, _ = macbeth_run
+    result, out = macbeth_run
+    scenes = json.loads((out / "scenes.json").read_text())
     with get_client(sync_client=True) as client:
         children = child_flow_runs(client, UUID(result.flow_run_id))
-    assert sorted(c.name for c in children) == [f"scene_{i:03d}" for i in range(1, 27)]
-    assert all(f"scene:{c.name}" in c.tags for c in children)
+    by_scene = {next(t for t in c.tags if t.startswith("scene:")).removeprefix("scene:"): c for c in children}
+    assert sorted(by_scene) == [f"scene_{i:03d}" for i in range(1, 27)]
+    for scene in scenes:
+        child = by_scene[scene["scene_id"]]
+        assert child.name == f"macbeth.txt · {' '.join(scene['heading'].split())[:80]}", child.name
+        assert "script:macbeth.txt" in child.tags

@@ -57,7 +57,11 @@ class PrefectStack:
         return f"http://127.0.0.1:{self.port}/api"
 
     def env(self, api: bool = True) -> dict[str, str]:
-        env = dict(os.environ)
+        from flows.environment import EPHEMERAL_DEFAULTS
+
+        # Importing flows in this test process set the laptop defaults (no logs to the API...) in os.environ: a served
+        # run must not inherit them, or it would not send its logs to the server it runs for.
+        env = {k: v for k, v in os.environ.items() if not (k in EPHEMERAL_DEFAULTS and v == EPHEMERAL_DEFAULTS[k])}
         env["CUEFLOW_HOME"] = str(self.base / "home")
         env["PREFECT_HOME"] = str(self.base / "home" / "prefect")
         for key in ("PREFECT_API_URL", "CUEFLOW_INPUT_ROOTS", "CUEFLOW_OUTPUT_ROOT"):

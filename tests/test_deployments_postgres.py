@@ -40,9 +40,12 @@ def test_on_demand_on_a_postgresql_server(postgres_stack):
     run = stack.wait_for_run(run_id)
     assert run["state"]["type"] == "COMPLETED"
     assert run["parameters"].get("enable_phase_8", False) is False
-    result = json.loads((stack.outputs / "play.txt" / "result.json").read_text())
+    from flows.outputs import output_folder
+
+    folder = output_folder(stack.outputs, stack.inputs / "play.txt")
+    result = json.loads((folder / "result.json").read_text())
     assert result["success"] and result["flow_run_id"] == run_id
-    assert (stack.outputs / "play.txt" / "lighting_instructions.json").is_file()
+    assert (folder / "lighting_instructions.json").is_file()
     # The run's record lives in PostgreSQL, not in a SQLite file.
     assert cluster.query(f"select state_type from flow_run where id = '{run_id}'") == "COMPLETED"
     assert not list((stack.base / "home").rglob("*.db"))

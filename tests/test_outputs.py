@@ -249,7 +249,8 @@ def test_rerun_with_phases_off_or_failing_replaces_the_folder_whole(tmp_path):
     (out / "stray.txt").write_text("not the run's")  # anything in the folder is replaced with it
     lean = run(EXAMPLE, PipelineConfig(output_dir=str(out), enable_phase_5=False, enable_phase_7=False))
     assert lean.success
-    assert {p.name for p in out.iterdir()} == {"scenes.json", "lighting_instructions.json", "result.json"}
+    exports = {"cues.asc", "show.qxw", "cue_sheet.csv", "cue_sheet.html"}  # made from the plan, so they stay
+    assert {p.name for p in out.iterdir()} == {"scenes.json", "lighting_instructions.json", "result.json", *exports}
 
     # Phase 8 fails at the very end (no olad on that port): the failed run's folder replaces the old one whole,
     # with its result.json saying what failed. Documented in the README.

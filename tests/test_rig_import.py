@@ -290,15 +290,15 @@ def test_a_deployment_refuses_a_rig_outside_the_input_roots(workspace, tmp_path,
     inside.mkdir()
     monkeypatch.setenv("CUEFLOW_INPUT_ROOTS", str(inside))
     with pytest.raises(ParameterError, match=r"^config\.rig: .* outside the allowed roots"):
-        _config({"rig": str(workspace)}, tmp_path / "out", False)
+        _config({"rig": str(workspace)}, tmp_path / "out", False, None)
     with pytest.raises(ParameterError, match=r"^config\.rig: '\.\./x\.qxw' resolves to"):
-        _config({"rig": "../x.qxw"}, tmp_path / "out", False)
+        _config({"rig": "../x.qxw"}, tmp_path / "out", False, None)
     copy = inside / "rig.qxw"
     copy.write_bytes(workspace.read_bytes())
-    assert _config({"rig": "rig.qxw"}, tmp_path / "out", False).rig == str(copy)
+    assert _config({"rig": "rig.qxw"}, tmp_path / "out", False, None).rig == str(copy)
     (inside / "bad.qxw").write_text("<Workspace><Engine/></Workspace>")
     with pytest.raises(ParameterError, match=r"^config\.rig: .*bad\.qxw: the workspace has no fixtures"):
-        _config({"rig": "bad.qxw"}, tmp_path / "out", False)
+        _config({"rig": "bad.qxw"}, tmp_path / "out", False, None)
 
 
 def test_cueflow_play_with_the_rig_renders_its_channels(workspace, tmp_path):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from phases.atomic_file import current_umask
 from phases.contracts import Rig
 
 from .cue_list import ConsoleShow, console_show
@@ -72,7 +73,7 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.chmod(work, 0o777 & ~_umask())
+        os.chmod(work, 0o777 & ~current_umask())
         if out_dir.is_dir() and not any(out_dir.iterdir()):
             out_dir.rmdir()
         if not out_dir.exists():
@@ -89,17 +90,6 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {name: out_dir / file_name for name, (file_name, _) in files.items()}
-
-
-def _umask() -> int:
-    """The process umask, read without setting it (os.umask would change it for every thread a moment)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o022
 
 
 def export_plan(

@@ -1,7 +1,14 @@
 """Hand-made multi-cue plans (several cues inside a scene, a storm, per-area levels, structure cues) on the real
 rig and colour table, for the Phase 5 / Phase 8 agreement tests and the magic sheet."""
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from phases.contracts import LightingInstruction, Scene, TimeWindow
+
+if TYPE_CHECKING:
+    from tests.browser import Page
 
 STORM_START, STORM_END = 40.0, 220.0  # a three-minute storm cue
 STORM_SEED = 1606
@@ -156,3 +163,21 @@ def storm_plan() -> list[LightingInstruction]:
             [_g(g, 0.0, "steel_blue", 6) for g in ("front_wash", "specials", "ambient")],
         ),
     ]
+
+
+def open_storm_preview(folder: Path) -> Iterator["Page"]:
+    """The storm plan's preview.html, open in a real headless Chromium (fails loudly when Chromium is missing)."""
+    import phases.preview
+    from phases.knowledge import load_knowledge
+    from tests.browser import Chromium
+
+    kb = load_knowledge()
+    path = folder / "preview.html"
+    path.write_text(
+        phases.preview.render_preview("storm", storm_scenes(), storm_plan(), kb.rig, list(kb.colours.values())), encoding="utf-8"
+    )
+    with Chromium(width=1400, height=1000) as browser:
+        page = browser.open_page()
+        page.goto(path.as_uri())
+        yield page
+        assert page.exceptions() == []

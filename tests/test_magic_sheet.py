@@ -1,31 +1,20 @@
 """The magic sheet in preview.html, in a real headless Chromium: the rig by role and area, at each cue's levels."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-import phases.preview
 from phases.knowledge import load_knowledge
-from tests.browser import Chromium, Page
+from tests.browser import Page
 from tests.hardware_plans import renderer_for
-from tests.multi_cue_plans import storm_plan, storm_scenes
+from tests.multi_cue_plans import open_storm_preview, storm_plan
 
 ROLES = {"front_wash": "key", "back_light": "back", "side_fill": "side", "specials": "special", "ambient": "atmosphere"}
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    kb = load_knowledge()
-    path: Path = tmp_path_factory.mktemp("magic") / "preview.html"
-    path.write_text(
-        phases.preview.render_preview("storm", storm_scenes(), storm_plan(), kb.rig, list(kb.colours.values())), encoding="utf-8"
-    )
-    with Chromium(width=1400, height=1000) as browser:
-        p = browser.open_page()
-        p.goto(path.as_uri())
-        yield p
-        assert p.exceptions() == []
+    yield from open_storm_preview(tmp_path_factory.mktemp("magic"))
 
 
 def chips(page: Page) -> dict[str, dict[str, str]]:

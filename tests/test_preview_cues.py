@@ -1,28 +1,16 @@
 """preview.html plays cues, not scenes: a console's cue list, GO steps cue by cue inside a scene (real Chromium)."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-import phases.preview
-from phases.knowledge import load_knowledge
-from tests.browser import Chromium, Page
-from tests.multi_cue_plans import storm_plan, storm_scenes
+from tests.browser import Page
+from tests.multi_cue_plans import open_storm_preview, storm_plan
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    kb = load_knowledge()
-    path: Path = tmp_path_factory.mktemp("cues") / "preview.html"
-    path.write_text(
-        phases.preview.render_preview("storm", storm_scenes(), storm_plan(), kb.rig, list(kb.colours.values())), encoding="utf-8"
-    )
-    with Chromium(width=1400, height=1000) as browser:
-        p = browser.open_page()
-        p.goto(path.as_uri())
-        yield p
-        assert p.exceptions() == []
+    yield from open_storm_preview(tmp_path_factory.mktemp("cues"))
 
 
 def test_the_cue_list_has_a_row_per_cue_with_number_label_call_fade_and_follow(page: Page):

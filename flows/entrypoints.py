@@ -24,6 +24,7 @@ from .batch import BATCH_MARK, BatchLockedError, run_changed_scripts
 from .config import HARDWARE_FIELDS, PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
 from .outputs import output_folder
+from .parameter_names import fail_on_bad_parameter_names
 from .pipeline import lighting_pipeline
 from .run_records import recorded_run
 from .scene import script_tag
@@ -230,7 +231,13 @@ def _result_table(result: PipelineResult) -> str:
 
 # validate_parameters=False: Prefect's own validation is lax (it reads "yes" as true); these flows check every
 # parameter themselves, strictly, and end Failed with a message that names it.
-@flow(name="lighting-pipeline", persist_result=False, log_prints=False, validate_parameters=False)
+@flow(
+    name="lighting-pipeline",
+    persist_result=False,
+    log_prints=False,
+    validate_parameters=False,
+    on_crashed=[fail_on_bad_parameter_names],
+)
 async def on_demand(
     script_path: str,
     output_dir: str | None = None,
@@ -277,7 +284,13 @@ async def on_demand(
     return state
 
 
-@flow(name="directory-batch", persist_result=False, log_prints=False, validate_parameters=False)
+@flow(
+    name="directory-batch",
+    persist_result=False,
+    log_prints=False,
+    validate_parameters=False,
+    on_crashed=[fail_on_bad_parameter_names],
+)
 async def scheduled_batch(
     inbox: str = "inbox",
     output_dir: str = "batch",
@@ -332,7 +345,7 @@ async def scheduled_batch(
     return Completed(data=summary, message=f"{planned} planned, {summary.skipped} unchanged")
 
 
-@flow(name="show", persist_result=False, log_prints=False, validate_parameters=False)
+@flow(name="show", persist_result=False, log_prints=False, validate_parameters=False, on_crashed=[fail_on_bad_parameter_names])
 async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, universe: int = 1) -> State:
     """Play a finished lighting plan to DMX (Phase 8). Without hardware=true nothing is sent: the frames go to a file.
 

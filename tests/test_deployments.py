@@ -184,6 +184,29 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
     assert not output_folder(served.outputs, served.inputs / "play.txt").exists()  # no default in place of a bad value
 
 
+def test_an_unknown_top_level_parameter_ends_failed_naming_it(served):
+    """`prefect deployment run` refuses the name itself. Through the REST API (other clients, scripts) a run is
+    created; Prefect refuses the name in the run's process (Crashed, exit 1) and serve's on_crashed hook makes it
+    Failed, naming it."""
+    import time
+
+    (served.inputs / "play.txt").write_text(ONE_SCENE)
+    cli = served.prefect("deployment", "run", "lighting-pipeline/on-demand", "-p", 'script_path="play.txt"', "-p", "surprise=1")
+    assert cli.returncode == 1 and "'surprise'" in cli.stdout and "UUID" not in cli.stdout, cli.stdout
+    run_id = served.create_run("lighting-pipeline/on-demand", script_path="play.txt", surprise=1)
+    deadline = time.monotonic() + 60
+    run = served.wait_for_run(run_id)
+    while run["state"]["type"] == "CRASHED" and time.monotonic() < deadline:  # the hook runs after the crash
+        time.sleep(0.5)
+        run = served.get(f"/flow_runs/{run_id}").json()
+    assert run["state"]["type"] == "FAILED", run["state"]
+    message = run["state"]["message"]
+    assert message.startswith("'surprise': unknown parameter; this deployment takes script_path, output_dir"), message
+    assert "\n" not in message
+    logs = served.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 50}).json()
+    assert any(log["message"] == message for log in logs), [log["message"][:200] for log in logs]
+
+
 def test_scheduled_batch_plans_only_new_or_changed_scripts(served):
     inbox = served.inputs / "inbox"
     inbox.mkdir()
@@ -336,6 +359,21 @@ def _wait_for_text(page, text: str, timeout: float = 60) -> str:
     pytest.fail(f"{text!r} did not appear on {page.evaluate('location.href')}:\n{body[:3000]}")
 
 
+def _new_run(served, deployment: dict, before: set[str], timeout: float = 60) -> dict:
+    """The one run of the deployment created since `before` (the ids already seen)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = served.post("/flow_runs/filter", {"limit": 200}).json()
+        created = [r for r in runs if r["id"] not in before and r["deployment_id"] == deployment["id"]]
+        if created:
+            assert len(created) == 1, created
+            return created[0]
+        time.sleep(0.5)
+    pytest.fail("Submit created no run")
+
+
 def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
     """Headless Chromium on the real UI: the form's human labels, Submit, and the run page's subflows by heading."""
     import time
@@ -357,27 +395,31 @@ def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
             "[...document.querySelectorAll('label')].find(l => l.innerText.trim() === 'Script')"
             ".closest('div').parentElement.querySelector('textarea, input')"
         )
-        # Known and open (issue 13's closing note): about one UI-submitted run in three here crashes as its process
-        # starts ("Process exited with status code: 1"), before the flow body. Submit again, at most twice.
-        for attempt in range(3):
-            if attempt:
-                page.goto(f"http://127.0.0.1:{served.port}/deployments/deployment/{deployment['id']}/run")
-                _wait_for_text(page, "Play to DMX fixtures (Phase 8)")
+        # Submit with the Script box left empty: the UI sends the form without the required field, Prefect cannot bind
+        # it in the run's process (Crashed, exit 1), and serve's on_crashed hook ends the run Failed, naming it.
+        _click(page, "[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Submit')")
+        empty = served.wait_for_run(_new_run(served, deployment, before)["id"])
+        deadline = time.monotonic() + 60
+        while empty["state"]["type"] == "CRASHED" and time.monotonic() < deadline:
+            time.sleep(0.5)
+            empty = served.get(f"/flow_runs/{empty['id']}").json()
+        assert empty["state"]["type"] == "FAILED", empty["state"]
+        assert empty["state"]["message"].startswith("'script_path': required, and not given;"), empty["state"]
+        before.add(empty["id"])
+
+        page.goto(f"http://127.0.0.1:{served.port}/deployments/deployment/{deployment['id']}/run")
+        _wait_for_text(page, "Play to DMX fixtures (Phase 8)")
+        # Type until the box holds the name: a keystroke that lands before the form has mounted is lost.
+        for _ in range(20):
             _click(page, script_box)
+            page.evaluate(f"{script_box}.select()")  # what is typed next replaces whatever landed before
             page.call("Input.insertText", text="lantern.txt")
-            _click(page, "[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Submit')")
-            deadline = time.monotonic() + 60
-            created: list[dict] = []
-            while not created and time.monotonic() < deadline:
-                runs = served.post("/flow_runs/filter", {"limit": 200}).json()
-                created = [r for r in runs if r["id"] not in before and r["deployment_id"] == deployment["id"]]
-                time.sleep(0.5)
-            assert created, "Submit created no run"
-            before |= {r["id"] for r in created}
-            run = served.wait_for_run(created[0]["id"])
-            crashed_at_start = run["state"]["type"] == "CRASHED" and "Process exited" in (run["state"]["message"] or "")
-            if not crashed_at_start:
+            if page.evaluate(f"{script_box}.value") == "lantern.txt":
                 break
+            time.sleep(0.5)
+        assert page.evaluate(f"{script_box}.value") == "lantern.txt"
+        _click(page, "[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Submit')")
+        run = served.wait_for_run(_new_run(served, deployment, before)["id"])
         assert run["state"]["type"] == "COMPLETED", run["state"]
         assert run["name"] == "lantern.txt" and run["parameters"]["script_path"] == "lantern.txt"
 

@@ -53,7 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--genre", help="the production's genre, e.g. tragedy, comedy, pantomime")
     run.add_argument("--llm", action="store_true", help="ask an OpenAI-compatible LLM for the looks")
     run.add_argument("--stop-on-scene-failure", action="store_true", help="stop at the first scene that fails")
-    run.add_argument("--concurrency", type=int, default=1, help="scene subflows in flight at once (default 1)")
+    run.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="scene subflows in flight at once (default: 1, or 4 with PREFECT_API_URL set: a Prefect server)",
+    )
     run.add_argument(
         "--task-runner",
         choices=["default", "dask"],
@@ -148,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
         parse_file(script)  # fail fast on bad input, before Prefect starts
     except ParseError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
-    if args.concurrency < 1 or args.concurrency > 16:
+    if args.concurrency is not None and not 1 <= args.concurrency <= 16:
         return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
     rig = _rig(args)
     if isinstance(rig, int):

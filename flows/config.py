@@ -101,8 +101,15 @@ class PipelineConfig(BaseModel):
             " decision is a model call; off in rules mode, where reading the cache costs more than the work."
         ),
     )
-    scene_concurrency: int = Field(
-        default=1, ge=1, le=16, title="Scenes planned at once", description="Scene subflows in flight at once."
+    scene_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=16,
+        title="Scenes planned at once",
+        description=(
+            "Scene subflows in flight at once. Blank: 4 on a Prefect server (its API answers while this run works), 1"
+            " for a run with its own temporary server (its SQLite file collides on concurrent subflows)."
+        ),
     )
     task_runner: Literal["default", "dask"] = Field(
         default="default",

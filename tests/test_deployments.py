@@ -409,15 +409,21 @@ def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
 
         page.goto(f"http://127.0.0.1:{served.port}/deployments/deployment/{deployment['id']}/run")
         _wait_for_text(page, "Play to DMX fixtures (Phase 8)")
-        # Type until the box holds the name: a keystroke that lands before the form has mounted is lost.
-        for _ in range(20):
-            _click(page, script_box)
-            page.evaluate(f"{script_box}.select()")  # what is typed next replaces whatever landed before
-            page.call("Input.insertText", text="lantern.txt")
-            if page.evaluate(f"{script_box}.value") == "lantern.txt":
-                break
+        # Type until the box keeps the name for a second: what lands before the form has mounted, or before it loads
+        # the deployment's defaults into its fields, is lost (the form then sends no script_path).
+        kept = 0
+        for _ in range(30):
+            if page.evaluate(f"{script_box}.value") != "lantern.txt":
+                kept = 0
+                _click(page, script_box)
+                page.evaluate(f"{script_box}.select()")  # what is typed next replaces whatever landed before
+                page.call("Input.insertText", text="lantern.txt")
+            else:
+                kept += 1
+                if kept == 3:
+                    break
             time.sleep(0.5)
-        assert page.evaluate(f"{script_box}.value") == "lantern.txt"
+        assert kept == 3, page.evaluate(f"{script_box}.value")
         _click(page, "[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Submit')")
         run = served.wait_for_run(_new_run(served, deployment, before)["id"])
         assert run["state"]["type"] == "COMPLETED", run["state"]

@@ -184,6 +184,20 @@ def test_bad_parameters_end_the_run_failed_naming_the_parameter(served):
     assert not output_folder(served.outputs, served.inputs / "play.txt").exists()  # no default in place of a bad value
 
 
+def test_parameter_name_problems_are_one_bounded_line():
+    from flows.entrypoints import on_demand
+    from flows.parameter_names import parameter_name_problem
+
+    assert parameter_name_problem(on_demand.fn, {"script_path": "x.txt", "config": {}}) is None
+    both = parameter_name_problem(on_demand.fn, {"output_dir": "o", "bogus\nname": 1})
+    assert both == (
+        "'script_path': required, and not given; 'bogus\\nname': unknown parameter;"
+        " this deployment takes script_path, output_dir, config, enable_phase_8, dmx"
+    )
+    many = parameter_name_problem(on_demand.fn, {"script_path": "x", **{f"k{i}" * 40: i for i in range(9)}})
+    assert many is not None and "\n" not in many and "and 4 more" in many and len(many) < 500
+
+
 def test_an_unknown_top_level_parameter_ends_failed_naming_it(served):
     """`prefect deployment run` refuses the name itself. Through the REST API (other clients, scripts) a run is
     created; Prefect refuses the name in the run's process (Crashed, exit 1) and serve's on_crashed hook makes it

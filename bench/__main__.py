@@ -4,11 +4,13 @@ Pipeline workloads each run in their own process (so Prefect start-up and peak R
 the plays in ../shared/data, generated plays of 25/100/200 scenes (scaling), and a directory of 20 scripts.
 Then Macbeth and the 200-scene play again with the ephemeral server on a private PostgreSQL cluster, one
 scene at a time and four at once: SQLite allows only one writer, PostgreSQL shows what is left.
-Component benchmarks (parsing, emotion, decision, DMX frame timing, export) run after, when present.
+Component benchmarks (parsing, emotion, decision, DMX frame timing, export, and a deployment's trigger to
+completion through a real server and `cueflow serve`) run after, when present.
 """
 
 import argparse
 import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -28,6 +30,7 @@ COMPONENTS = (
     "bench.cue_list_bench",
     "bench.dmx_bench",
     "bench.export_bench",
+    "bench.deployment_trigger",
 )
 COLUMNS = [
     ("workload", "{:<24}"),
@@ -141,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 raise
             print(f"\n== {name}")
-            module.main()
+            takes_argv = "argv" in inspect.signature(module.main).parameters
+            module.main([]) if takes_argv else module.main()  # its own defaults, not this command's options
     return 0
 
 

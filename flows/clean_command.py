@@ -8,18 +8,13 @@ import argparse
 import time
 from pathlib import Path
 
+from .commands import bounded
+
 DEFAULT_DAYS = 30.0
 TERMINAL = ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")
 
 
-def days(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
-    if not 0 <= value <= 36500:
-        raise argparse.ArgumentTypeError(f"must lie within 0..36500 days, not {text}")
-    return value
+days = bounded(float, "a number of days", 0, 36500)  # --older-than
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

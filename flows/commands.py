@@ -6,6 +6,8 @@ only this module, never flows/cli.py, so no module imports the one that imports 
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (SIGTERM: 143)
@@ -31,23 +33,21 @@ def fail(message: str, code: int) -> int:
     return code
 
 
-def speed_factor(text: str) -> float:
-    """argparse type for --dmx-speed: a factor in (0, 10000]."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value <= 10000:
-        raise argparse.ArgumentTypeError(f"must lie within (0, 10000], not {text}")
-    return value
+def bounded(convert: Callable[[str], float], kind: str, low: float, high: float, low_open: bool = False) -> Callable[[str], Any]:
+    """An argparse type: `convert` the text, then require low <= value <= high (low < value when low_open)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
+        if not (low < value if low_open else low <= value) or value > high:
+            span = f"({low:g}, {high:g}]" if low_open else f"{low:g}..{high:g}"
+            raise argparse.ArgumentTypeError(f"must lie within {span}, not {text}")
+        return value
+
+    return parse
 
 
-def universe_number(text: str) -> int:
-    """argparse type for --universe: an OLA universe 1..63999."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 63999:
-        raise argparse.ArgumentTypeError(f"must lie within 1..63999, not {text}")
-    return value
+speed_factor = bounded(float, "a number", 0, 10000, low_open=True)  # --dmx-speed
+universe_number = bounded(int, "a whole number", 1, 63999)  # --universe: an OLA universe

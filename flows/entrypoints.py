@@ -9,6 +9,7 @@ CUEFLOW_OUTPUT_ROOT (default: ./out under that directory). Relative parameters r
 import asyncio
 import os
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_client, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -229,15 +230,20 @@ def _result_table(result: PipelineResult) -> str:
     return "\n".join(lines)
 
 
-# validate_parameters=False: Prefect's own validation is lax (it reads "yes" as true); these flows check every
-# parameter themselves, strictly, and end Failed with a message that names it.
-@flow(
-    name="lighting-pipeline",
-    persist_result=False,
-    log_prints=False,
-    validate_parameters=False,
-    on_crashed=[fail_on_bad_parameter_names],
-)
+def deployment_flow(name: str) -> Any:
+    """@flow for a deployment's entry point. validate_parameters=False: Prefect's own validation is lax (it reads
+    "yes" as true), so these flows check every value themselves, strictly, and end Failed naming the parameter;
+    names that do not bind crash before the body and the on_crashed hook ends the run Failed the same way."""
+    return flow(
+        name=name,
+        persist_result=False,
+        log_prints=False,
+        validate_parameters=False,
+        on_crashed=[fail_on_bad_parameter_names],
+    )
+
+
+@deployment_flow("lighting-pipeline")
 async def on_demand(
     script_path: str,
     output_dir: str | None = None,
@@ -284,13 +290,7 @@ async def on_demand(
     return state
 
 
-@flow(
-    name="directory-batch",
-    persist_result=False,
-    log_prints=False,
-    validate_parameters=False,
-    on_crashed=[fail_on_bad_parameter_names],
-)
+@deployment_flow("directory-batch")
 async def scheduled_batch(
     inbox: str = "inbox",
     output_dir: str = "batch",
@@ -345,7 +345,7 @@ async def scheduled_batch(
     return Completed(data=summary, message=f"{planned} planned, {summary.skipped} unchanged")
 
 
-@flow(name="show", persist_result=False, log_prints=False, validate_parameters=False, on_crashed=[fail_on_bad_parameter_names])
+@deployment_flow("show")
 async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, universe: int = 1) -> State:
     """Play a finished lighting plan to DMX (Phase 8). Without hardware=true nothing is sent: the frames go to a file.
 

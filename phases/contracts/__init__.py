@@ -29,6 +29,7 @@ from .scene import (
     ScriptType,
     Setting,
     SourceSpan,
+    TimeChange,
     TimeOfDay,
     TimeWindow,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "GroupRole",
     "Setting",
     "ShowMoment",
+    "TimeChange",
     "TimeOfDay",
     "BatchItem",
     "BatchSummary",

@@ -90,6 +90,14 @@ class SourceSpan(Contract):
     end_line: int = Field(ge=1)
 
 
+class TimeChange(Contract):
+    """Time of day moving inside a scene (dawn breaks, the sun sets, midnight strikes), where the text says so."""
+
+    start_char: int = Field(ge=0, description="Where the words that move the time start in the scene's text.")
+    to: TimeOfDay = Field(description="The time of day from here on.")
+    evidence: str = Field(min_length=1, max_length=200, description="The deciding words, verbatim.")
+
+
 class Scene(Contract):
     scene_id: str = Field(pattern=r"^scene_\d{3,}$")
     script_type: ScriptType
@@ -105,6 +113,9 @@ class Scene(Contract):
         default=None,
         max_length=200,
         description="What decided time_of_day: the heading, a direction or a line of dialogue, or the scene it carries on from.",
+    )
+    time_changes: list[TimeChange] = Field(
+        default_factory=list, description="Changes of time of day inside the scene, in order, each with its words."
     )
     setting: Setting | None = Field(default=None, description="Interior or exterior, from the location.")
     characters: list[str] = Field(default_factory=list)

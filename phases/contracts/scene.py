@@ -37,6 +37,7 @@ SHOW_CLOCK_LIMIT = 7 * 24 * 3600.0  # a week: a longer show clock is a mistake (
 
 TimeOfDay = Literal["dawn", "morning", "day", "afternoon", "dusk", "evening", "night", "midnight"]
 Setting = Literal["interior", "exterior"]
+TimeSource = Literal["heading", "own", "carried"]
 
 
 class TimeWindow(Contract):
@@ -113,6 +114,10 @@ class Scene(Contract):
         default=None,
         max_length=200,
         description="What decided time_of_day: the heading, a direction or a line of dialogue, or the scene it carries on from.",
+    )
+    time_of_day_source: TimeSource | None = Field(
+        default=None,
+        description="Where time_of_day comes from: the heading, the scene's own words, or carried on from the scene before.",
     )
     time_changes: list[TimeChange] = Field(
         default_factory=list, description="Changes of time of day inside the scene, in order, each with its words."

@@ -1,0 +1,228 @@
+"""Phase 1's one reader of time: a scene's time of day with its evidence, and the changes of time inside it.
+
+Best evidence first: a time the heading states; the scene's own words that say what time it is now (read in
+its opening, never in its last lines); the time of the scene before, where the text carries it on; and last,
+the scene's words about other times read back to now (a night to come: not night yet). Inside the scene, words
+that move the time (the day breaks, the sun sets, midnight strikes) and an emptied stage after which the words
+tell another time are changes of time, each with its words.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .time_mentions import Mention, SceneWords
+from .time_words import TimeVocabulary, time_vocabulary
+
+Source = Literal["heading", "own", "carried"]
+
+
+@dataclass(frozen=True)
+class Before:
+    """The scene before, as far as time goes."""
+
+    scene_id: str
+    time: str | None  # its time at its end, after its changes
+    own: bool  # read from its own heading or words, not carried from further back
+    same_act: bool
+    continues: bool  # this scene's heading carries the action on: "The same.", CONTINUOUS, no place of its own
+
+
+@dataclass(frozen=True)
+class Change:
+    start_char: int
+    to: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class SceneTime:
+    value: str | None
+    evidence: str | None
+    source: Source | None
+    changes: tuple[Change, ...] = ()
+    scores: dict[str, float] | None = None
+
+    @property
+    def closing(self) -> str | None:
+        """The time at the scene's end."""
+        return self.changes[-1].to if self.changes else self.value
+
+
+@dataclass(frozen=True)
+class _Decision:
+    value: str
+    mention: Mention
+    scores: dict[str, float]
+
+
+def read_scene_time(words: SceneWords, stated: tuple[str, str] | None, before: Before | None) -> SceneTime:
+    """The scene's opening time, what decided it, and the changes after it.
+
+    `stated`: (time, words) when the heading states the time; `before`: the scene before, for the carry.
+    """
+    vocab = time_vocabulary()
+    span = max(words.length - words.own_start, 1)
+    opening_guard = words.own_start + vocab.opening_part * span
+    last = words.own_start + (1 - vocab.last_part) * span
+    mentions = words.mentions
+    moving = [m for m in mentions if m.moves and m.offset >= opening_guard]
+    clears = [at for at in _entrances_after_clearing(words, vocab) if opening_guard <= at < last]
+    points = sorted([(m.offset, m) for m in moving] + [(at, None) for at in clears], key=lambda p: p[0])
+    first_point = points[0][0] if points else words.length
+    known = before.time if before else None
+
+    value: str | None = None
+    evidence: str | None = None
+    source: Source | None = None
+    weak = False  # carried, or read back from a time to come: the scene's own words of a change outrank it
+    scores: dict[str, float] = {}
+    if stated is not None:
+        value, evidence, source = stated[0], f'heading: "{stated[1]}"'[:200], "heading"
+    else:
+        until = min(first_point, last)
+        opening = [m for m in mentions if m.tier == "now" and m.offset < until]
+        decided = _decide(opening, known, vocab, (words.own_start, until))
+        if decided is None and first_point >= last:  # a state named only in the last lines, nothing moving it
+            decided = _decide([m for m in mentions if m.tier == "now" and not m.moves and m.offset >= last], known, vocab)
+        carried = _carry(before)
+        if decided is not None:
+            value, evidence, source, scores = decided.value, _evidence(decided.mention), "own", decided.scores
+        elif carried is not None and before is not None:
+            value, evidence, source, weak = carried, f"carried on from {before.scene_id}", "carried", True
+        else:  # the last resort: what little the scene says of now, with its words about other times
+            guess = _decide([m for m in mentions if m.offset < last], None, vocab, threshold=vocab.derived_decide_at)
+            if guess is not None:
+                value, evidence, source, scores, weak = guess.value, _evidence(guess.mention), "own", guess.scores, True
+    first_move = next((m for _, m in points if m is not None), None)
+    if first_move is not None and (value is None or weak):
+        implied = vocab.before_change.get(first_move.time or "")
+        if implied is not None and vocab.light(implied) != vocab.light(value):  # a dawn breaks on a night
+            value, source = implied, "own"
+            evidence = f"before the {first_move.time} it comes to, {_evidence(first_move)}"[:200]
+    changes: list[Change] = []
+    current = value
+    for index, (at, mention) in enumerate(points):
+        if mention is not None:
+            if _moves_on(current, mention.time, vocab):
+                changes.append(Change(at, mention.time or "", _evidence(mention)))
+                current = mention.time
+            continue
+        until = points[index + 1][0] if index + 1 < len(points) else words.length
+        segment = [m for m in mentions if m.tier == "now" and at <= m.offset < until]
+        decided = _decide(segment, current, vocab)
+        if decided is None or decided.value == current:
+            continue
+        if current is None and not changes:  # nothing read before it: the scene's time after all
+            value, evidence, source, current = decided.value, _evidence(decided.mention), "own", decided.value
+        elif vocab.light(decided.value) != vocab.light(current) or _moves_on(current, decided.value, vocab):
+            changes.append(Change(at, decided.value, _evidence(decided.mention, after_empty=True)))
+            current = decided.value
+    return SceneTime(value, evidence, source, tuple(changes), scores)
+
+
+def _carry(before: Before | None) -> str | None:
+    """The time of the scene before goes on when the heading says so, or, in the same act, from a scene that
+    read its time from its own words (one scene further: a carried time is not carried through a whole act)."""
+    if before is None or before.time is None:
+        return None
+    if before.continues or (before.same_act and before.own):
+        return before.time
+    return None
+
+
+def _moves_on(current: str | None, to: str | None, vocab: TimeVocabulary) -> bool:
+    """Words that move the time change it only forward through the day ("the sun is set" at midnight reports)."""
+    if to is None or to == current:
+        return False
+    return current is None or current in vocab.follows.get(to, frozenset())
+
+
+def _decide(
+    mentions: list[Mention],
+    context: str | None,
+    vocab: TimeVocabulary,
+    window: tuple[int, int] | None = None,
+    threshold: float | None = None,
+) -> _Decision | None:
+    """The best-supported time: its class (light or dark) must reach the threshold and beat the other class by the
+    margin; then its strongest time is the one. A clock's hour is placed after the time the other words (or the
+    context) give. Across `window`, a word counts less the later it comes (down to opening_decay at its end)."""
+    clocks = [m for m in mentions if m.time is None]
+    plain = [m for m in mentions if m.time is not None]
+    if clocks:
+        first = _score(plain, vocab, window, threshold)
+        context = first.value if first is not None else context
+        plain += [m for m in (_placed(m, context, vocab) for m in clocks) if m.time is not None]
+    return _score(plain, vocab, window, threshold)
+
+
+def _placed(mention: Mention, context: str | None, vocab: TimeVocabulary) -> Mention:
+    time = vocab.clock.time_at(mention.hour or 0, context)
+    return Mention(
+        mention.offset, mention.end, time, mention.tier, mention.weight, mention.entry, mention.source, mention.moves,
+        mention.words, mention.hour, mention.note,
+    )  # fmt: skip
+
+
+def _score(
+    mentions: list[Mention], vocab: TimeVocabulary, window: tuple[int, int] | None, threshold: float | None
+) -> _Decision | None:
+    if not mentions:
+        return None
+    scores = _points(mentions, vocab, None)
+    weighed = _points(mentions, vocab, window)  # for the margin and the choice; the threshold takes full weights
+    classes: dict[str, float] = {}
+    full: dict[str, float] = {}
+    for time in scores:
+        name = vocab.light(time) or time
+        classes[name] = classes.get(name, 0.0) + weighed[time]
+        full[name] = full.get(name, 0.0) + scores[time]
+    ranked = sorted(classes.items(), key=lambda kv: -kv[1])
+    head, top = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if full[head] < (vocab.decide_at if threshold is None else threshold) or top < vocab.margin * runner:
+        return None
+    members = [t for t in scores if (vocab.light(t) or t) == head]
+    said_now = {m.time for m in mentions if m.tier == "now"}
+    value = max(members, key=lambda t: (t in said_now, weighed[t]))  # what is said of now names the time
+    deciding = max((m for m in mentions if m.time == value), key=lambda m: (m.weight, -m.offset))
+    return _Decision(value, deciding, {t: round(p, 3) for t, p in scores.items()})
+
+
+def _points(mentions: list[Mention], vocab: TimeVocabulary, window: tuple[int, int] | None) -> dict[str, float]:
+    """Each time's points: an entry said again adds a share of its weight, up to the cap; across `window` a word
+    counts less the later it comes."""
+    by_entry: dict[tuple[int, str], list[float]] = {}
+    for mention in mentions:
+        weight = mention.weight
+        if window is not None and window[1] > window[0]:
+            share = (mention.offset - window[0]) / (window[1] - window[0])
+            weight *= 1 - (1 - vocab.opening_decay) * min(max(share, 0.0), 1.0)
+        by_entry.setdefault((mention.entry, mention.time or ""), []).append(weight)
+    points: dict[str, float] = {}
+    for (_, time), weights in by_entry.items():
+        weights.sort(reverse=True)
+        said = min(weights[0] + vocab.repeat_share * sum(weights[1:]), vocab.repeat_cap * weights[0])
+        points[time] = points.get(time, 0.0) + said
+    return points
+
+
+def _entrances_after_clearing(words: SceneWords, vocab: TimeVocabulary) -> list[int]:
+    """Where someone enters an emptied stage ("Exeunt." then "Enter a Porter"): a scene inside the scene."""
+    result = []
+    cleared = False
+    for direction in words.directions:
+        if vocab.clears_stage.match(direction.text):
+            cleared = True
+        elif cleared and vocab.enters.search(direction.text):
+            result.append(direction.offset)
+            cleared = False
+    return result
+
+
+def _evidence(mention: Mention, after_empty: bool = False) -> str:
+    how = {"to come": "a time to come", "gone": "a time gone by", "supposed": "a time supposed"}.get(mention.note)
+    if mention.hour is not None:
+        how = f"the clock, {mention.hour}"
+    label = mention.source + (f" ({how})" if how else "") + (" after the stage empties" if after_empty else "")
+    return f'{label}: "{mention.words}"'[:200]

@@ -123,6 +123,13 @@ class Scene(Contract):
         default_factory=list, description="Changes of time of day inside the scene, in order, each with its words."
     )
     setting: Setting | None = Field(default=None, description="Interior or exterior, from the location.")
+    genre: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The play's genre as Phase 1 read it from the whole script (comedy, tragedy, history, romance);"
+        " the production's own genre overrides it.",
+    )
+    genre_evidence: str | None = Field(default=None, max_length=200, description="What decided the genre.")
     characters: list[str] = Field(default_factory=list)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     emotion: Emotion | None = Field(default=None, description="Null when Phase 2 is off or failed for this scene.")

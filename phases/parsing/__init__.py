@@ -13,6 +13,7 @@ from .closing import split_closing_cues
 from .cues import segment_csv, segment_json
 from .detect import Detection, detect
 from .errors import ParseError
+from .genre import PlayPart, read_genre
 from .limits import limits
 from .patterns import act_number
 from .plays import place_from_first_direction, read_play_scene, segment_play
@@ -143,6 +144,7 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
                 source=span,
             )
         )
+    _read_genre(segments, bodies, scenes)
     return ParsedScript(
         source_name=name,
         script_type=detection.script_type,
@@ -150,6 +152,18 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
         reader="+".join(detection.readers),
         scenes=scenes,
     )
+
+
+def _read_genre(segments: list[Segment], bodies: list[str], scenes: list[Scene]) -> None:
+    """A play's genre from its title or its whole text (genre.py), on every scene: each is planned on its own."""
+    parts = [PlayPart(s.act, seg.directions, s.text) for seg, s in zip(segments, scenes, strict=True) if seg.reader == "play"]
+    if not parts:
+        return
+    first = segments[0]
+    front = bodies[0][: first.content_start - first.start] if first.content_start else ""
+    genre, evidence = read_genre(front, parts)
+    for scene in scenes:
+        scene.genre, scene.genre_evidence = genre, evidence
 
 
 def _time_of(segment: Segment, body: str, before: Scene | None, act: int | None, closing: str | None) -> SceneTime:

@@ -235,7 +235,8 @@ async def _evaluate(run: PlanRun, outcomes: list[SceneOutcome]) -> None:
         if not run.config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
             scenes, knowledge = quote([o.scene for o in planned]), quote([o.knowledge for o in planned])
             second, replan_seconds = await tasks.replan(scenes, knowledge, run.config.rig)  # type: ignore[arg-type]
-        run.report, seconds = await tasks.evaluate_plan(quote(run.scenes), quote(run.plan), quote(second), run.config.rig)
+        scenes, plan, config = quote(run.scenes), quote(run.plan), run.config
+        run.report, seconds = await tasks.evaluate_plan(scenes, plan, quote(second), config.rig, config.gold_file)
         run.write("report", run.report)
         run.record(phase_result(7, seconds + replan_seconds, verdict=run.report.verdict))
     if run.config.enable_phase_5:

@@ -143,6 +143,9 @@ def _run(args: argparse.Namespace) -> int:
     from flows.outputs import OutputFolderBusyError, OutputTargetError, check_file_target, check_output_dir, folder_lock
     from phases.parsing import ParseError, parse_file
 
+    from .dry_run_target import record_opened_files
+
+    record_opened_files()  # so --dry-run can never be a file this run reads
     script = Path(args.script)
     try:
         out = check_output_dir(Path(args.out), script=script)  # a bad --out is found now, not after planning the whole show
@@ -158,6 +161,13 @@ def _run(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    if dry_run is not None:
+        from .dry_run_target import dry_run_problem
+
+        reads = [script] + ([Path(rig)] if rig else [])
+        problem = dry_run_problem("--dry-run", Path(args.dry_run), reads, out=out)
+        if problem:
+            return fail(problem, EXIT_BAD_INPUT)
     try:
         # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
         # fails at once instead of interleaving its files with this one's.

@@ -161,6 +161,9 @@ def _run(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    unreachable = _server_problem()
+    if unreachable:
+        return fail(*unreachable)
     if dry_run is not None:
         from .dry_run_target import dry_run_problem
 
@@ -242,6 +245,14 @@ def _rig(args: argparse.Namespace) -> str | None | int:
     return fail(problem, EXIT_BAD_INPUT) if problem else str(Path(args.rig).resolve())
 
 
+def _server_problem() -> tuple[str, int] | None:
+    """With PREFECT_API_URL set, a server that is not there or wants a credential we lack: one line, before Prefect."""
+    from .api_access import api_url, server_problem
+
+    url = api_url()
+    return server_problem(url) if url else None
+
+
 def _batch(args: argparse.Namespace) -> int:
     from flows.outputs import OutputTargetError, check_output_dir
 
@@ -255,6 +266,9 @@ def _batch(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    unreachable = _server_problem()
+    if unreachable:
+        return fail(*unreachable)
     from flows import PipelineConfig, run_directory
     from flows.batch import BatchLockedError
     from flows.progress import set_listener

@@ -17,7 +17,7 @@ from .lighting import (
     TransitionType,
 )
 from .pipeline import BatchItem, BatchSummary, PhaseResult, PipelineOutput, PipelineResult
-from .rig import DmxPatch, Fixture, FixtureConstraints, GroupRole, Position, Rig, RigGroup
+from .rig import Aim, DmxPatch, Fixture, FixtureConstraints, GroupRole, Mounting, Position, Rig, RigGroup
 from .scene import (
     SHOW_CLOCK_LIMIT,
     DialogueLine,
@@ -36,6 +36,7 @@ from .scene import (
 
 __all__ = [
     "SHOW_CLOCK_LIMIT",
+    "Aim",
     "AreaLevel",
     "CueTrigger",
     "CueTriggerKind",
@@ -50,6 +51,7 @@ __all__ = [
     "Colour",
     "DialogueLine",
     "DmxPatch",
+    "Mounting",
     "Effect",
     "Emotion",
     "EmotionLabel",

@@ -341,6 +341,8 @@ def _tense(speech: str, left: int, right: int, match: re.Match[str], vocab: Time
     nearest the time word decides ("hath heard your praises, and this night he means to burn": the night to come);
     none is the present."""
     before = speech[left : match.start()]
+    if vocab.hypothetical_before.search(before):
+        return "hypothetical"
     around = before + " " + speech[match.end() : right]
     at = len(before)  # where the time word stood
     nearest: tuple[int, Tense] | None = None

@@ -89,8 +89,9 @@ def read_scene_time(words: SceneWords, stated: tuple[str, str] | None, before: B
             value, evidence, source, scores = decided.value, _evidence(decided.mention), "own", decided.scores
         elif carried is not None and before is not None:
             value, evidence, source, weak = carried, f"carried on from {before.scene_id}", "carried", True
-        else:  # the last resort: what little the scene says of now, with its words about other times
-            guess = _decide([m for m in mentions if m.offset < last], None, vocab, threshold=vocab.derived_decide_at)
+        else:  # the last resort: what little the opening says of now, with the scene's words about other times
+            weak_words = [m for m in mentions if m.offset < (until if m.tier == "now" else last)]
+            guess = _decide(weak_words, None, vocab, threshold=vocab.derived_decide_at)
             if guess is not None:
                 value, evidence, source, scores, weak = guess.value, _evidence(guess.mention), "own", guess.scores, True
     first_move = next((m for _, m in points if m is not None), None)

@@ -81,6 +81,7 @@ class TimeVocabulary:
     enters: re.Pattern[str]
     clause_chars: int
     tense: tuple[tuple[Tense, re.Pattern[str]], ...]
+    hypothetical_before: re.Pattern[str]
     quoted_after: re.Pattern[str]
     clock: Clock
     words: tuple[TimeWord, ...]
@@ -196,6 +197,7 @@ def time_vocabulary() -> TimeVocabulary:
             enters=re.compile(raw["enters"], re.IGNORECASE),
             clause_chars=int(raw["clause_chars"]),
             tense=tuple((kind, re.compile(raw["tense"][kind])) for kind in ("hypothetical", "past", "future")),
+            hypothetical_before=re.compile(raw["tense"]["hypothetical_before"]),
             quoted_after=re.compile(raw["quoted_after"], re.IGNORECASE),
             clock=Clock(
                 weight=float(clock["weight"]),

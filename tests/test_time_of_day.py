@@ -161,6 +161,10 @@ def test_every_play_reads_without_a_time_from_the_cast_list_or_a_song():
         ("[Alarum. Excursions.]\n\nANNA.\nOn, on!", None),
         ("[Enter ANNA, with a torch.]\n\nANNA.\nWho's there?", DARK),
         ("[Enter BEN, singing.]\n\nBEN.\nThe pale moon shines by night, hey ho.", None),  # a song is another voice
+        ("ANNA.\nIt's three a.m. and the house is asleep.", DARK),  # modern speech: it's, a.m.
+        ("ANNA.\nGood afternoon, Ben.\n\nBEN.\nGood afternoon. It's seven o'clock in the morning there.", LIGHT),
+        ("ANNA.\nO conspiracy, shamest thou to show thy brow by night, when evils are most free?", DARK),
+        ("ANNA.\nWhen the sun sets, who doth not look for night?", None),  # general, not now
     ],
 )
 def test_time_words_are_read_by_tense_person_and_voice(lines, expected):

@@ -44,7 +44,8 @@ class Mention:
     moves: bool
     words: str  # the sentence around it, verbatim
     hour: int | None = None
-    note: str = ""  # how the tense read it, for the evidence: "to come", "gone", "if"
+    note: str = ""  # how the tense read it, for the evidence: "to come", "gone", "supposed"
+    half: str | None = None  # a clock's "am" or "pm" when its words say it
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,7 @@ def _clock_mentions(text: str, speech: str, vocab: TimeVocabulary, taken: set[tu
         result.append(
             Mention(
                 match.start(), match.end(), None, "now", clock.weight, -1, "dialogue", False,
-                _verbatim(text, speech, left, right), hour=hour,
+                _verbatim(text, speech, left, right), hour=hour, half=clock.half_of(match),
             )  # fmt: skip
         )
     return result

@@ -7,6 +7,7 @@ that move the time (the day breaks, the sun sets, midnight strikes) and an empti
 tell another time are changes of time, each with its words.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -158,11 +159,8 @@ def _decide(
 
 
 def _placed(mention: Mention, context: str | None, vocab: TimeVocabulary) -> Mention:
-    time = vocab.clock.time_at(mention.hour or 0, context)
-    return Mention(
-        mention.offset, mention.end, time, mention.tier, mention.weight, mention.entry, mention.source, mention.moves,
-        mention.words, mention.hour, mention.note,
-    )  # fmt: skip
+    time = vocab.clock.time_at(mention.hour or 0, context, mention.half)
+    return dataclasses.replace(mention, time=time)
 
 
 def _score(

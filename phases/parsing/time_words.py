@@ -43,10 +43,13 @@ class Clock:
     unknown: dict[int, str]
     appointment: re.Pattern[str]
 
-    def time_at(self, hour: int, context: str | None) -> str | None:
-        """The time of day a clock's hour (1-12) names, placed after the time the scene is in."""
+    def time_at(self, hour: int, context: str | None, half: str | None = None) -> str | None:
+        """The time of day a clock's hour (1-12) names, placed after the time the scene is in; `half` ("am" or
+        "pm", when the words say it) places it outright."""
         if not 1 <= hour <= 12:
             return None
+        if half in ("am", "pm"):
+            return self.by_hour[hour % 12 + (12 if half == "pm" else 0)]
         if context is None or context not in self.context_hour:
             return self.unknown.get(hour)
         now = self.context_hour[context]
@@ -57,6 +60,14 @@ class Clock:
             return back if back <= self.back_hours else (candidate - now) % 24
 
         return self.by_hour[min(candidates, key=distance)]
+
+    @staticmethod
+    def half_of(match: re.Match[str]) -> str | None:
+        """'am' or 'pm' when the words name the half of the day ("p.m.", "in the morning", "at night")."""
+        said = (match.group("ampm") or match.group("half") or "").replace(".", "")
+        if not said:
+            return None
+        return "am" if said == "am" or said.endswith("morning") else "pm"
 
     def hour_of(self, match: re.Match[str]) -> int | None:
         word = match.group("hour") or match.group("struck")

@@ -175,3 +175,21 @@ def test_looks_are_data():
     data = look_data()
     assert data.choose[-1].look in data.looks and all(c.look in data.looks for c in data.choose)
     assert data.looks["dawn"].colours["key"] == "cool" and data.looks["morning_exterior"].colours["key"] == "warm"
+
+
+# Bad input stays clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SCENE I.\n\n",  # a scene with no text
+        "ANNA.\nGood morrow.\n\nBEN.\nGood morrow to you.\n",  # a play with no act headings
+        "[Thunder.]\n\n[Enter three Witches.]\n\n[Night. A torch.]\n\n[Exeunt.]\n",  # nothing but stage directions
+    ],
+)
+def test_bad_input_gets_a_base_look_with_its_time(engine, text):
+    for scene in parse_text(text, name="odd.txt").scenes:
+        cue = _opening(engine, scene)
+        assert cue.metadata is not None and cue.metadata.time_of_day in ("day", "night", "morning", None)
+        assert LightingInstruction.model_validate_json(cue.model_dump_json()) == cue

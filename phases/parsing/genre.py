@@ -3,6 +3,7 @@ of ..."), then what the play does (deaths in its directions, weddings and dances
 places of a history, the oracles and wrecks of a romance). The words and thresholds are data (data/genre.yaml)."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import yaml
 
 DATA_FILE = Path(__file__).parent / "data" / "genre.yaml"
+_WORD = re.compile(r"[a-z]+")
 _COUNTS = ("deaths", "last_act_deaths", "last_act_weddings", "history_per_10k", "romance_per_10k", "weddings_per_death")
 
 
@@ -24,7 +26,8 @@ class GenreWords:
     title_lines: int
     min_words: int
     title: dict[str, re.Pattern[str]]
-    signals: dict[str, re.Pattern[str]]
+    deaths: re.Pattern[str]
+    words: dict[str, frozenset[str]]
     rules: tuple[GenreRule, ...]
 
 
@@ -51,7 +54,8 @@ def genre_words() -> GenreWords:
             title_lines=int(raw["title_lines"]),
             min_words=int(raw["min_words"]),
             title={k: re.compile(v, re.IGNORECASE) for k, v in raw["title"].items()},
-            signals={k: re.compile(raw["signals"][k], re.IGNORECASE) for k in ("deaths", "weddings", "history", "romance")},
+            deaths=re.compile(raw["deaths"], re.IGNORECASE),
+            words={k: frozenset(str(w).lower() for w in raw["words"][k]) for k in ("weddings", "history", "romance")},
             rules=tuple(rules),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
@@ -70,18 +74,23 @@ def read_genre(front: str, parts: list[PlayPart]) -> tuple[str | None, str | Non
     if not parts or not acts:
         return None, None
     last = max(acts)
-    text_words = sum(len(p.text.split()) for p in parts)
+    counted = [Counter(_WORD.findall(p.text.lower())) for p in parts]
+    text_words = sum(sum(c.values()) for c in counted)
     if text_words < words.min_words:
         return None, None
-    deaths = sum(len(words.signals["deaths"].findall(d)) for p in parts for d in p.directions)
-    last_deaths = sum(len(words.signals["deaths"].findall(d)) for p in parts if p.act == last for d in p.directions)
-    weddings = sum(len(words.signals["weddings"].findall(p.text)) for p in parts if p.act == last)
+
+    def said(kind: str, only_last: bool = False) -> int:
+        return sum(c[w] for p, c in zip(parts, counted, strict=True) if not only_last or p.act == last for w in words.words[kind])
+
+    deaths = sum(len(words.deaths.findall(d)) for p in parts for d in p.directions)
+    last_deaths = sum(len(words.deaths.findall(d)) for p in parts if p.act == last for d in p.directions)
+    weddings = said("weddings", only_last=True)
     counts = {
         "deaths": deaths,
         "last_act_deaths": last_deaths,
         "last_act_weddings": weddings,
-        "history_per_10k": 1e4 * sum(len(words.signals["history"].findall(p.text)) for p in parts) / text_words,
-        "romance_per_10k": 1e4 * sum(len(words.signals["romance"].findall(p.text)) for p in parts) / text_words,
+        "history_per_10k": 1e4 * said("history") / text_words,
+        "romance_per_10k": 1e4 * said("romance") / text_words,
         "weddings_per_death": weddings / max(last_deaths, 1),
     }
     for rule in words.rules:

@@ -56,70 +56,112 @@ class _Decision:
     scores: dict[str, float]
 
 
+@dataclass
+class _Reading:
+    """The opening time as it is being read."""
+
+    value: str | None = None
+    evidence: str | None = None
+    source: Source | None = None
+    scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    weak: bool = False  # carried, or read back from a time to come: the scene's own words of a change outrank it
+
+    def own(self, decided: _Decision) -> None:
+        self.value, self.evidence, self.source, self.scores = decided.value, _evidence(decided.mention), "own", decided.scores
+
+
+@dataclass(frozen=True)
+class _Stretches:
+    """Where the opening ends and where the time may change: words that move it, entrances on an emptied stage."""
+
+    last: float  # the last lines start here
+    points: list[tuple[int, Mention | None]]  # (offset, the words that move the time, or None: an entrance)
+
+    @property
+    def first(self) -> float:
+        return self.points[0][0] if self.points else float("inf")
+
+
 def read_scene_time(words: SceneWords, stated: tuple[str, str] | None, before: Before | None) -> SceneTime:
     """The scene's opening time, what decided it, and the changes after it.
 
     `stated`: (time, words) when the heading states the time; `before`: the scene before, for the carry.
     """
     vocab = time_vocabulary()
-    span = max(words.length - words.own_start, 1)
-    opening_guard = words.own_start + vocab.opening_part * span
-    last = words.own_start + (1 - vocab.last_part) * span
-    mentions = words.mentions
-    moving = [m for m in mentions if m.moves and m.offset >= opening_guard]
-    clears = [at for at in _entrances_after_clearing(words, vocab) if opening_guard <= at < last]
-    points = sorted([(m.offset, m) for m in moving] + [(at, None) for at in clears], key=lambda p: p[0])
-    first_point = points[0][0] if points else words.length
-    known = before.time if before else None
-
-    value: str | None = None
-    evidence: str | None = None
-    source: Source | None = None
-    weak = False  # carried, or read back from a time to come: the scene's own words of a change outrank it
-    scores: dict[str, float] = {}
+    stretches = _stretches(words, vocab)
+    reading = _Reading()
     if stated is not None:
-        value, evidence, source = stated[0], f'heading: "{stated[1]}"'[:200], "heading"
+        reading.value, reading.evidence, reading.source = stated[0], f'heading: "{stated[1]}"'[:200], "heading"
     else:
-        until = min(first_point, last)
-        opening = [m for m in mentions if m.tier == "now" and m.offset < until]
-        decided = _decide(opening, known, vocab, (words.own_start, until))
-        if decided is None and first_point >= last:  # a state named only in the last lines, nothing moving it
-            decided = _decide([m for m in mentions if m.tier == "now" and not m.moves and m.offset >= last], known, vocab)
-        carried = _carry(before)
-        if decided is not None:
-            value, evidence, source, scores = decided.value, _evidence(decided.mention), "own", decided.scores
-        elif carried is not None and before is not None:
-            value, evidence, source, weak = carried, f"carried on from {before.scene_id}", "carried", True
-        else:  # the last resort: what little the opening says of now, with the scene's words about other times
-            weak_words = [m for m in mentions if m.offset < (until if m.tier == "now" else last)]
-            guess = _decide(weak_words, None, vocab, threshold=vocab.derived_decide_at)
-            if guess is not None:
-                value, evidence, source, scores, weak = guess.value, _evidence(guess.mention), "own", guess.scores, True
-    first_move = next((m for _, m in points if m is not None), None)
-    if first_move is not None and (value is None or weak):
+        _read_opening(reading, words, stretches, before, vocab)
+    first_move = next((m for _, m in stretches.points if m is not None), None)
+    if first_move is not None and (reading.value is None or reading.weak):
         implied = vocab.before_change.get(first_move.time or "")
-        if implied is not None and vocab.light(implied) != vocab.light(value):  # a dawn breaks on a night
-            value, source = implied, "own"
-            evidence = f"before the {first_move.time} it comes to, {_evidence(first_move)}"[:200]
+        if implied is not None and vocab.light(implied) != vocab.light(reading.value):  # a dawn breaks on a night
+            reading.value, reading.source = implied, "own"
+            reading.evidence = f"before the {first_move.time} it comes to, {_evidence(first_move)}"[:200]
+    changes = _changes(reading, words, stretches, vocab)
+    return SceneTime(reading.value, reading.evidence, reading.source, tuple(changes), reading.scores)
+
+
+def _stretches(words: SceneWords, vocab: TimeVocabulary) -> _Stretches:
+    span = max(words.length - words.own_start, 1)
+    guard = words.own_start + vocab.opening_part * span  # words that move the time before this set the opening
+    last = words.own_start + (1 - vocab.last_part) * span
+    moving = [(m.offset, m) for m in words.mentions if m.moves and m.offset >= guard]
+    entrances = [(at, None) for at in _entrances_after_clearing(words, vocab) if guard <= at < last]
+    return _Stretches(last, sorted(moving + entrances, key=lambda p: p[0]))  # type: ignore[arg-type]
+
+
+def _read_opening(
+    reading: _Reading, words: SceneWords, stretches: _Stretches, before: Before | None, vocab: TimeVocabulary
+) -> None:
+    """The opening's own words of now; else a state named in the last lines (nothing moving the time before
+    them); else the scene before, carried on; else what little the opening says of now with the scene's words
+    about other times."""
+    until = min(stretches.first, stretches.last)
+    mentions = words.mentions
+    opening = [m for m in mentions if m.tier == "now" and m.offset < until]
+    decided = _decide(opening, before.time if before else None, vocab, (words.own_start, int(until)))
+    if decided is None and stretches.first >= stretches.last:
+        late = [m for m in mentions if m.tier == "now" and not m.moves and m.offset >= stretches.last]
+        decided = _decide(late, before.time if before else None, vocab)
+    carried = _carry(before)
+    if decided is not None:
+        reading.own(decided)
+    elif carried is not None and before is not None:
+        reading.value, reading.source, reading.weak = carried, "carried", True
+        reading.evidence = f"carried on from {before.scene_id}"
+    else:
+        weak_words = [m for m in mentions if m.offset < (until if m.tier == "now" else stretches.last)]
+        guess = _decide(weak_words, None, vocab, threshold=vocab.derived_decide_at)
+        if guess is not None:
+            reading.own(guess)
+            reading.weak = True
+
+
+def _changes(reading: _Reading, words: SceneWords, stretches: _Stretches, vocab: TimeVocabulary) -> list[Change]:
+    """Each change of time in order: words that move it forward, or the time an emptied stage's next scene
+    tells (time passes while the stage is empty)."""
     changes: list[Change] = []
-    current = value
-    for index, (at, mention) in enumerate(points):
+    current = reading.value
+    for index, (at, mention) in enumerate(stretches.points):
         if mention is not None:
             if _moves_on(current, mention.time, vocab):
                 changes.append(Change(at, mention.time or "", _evidence(mention)))
                 current = mention.time
             continue
-        until = points[index + 1][0] if index + 1 < len(points) else words.length
-        segment = [m for m in mentions if m.tier == "now" and at <= m.offset < until]
-        decided = _decide(segment, current, vocab)
+        until = stretches.points[index + 1][0] if index + 1 < len(stretches.points) else words.length
+        decided = _decide([m for m in words.mentions if m.tier == "now" and at <= m.offset < until], current, vocab)
         if decided is None or decided.value == current:
             continue
         if current is None and not changes:  # nothing read before it: the scene's time after all
-            value, evidence, source, current = decided.value, _evidence(decided.mention), "own", decided.value
+            reading.own(decided)
+            current = decided.value
         elif vocab.light(decided.value) != vocab.light(current) or _moves_on(current, decided.value, vocab):
             changes.append(Change(at, decided.value, _evidence(decided.mention, after_empty=True)))
             current = decided.value
-    return SceneTime(value, evidence, source, tuple(changes), scores)
+    return changes
 
 
 def _carry(before: Before | None) -> str | None:

@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	# OLA's Python client comes from Debian's ola-python: link only that module into the venv (never PyPI's ola).
 	ln -sfn /usr/lib/python3/dist-packages/ola "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/ola"
 	$(BIN)/python -c "import prefect.server.api.server"  # fails loudly if the server cannot import
+	# A migrated Prefect database for this Prefect version, in the venv: a fresh home starts from a copy of it.
+	$(BIN)/python -m flows.template_db
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP)

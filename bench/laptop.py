@@ -8,17 +8,21 @@ alternating), each pair as two whole processes timed from spawn to exit:
 - slope: generated plays of 25 and 200 scenes on a warm home: the seconds per added scene of each.
 It prints each figure's medians, the median of the paired ratios and the machine's load (1-minute average, at
 the start and the end of each part). The figures are whole-process walls, so the machine's noise is in them:
-compare ratios, not seconds.
+compare ratios, not seconds. `--baseline DIR` adds another checkout of cueflow (say, main's) to every round, run
+as `python -m flows.cli` from DIR, for before/after figures taken under the same load.
 """
 
 import argparse
+import importlib.util
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import write_play
@@ -40,17 +44,27 @@ def _clean_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str
     return env
 
 
+_last_cpu = [0.0]  # CPU seconds (user + system) of the last timed process and the children it waited for
+
+
 def _timed(command: list[str], env: dict[str, str], what: str) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"bench: {what} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    _last_cpu[0] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return wall
 
 
-def _cueflow(script: Path, out: Path, env: dict[str, str]) -> float:
-    return _timed([str(CUEFLOW), "run", str(script), "--out", str(out)], env, f"cueflow run {script.name}")
+def _cueflow(script: Path, out: Path, env: dict[str, str], checkout: Path | None = None) -> float:
+    """`cueflow run` as a user types it; from another checkout (the baseline) through `python -m flows.cli`."""
+    command = [str(CUEFLOW)] if checkout is None else [sys.executable, "-m", "flows.cli"]
+    if checkout is not None:
+        env = {**env, "PYTHONPATH": str(checkout)}
+    return _timed([*command, "run", str(script), "--out", str(out)], env, f"cueflow run {script.name}")
 
 
 def _floor(scenes: int, name: str, env: dict[str, str]) -> float:
@@ -69,91 +83,109 @@ def _load() -> str:
 
 
 class Pairs:
-    """Paired whole-process walls of cueflow and the floor."""
+    """Whole-process walls of cueflow, the floor and (optionally) the baseline, taken in the same rounds."""
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self.cueflow: list[float] = []
-        self.floor: list[float] = []
+        self.walls: dict[str, list[float]] = {"cueflow": [], "floor": [], "baseline": []}
+        self.cpus: dict[str, list[float]] = {"cueflow": [], "floor": [], "baseline": []}
         self.loads = [_load()]
 
-    def add(self, round_: int, run_cueflow, run_floor) -> None:  # type: ignore[no-untyped-def]
-        first, second = (run_cueflow, run_floor) if round_ % 2 == 0 else (run_floor, run_cueflow)
-        a, b = first(), second()
-        c, f = (a, b) if round_ % 2 == 0 else (b, a)
-        self.cueflow.append(c)
-        self.floor.append(f)
-        print(f"  {self.label} round {round_ + 1}: cueflow {c:.2f} s, floor {f:.2f} s, ratio {c / f:.2f}", flush=True)
+    def add(self, round_: int, runs: dict[str, Callable[[], float]]) -> None:
+        order = list(runs)
+        for who in order[round_ % len(order) :] + order[: round_ % len(order)]:  # a different one goes first each round
+            self.walls[who].append(runs[who]())
+            self.cpus[who].append(_last_cpu[0])
+        shown = ", ".join(f"{who} {self.walls[who][-1]:.2f} s" for who in runs)
+        print(f"  {self.label} round {round_ + 1}: {shown}", flush=True)
+
+    def ratios(self, who: str) -> list[float]:
+        return [c / f for c, f in zip(self.walls[who], self.walls["floor"], strict=True)]
 
     def row(self) -> str:
         self.loads.append(_load())
-        ratios = [c / f for c, f in zip(self.cueflow, self.floor, strict=True)]
-        return (
-            f"{self.label:<26}{statistics.median(self.cueflow):>9.2f}{statistics.median(self.floor):>9.2f}"
+        ratios = self.ratios("cueflow")
+        line = (
+            f"{self.label:<26}{statistics.median(self.walls['cueflow']):>9.2f}{statistics.median(self.walls['floor']):>9.2f}"
             f"{statistics.median(ratios):>8.2f}{min(ratios):>7.2f}-{max(ratios):<6.2f}{len(ratios):>4}"
-            f"   {' -> '.join(self.loads)}"
         )
+        if self.walls["baseline"]:
+            line += f"{statistics.median(self.walls['baseline']):>10.2f}{statistics.median(self.ratios('baseline')):>8.2f}"
+        else:
+            line += " " * 18
+        return line + f"   {' -> '.join(self.loads)}"
 
 
-HEADER = f"{'figure':<26}{'cueflow':>9}{'floor':>9}{'ratio':>8}{'range':>14}{'n':>4}   load"
+HEADER = f"{'figure':<26}{'cueflow':>9}{'floor':>9}{'ratio':>8}{'range':>14}{'n':>4}{'baseline':>10}{'ratio':>8}   load"
 
 
-def warm(rounds: int, tmp: Path, script: Path) -> str:
+def warm(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pairs:
     scenes = _scenes(script)
-    homes = tmp / "warm-cueflow", tmp / "warm-floor"
-    out = tmp / "out"
-    _cueflow(script, out, _clean_env(homes[0]))  # each home's database exists before the timed runs
-    _floor(scenes, script.name, _clean_env(homes[1]))
+    homes = {who: tmp / f"warm-{who}" for who in ("cueflow", "floor", "baseline")}
+    runs = {
+        "cueflow": lambda: _cueflow(script, tmp / "out", _clean_env(homes["cueflow"])),
+        "floor": lambda: _floor(scenes, script.name, _clean_env(homes["floor"])),
+    }
+    if baseline is not None:
+        runs["baseline"] = lambda: _cueflow(script, tmp / "out", _clean_env(homes["baseline"]), baseline)
+    for run in runs.values():
+        run()  # each home's database exists before the timed runs
     pairs = Pairs(f"{script.stem} warm")
     for i in range(rounds):
-        pairs.add(
-            i, lambda: _cueflow(script, out, _clean_env(homes[0])), lambda: _floor(scenes, script.name, _clean_env(homes[1]))
-        )
-    return pairs.row()
+        pairs.add(i, runs)
+    return pairs
 
 
-def fresh(rounds: int, tmp: Path, script: Path) -> str:
+def fresh(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pairs:
     scenes = _scenes(script)
+
+    def new_home() -> dict[str, str]:
+        return _clean_env(Path(tempfile.mkdtemp(prefix="home-", dir=tmp)))
+
+    runs = {
+        "cueflow": lambda: _cueflow(script, tmp / "out", new_home()),
+        "floor": lambda: _floor(scenes, script.name, new_home()),
+    }
+    if baseline is not None:
+        runs["baseline"] = lambda: _cueflow(script, tmp / "out", new_home(), baseline)
     pairs = Pairs(f"{script.stem} fresh home")
-
-    def new_home() -> Path:
-        return Path(tempfile.mkdtemp(prefix="home-", dir=tmp))
-
     for i in range(rounds):
-        pairs.add(
-            i,
-            lambda: _cueflow(script, tmp / "out", _clean_env(new_home())),
-            lambda: _floor(scenes, script.name, _clean_env(new_home())),
-        )
-    return pairs.row()
+        pairs.add(i, runs)
+    return pairs
 
 
-def slope(rounds: int, tmp: Path) -> str:
+def slope(rounds: int, tmp: Path, baseline: Path | None) -> Pairs:
+    """Seconds per added scene between generated plays of 25 and 200 scenes, on warm homes."""
     small, large = write_play(tmp / "generated_25.txt", 25), write_play(tmp / "generated_200.txt", 200)
     sizes = {small: _scenes(small), large: _scenes(large)}
-    homes = tmp / "slope-cueflow", tmp / "slope-floor"
-    _cueflow(small, tmp / "out", _clean_env(homes[0]))
-    _floor(sizes[small], small.name, _clean_env(homes[1]))
-    walls: dict[tuple[str, Path], list[float]] = {}
-    pairs = Pairs("slope per scene, ms")
+    homes = {who: tmp / f"slope-{who}" for who in ("cueflow", "floor", "baseline")}
+
+    def runs_for(script: Path) -> dict[str, Callable[[], float]]:
+        runs = {
+            "cueflow": lambda: _cueflow(script, tmp / "out", _clean_env(homes["cueflow"])),
+            "floor": lambda: _floor(sizes[script], script.name, _clean_env(homes["floor"])),
+        }
+        if baseline is not None:
+            runs["baseline"] = lambda: _cueflow(script, tmp / "out", _clean_env(homes["baseline"]), baseline)
+        return runs
+
+    for run in runs_for(small).values():
+        run()
+    pairs = Pairs("slope ms per scene")
+    walls = {script: Pairs(script.stem) for script in (small, large)}
     for i in range(rounds):
         for script in (small, large):
-            for who in ("cueflow", "floor") if i % 2 == 0 else ("floor", "cueflow"):
-                if who == "cueflow":
-                    wall = _cueflow(script, tmp / "out", _clean_env(homes[0]))
-                else:
-                    wall = _floor(sizes[script], script.name, _clean_env(homes[1]))
-                walls.setdefault((who, script), []).append(wall)
-        added = sizes[large] - sizes[small]
-        c = 1000 * (walls[("cueflow", large)][-1] - walls[("cueflow", small)][-1]) / added
-        f = 1000 * (walls[("floor", large)][-1] - walls[("floor", small)][-1]) / added
-        pairs.cueflow.append(c)
-        pairs.floor.append(f)
-        print(f"  slope round {i + 1}: cueflow {c:.0f} ms/scene, floor {f:.0f} ms/scene, ratio {c / f:.2f}", flush=True)
-    return pairs.row()
+            walls[script].add(i, runs_for(script))
+        for who in walls[large].walls:
+            if walls[large].walls[who]:
+                added = 1000 * (walls[large].walls[who][-1] - walls[small].walls[who][-1])
+                pairs.walls[who].append(added / (sizes[large] - sizes[small]))
+    return pairs
 
 
-def resident(rounds: int, tmp: Path, script: Path) -> str:
+def resident(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pairs:
+    """Both against one `cueflow server --sqlite`: cueflow finds it by itself; the floor and the baseline (which
+    could not) are given its URL."""
     from deployments.postgres_cluster import free_port
 
     scenes = _scenes(script)
@@ -166,32 +198,45 @@ def resident(rounds: int, tmp: Path, script: Path) -> str:
     )
     try:
         api = _wait_for_server(server, port, tmp / "server.log")
-        client = {**env, **_resident_client(home, api)}
-        _cueflow(script, tmp / "out", client)
-        _floor(scenes, script.name, client)
+        told = {**env, **_resident_client(home, api)}
+        runs = {
+            "cueflow": lambda: _cueflow(script, tmp / "out", env if _finds_resident() else told),
+            "floor": lambda: _floor(scenes, script.name, told),
+        }
+        if baseline is not None:
+            runs["baseline"] = lambda: _cueflow(script, tmp / "out", told, baseline)
+        for run in runs.values():
+            run()
         pairs = Pairs(f"{script.stem} resident server")
         for i in range(rounds):
-            pairs.add(i, lambda: _cueflow(script, tmp / "out", client), lambda: _floor(scenes, script.name, client))
-        return pairs.row()
+            pairs.add(i, runs)
+        return pairs
     finally:
         server.terminate()
         try:
             server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
+        text = (tmp / "server.log").read_text(errors="replace")
+        print(f"  the resident server answered 503 {text.count('Encountered retryable exception')} times", flush=True)
+
+
+def _finds_resident() -> bool:
+    return importlib.util.find_spec("flows.resident") is not None
 
 
 def _resident_client(home: Path, api: str) -> dict[str, str]:
-    """How a client reaches the resident server: what `cueflow run` finds by itself, given to the floor explicitly."""
-    try:
-        from flows.resident import find_resident
-    except ImportError:  # before `cueflow run` found a resident server by itself, it was told like the floor
+    """How a client reaches the resident server when told: its URL and, when it has one, the credential."""
+    if not _finds_resident():
         return {"PREFECT_API_URL": api}
+    from flows.resident import find_resident
+
     os.environ["CUEFLOW_HOME"] = str(home)
     found = find_resident()
     if found is None:
         raise SystemExit("bench: `cueflow server` left no record a run can find")
-    return {"PREFECT_API_URL": found.api_url, "PREFECT_API_AUTH_STRING": found.credential}
+    told = {"PREFECT_API_URL": found.api_url, "CUEFLOW_PREFECT_SERVER": f"local-{found.database}"}
+    return told | ({"PREFECT_API_AUTH_STRING": found.credential} if found.credential else {})
 
 
 def _wait_for_server(server: "subprocess.Popen[bytes]", port: int, log: Path) -> str:
@@ -216,27 +261,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds per figure; medians are reported")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {', '.join(PARTS)}")
     parser.add_argument("--script", type=Path, default=MACBETH, help="the play (default: Macbeth)")
+    parser.add_argument("--baseline", type=Path, help="another checkout of cueflow to measure in the same rounds")
     args = parser.parse_args(argv)
     parts = args.only.split(",")
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    baseline = args.baseline.resolve() if args.baseline else None
+    os.environ["PREFECT_API_LOG_RETRYABLE_ERRORS"] = "true"  # the resident server logs each 503 it answers
     tmp = Path(tempfile.mkdtemp(prefix="cueflow-laptop-"))
     rows = []
     try:
-        print(f"whole processes, {args.rounds} paired rounds each; load {_load()} on {os.cpu_count()} cores", flush=True)
-        if "warm" in parts:
-            rows.append(warm(args.rounds, tmp, args.script))
-        if "fresh" in parts:
-            rows.append(fresh(args.rounds, tmp, args.script))
-        if "resident" in parts:
-            rows.append(resident(args.rounds, tmp, args.script))
-        if "slope" in parts:
-            rows.append(slope(args.rounds, tmp))
+        print(f"whole processes, {args.rounds} rounds each; load {_load()} on {os.cpu_count()} cores", flush=True)
+        figures: dict[str, Pairs] = {}
+        for part in PARTS:
+            if part not in parts:
+                continue
+            if part == "slope":
+                figures[part] = slope(args.rounds, tmp, baseline)
+            else:
+                measure = {"warm": warm, "fresh": fresh, "resident": resident}[part]
+                figures[part] = measure(args.rounds, tmp, args.script, baseline)
+            rows.append(figures[part].row())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(HEADER)
     print("\n".join(rows))
+    print("CPU seconds (user + system) of each process with the server it started, medians:")
+    for name, pairs in figures.items():
+        shown = ", ".join(f"{who} {statistics.median(cpu):.1f}" for who, cpu in pairs.cpus.items() if cpu)
+        print(f"  {name}: {shown}")
+    if "resident" in figures and "warm" in figures:
+        resident_wall = statistics.median(figures["resident"].walls["cueflow"])
+        for who in ("cueflow", "baseline"):
+            if figures["warm"].walls[who]:
+                warm_wall = statistics.median(figures["warm"].walls[who])
+                print(f"resident server / {who} warm: {resident_wall / warm_wall:.2f}")
     return 0
 
 

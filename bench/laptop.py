@@ -1,6 +1,6 @@
 """What a user waits for: `cueflow run` as a whole process beside Prefect's floor for the same shape (bench/floor.py).
 
-`python -m bench.laptop [--rounds 5] [--only warm,fresh,resident,slope]` runs, in paired rounds (the order
+`python -m bench.laptop [--rounds 3] [--only warm,fresh,resident,slope]` runs, in paired rounds (the order
 alternating), each pair as two whole processes timed from spawn to exit:
 - warm: `cueflow run` of Macbeth and the floor with as many scenes, each with its own home used before;
 - fresh: the same, each in a new home (the first run on a machine: Prefect's database does not exist yet);
@@ -258,7 +258,7 @@ def _wait_for_server(server: "subprocess.Popen[bytes]", port: int, log: Path) ->
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5, help="paired rounds per figure; medians are reported")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per figure; medians are reported")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {', '.join(PARTS)}")
     parser.add_argument("--script", type=Path, default=MACBETH, help="the play (default: Macbeth)")
     parser.add_argument("--baseline", type=Path, help="another checkout of cueflow to measure in the same rounds")

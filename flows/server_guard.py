@@ -153,6 +153,14 @@ class EphemeralServer:
         except (OSError, subprocess.TimeoutExpired):
             pass
 
+    def close(self) -> None:
+        """At exit: a server the run used stops cleanly; one it never waited for (bad input found after the server
+        started) holds no run and is killed, rather than waited for through its start-up."""
+        if self._ready:
+            self.stop()
+        else:
+            self.kill()
+
     def kill(self, timeout: float = 5.0) -> None:
         """Stop it now. SIGKILL: a graceful stop mid-run prints its services' cancelled-flush tracebacks, and its
         SQLite database is crash-safe."""
@@ -181,7 +189,7 @@ def start_ephemeral_server() -> EphemeralServer:
     os.environ[SERVER_KIND_VAR] = "ephemeral"
     import atexit
 
-    atexit.register(server.stop)  # registered before Prefect's hooks, so it runs after them (they drain events)
+    atexit.register(server.close)  # registered before Prefect's hooks, so it runs after them (they drain events)
     return server
 
 

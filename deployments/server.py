@@ -26,8 +26,11 @@ DATABASE_URL_VAR = "PREFECT_API_DATABASE_CONNECTION_URL"
 
 
 def default_database_url() -> str:
+    from flows.template_db import seed_database
+
     folder = cueflow_home() / "server"
     folder.mkdir(parents=True, exist_ok=True)
+    seed_database(folder / "prefect.db")  # a new database starts migrated (built by `make setup`)
     return f"sqlite+aiosqlite:///{folder / 'prefect.db'}"
 
 

@@ -3,10 +3,10 @@
 On a new home the ephemeral server spent 5 s creating its SQLite database (Prefect's migrations and its start-up
 writes) before the first run could begin. `make setup` runs `python -m flows.template_db`, which starts that
 server once in a scratch home, stops it cleanly and keeps the database as a template in the venv
-(`share/cueflow/prefect-<version>.db`, outside git). `cueflow run` copies it into a home that has no database
-yet, when the template's Prefect version is the one installed; otherwise (Prefect upgraded since the set-up, or
-no template) Prefect creates and migrates the database itself, as before. Prefect checks the migrations at every
-start either way.
+(`share/cueflow/prefect-<version>.db`, outside git). `cueflow run` copies it into a home that has no database yet
+(and `cueflow server --sqlite` into its folder) when the template's Prefect version is the one installed;
+otherwise (Prefect upgraded since the set-up, or no template) Prefect creates and migrates the database itself, as
+before. Prefect checks the migrations at every start either way.
 """
 
 import os
@@ -46,19 +46,21 @@ def template_path(prefect: str | None = None) -> Path:
     return Path(sys.prefix) / "share" / "cueflow" / f"prefect-{prefect or prefect_version()}.db"
 
 
-def seed_database() -> bool:
-    """Copy the template into $PREFECT_HOME/prefect.db when the home has none; True when it did."""
-    if any(os.environ.get(var) for var in DATABASE_URL_VARS):
-        return False  # a database the user chose
-    home = Path(os.environ.get("PREFECT_HOME", "")).expanduser()
-    target = home / "prefect.db"
+def seed_database(target: Path | None = None) -> bool:
+    """Copy the template to `target` (default: $PREFECT_HOME/prefect.db, unless the user chose a database) when
+    there is no database there yet; True when it did."""
+    if target is None:
+        if any(os.environ.get(var) for var in DATABASE_URL_VARS):
+            return False  # a database the user chose
+        target = Path(os.environ.get("PREFECT_HOME", "")).expanduser() / "prefect.db"
+    home = target.parent
     prefect = prefect_version()
     if not home.is_dir() or target.exists() or prefect is None:
         return False
     template = template_path(prefect)
     if not template.is_file():
         return False
-    partial = home / f".prefect.db.{os.getpid()}.partial"
+    partial = home / f".{target.name}.{os.getpid()}.partial"
     try:
         shutil.copyfile(template, partial)
         partial.chmod(0o600)  # it will hold every run's parameters

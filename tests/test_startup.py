@@ -137,7 +137,7 @@ def test_bad_input_found_after_the_server_started_is_still_one_line_and_exit_2(t
 
 def test_a_run_uses_the_resident_cueflow_server_and_ignores_a_stale_record(tmp_path):
     stack = PrefectStack(base=tmp_path, server_args=["--sqlite"])
-    stack.start()
+    stack.start(timeout=HANG_GUARD)
     record = tmp_path / "home" / "server" / "local.json"
     try:
         assert json.loads(record.read_text())["api_url"] == stack.api_url

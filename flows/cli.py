@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
     run.add_argument("--dry-run", metavar="FILE", help="with --send-dmx: render the DMX frames to FILE, send nothing")
     run.add_argument("--genre", help="the production's genre, e.g. tragedy, comedy, pantomime")
+    run.add_argument("--gold", metavar="FILE", help="a designer's prompt-book calls (JSON) to score the cues against")
     run.add_argument("--llm", action="store_true", help="ask an OpenAI-compatible LLM for the looks")
     run.add_argument("--stop-on-scene-failure", action="store_true", help="stop at the first scene that fails")
     run.add_argument(
@@ -193,6 +194,13 @@ def _run(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    if args.gold:
+        from phases.evaluation import GoldFileError, load_gold
+
+        try:
+            load_gold(Path(args.gold))
+        except GoldFileError as exc:
+            return fail(str(exc), EXIT_BAD_INPUT)
     try:
         # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
         # fails at once instead of interleaving its files with this one's.
@@ -243,6 +251,7 @@ def _config(
         dmx_universe=args.universe,
         dmx_dry_run_path=str(dry_run) if dry_run else None,
         genre=args.genre,
+        gold_file=str(Path(args.gold).resolve()) if args.gold else None,
         use_llm=args.llm,
         continue_on_scene_failure=not args.stop_on_scene_failure,
         scene_concurrency=args.concurrency,

@@ -177,9 +177,7 @@ def _wall_line(result: object, wall: float, exiting: float) -> str:
 def _run(args: argparse.Namespace) -> int:
     if args.concurrency is not None and not 1 <= args.concurrency <= 16:
         return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
-    _prefect_server()  # starts now, while Prefect and the phases import and the input is checked
     from flows.outputs import OutputFolderBusyError, OutputTargetError, check_file_target, check_output_dir, folder_lock
-    from phases.parsing import ParseError, parse_file
 
     script = Path(args.script)
     try:
@@ -187,6 +185,9 @@ def _run(args: argparse.Namespace) -> int:
         dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
     except OutputTargetError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
+    _prefect_server()  # starts now, while the script is read and Prefect and the phases import
+    from phases.parsing import ParseError, parse_file
+
     try:
         parse_file(script)  # fail fast on bad input, before the flow starts
     except ParseError as exc:

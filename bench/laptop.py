@@ -199,9 +199,11 @@ def resident(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pai
     try:
         api = _wait_for_server(server, port, tmp / "server.log")
         told = {**env, **_resident_client(home, api)}
+        # The client settings `cueflow run` has on that server (flows/environment.py: its laptop defaults).
+        lean = {key: EPHEMERAL_DEFAULTS[key] for key in ("PREFECT_LOGGING_TO_API_ENABLED", "PREFECT_LOGGING_LEVEL")}
         runs = {
             "cueflow": lambda: _cueflow(script, tmp / "out", env if _finds_resident() else told),
-            "floor": lambda: _floor(scenes, script.name, told),
+            "floor": lambda: _floor(scenes, script.name, {**told, **lean}),
         }
         if baseline is not None:
             runs["baseline"] = lambda: _cueflow(script, tmp / "out", told, baseline)

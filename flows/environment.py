@@ -49,17 +49,15 @@ EPHEMERAL_DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }
 
-# A resident `cueflow server` on SQLite: the ephemeral server's relief for SQLite's one writer (events kept in
-# memory only, task-run states written in large batches every 10 s), while the services deployments need (the
-# scheduler, late runs) stay on. As shipped before, with Prefect's defaults there and 4 scenes in flight, a Macbeth
-# run got 16 503s (each a 2 s back-off in the client).
+# A resident `cueflow server` on SQLite runs with the laptop's settings: the ephemeral server's, except the
+# scheduler, which deployments' cron schedules need. Events stay in memory, task-run states are written in large
+# batches every 10 s, and the periodic services that write (late runs, foreman, repossessor...) are off: each
+# competes for SQLite's one writer. As shipped before, with Prefect's defaults there and 4 scenes in flight, a
+# Macbeth run got 16 503s (each a 2 s back-off in the client).
 SQLITE_SERVER_DEFAULTS = {
-    key: EPHEMERAL_DEFAULTS[key]
-    for key in (
-        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED",
-        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL",
-        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE",
-    )
+    key: value
+    for key, value in EPHEMERAL_DEFAULTS.items()
+    if key.startswith("PREFECT_SERVER_SERVICES_") and key != "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED"
 }
 
 

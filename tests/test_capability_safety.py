@@ -239,3 +239,26 @@ def test_the_loader_leaves_out_a_fixture_with_no_safe_value_and_says_why(tmp_pat
     loaded = load_rig(write_workspace(tmp_path, fixtures=fixtures, groups=[]))
     assert [f.name for f in loaded.rig.fixtures] == ["Par"]
     assert any(note.startswith("Unsafe:") and "no safe value" in note for note in loaded.notes), loaded.notes
+
+
+def test_a_fixture_that_cannot_dim_safely_is_held_dark_and_rig_check_says_so(tmp_path: Path, library):
+    from phases.rig import load_rig
+    from phases.rig.definitions import lights
+    from tests.rig_files import write_workspace
+    from tests.test_rig_import import cueflow
+
+    name, profile = next(
+        (n, p) for n, p in library if plan_mode(p).sendable and not plan_mode(p).can_light and lights(p) and p.footprint < 40
+    )
+    file, mode = name.split(" / ", 1)
+    definition = read_definition(next(QLC_LIBRARY.rglob(file)))
+    fixtures = [("Held", definition.manufacturer, definition.model, mode, 0, 0, profile.footprint)]
+    path = write_workspace(tmp_path, fixtures=fixtures, groups=[])
+    loaded = load_rig(path)
+    kb = load_knowledge(rig=path)
+    group = loaded.rig.groups[0].group_id
+    show = ShowRenderer([cue(1, 0, 1, {group: (1.0, "daylight")})], kb.rig, kb.colours, loaded.profiles)
+    assert show.fixture_levels(0.5)[loaded.rig.fixtures[0].fixture_id][0] == 0.0
+    assert show.frame_at(0.5)[1][: profile.footprint] == plan_mode(profile).rest()
+    proc = cueflow("rig", "check", str(path))
+    assert proc.returncode == 0 and "HELD DARK: it cannot be lit without a strobe, program or the like" in proc.stdout

@@ -179,6 +179,9 @@ def _run(args: argparse.Namespace) -> int:
         return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
     from flows.outputs import OutputFolderBusyError, OutputTargetError, check_file_target, check_output_dir, folder_lock
 
+    from .dry_run_target import record_opened_files
+
+    record_opened_files()  # so --dry-run can never be a file this run reads
     script = Path(args.script)
     try:
         out = check_output_dir(Path(args.out), script=script)  # a bad --out is found now, not after planning the whole show
@@ -202,6 +205,16 @@ def _run(args: argparse.Namespace) -> int:
             load_gold(Path(args.gold))
         except GoldFileError as exc:
             return fail(str(exc), EXIT_BAD_INPUT)
+    unreachable = _server_problem()
+    if unreachable:
+        return fail(*unreachable)
+    if dry_run is not None:
+        from .dry_run_target import dry_run_problem
+
+        reads = [script] + ([Path(rig)] if rig else []) + ([Path(args.gold)] if args.gold else [])
+        problem = dry_run_problem("--dry-run", Path(args.dry_run), reads, out=out)
+        if problem:
+            return fail(problem, EXIT_BAD_INPUT)
     try:
         # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
         # fails at once instead of interleaving its files with this one's.
@@ -308,6 +321,18 @@ def _rig(args: argparse.Namespace) -> str | None | int:
     return fail(problem, EXIT_BAD_INPUT) if problem else str(Path(args.rig).resolve())
 
 
+def _server_problem() -> tuple[str, int] | None:
+    """With PREFECT_API_URL set, a server that is not there or wants a credential we lack: one line, before Prefect.
+    Not for this run's own ephemeral server (still starting: _server_ready() waits for it)."""
+    from .api_access import api_url, server_problem
+    from .environment import SERVER_KIND_VAR
+
+    url = api_url()
+    if not url or os.environ.get(SERVER_KIND_VAR) == "ephemeral":
+        return None
+    return server_problem(url)
+
+
 def _batch(args: argparse.Namespace) -> int:
     from flows.outputs import OutputTargetError, check_output_dir
 
@@ -321,6 +346,9 @@ def _batch(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    unreachable = _server_problem()
+    if unreachable:
+        return fail(*unreachable)
     _prefect_server()
     from flows import PipelineConfig, run_directory
     from flows.batch import BatchLockedError

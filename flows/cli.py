@@ -236,7 +236,9 @@ def _prefect_server() -> None:
         print(f"cueflow: using the local Prefect server at {resident.ui_url}", file=sys.stderr)
         return
     from .server_guard import start_ephemeral_server
+    from .template_db import seed_database
 
+    seed_database()  # a new home starts from the migrated template (make setup built it)
     start_ephemeral_server()
 
 

@@ -25,7 +25,6 @@ from importlib.util import find_spec
 from typing import IO
 
 from .environment import SERVER_KIND_VAR
-from .template_db import seed_database
 
 # Runs as `python -c GUARD PARENT_PID uvicorn-args...` so it needs nothing importable from this repository.
 GUARD = """
@@ -178,11 +177,11 @@ _servers: list[EphemeralServer] = []
 
 def start_ephemeral_server() -> EphemeralServer:
     """Start this process's Prefect server now and point the client at it (PREFECT_API_URL). Call before Prefect
-    loads, after flows.environment has set cueflow's defaults; the first API call must wait_until_ready() first."""
+    loads, after flows.environment has set cueflow's defaults (and flows.template_db has seeded a new home); the
+    first API call must wait_until_ready() first."""
     environment = {**os.environ, **EPHEMERAL_SERVER_ENV}
     for key in ("PREFECT_API_URL", "PREFECT_API_AUTH_STRING", SERVER_KIND_VAR):
         environment.pop(key, None)
-    seed_database()
     server = EphemeralServer(environment)
     _servers.append(server)
     os.environ["PREFECT_API_URL"] = server.api_url

@@ -50,17 +50,38 @@ def go_words(text: str, trigger: CueTrigger) -> tuple[int, int] | None:
     words = " ".join((trigger.text or "").split())
     at = min(trigger.char_offset or 0, len(text))
     if words:
-        # The trigger's text is the line with single spaces (and perhaps its speaker), shortened: match its first
-        # words against the text's own spacing and line breaks, near the offset first, then anywhere.
-        probe = words.split(": ", 1)[-1][:60]
-        for lo, hi in ((at, at + book_settings().search_chars + len(probe)), (0, len(text))):
-            found = _find_spaced(text, probe, lo, hi)
+        # The trigger's text is the line with single spaces (and perhaps its speaker), perhaps shortened: find its
+        # first words against the text's own spacing and line breaks, near the offset first, then anywhere; then
+        # take in as much of the rest as the text has.
+        said = words.split(": ", 1)[-1]
+        for lo, hi in ((at, at + book_settings().search_chars + len(said)), (0, len(text))):
+            found = _find_spaced(text, said[:60], lo, hi)
             if found is not None:
-                return found
+                end = _match_spaced(text, said, found[0])
+                return found[0], max(found[1], end)
     if trigger.char_offset is None:
         return None
     end = text.find("\n", at)
     return at, (len(text) if end < 0 else end)
+
+
+def _match_spaced(text: str, words: str, start: int) -> int:
+    """How far `words` match the text from `start` (any run of whitespace in the text matching one space): the end of
+    the last whole word matched."""
+    i, j, end = start, 0, start
+    while j < len(words) and i < len(text):
+        if words[j] == " ":
+            if not text[i].isspace():
+                break
+            end = i
+            while i < len(text) and text[i].isspace():
+                i += 1
+            j += 1
+        elif text[i] == words[j]:
+            i, j = i + 1, j + 1
+        else:
+            break
+    return i if j == len(words) else end
 
 
 def _find_spaced(text: str, words: str, lo: int, hi: int) -> tuple[int, int] | None:
@@ -70,20 +91,9 @@ def _find_spaced(text: str, words: str, lo: int, hi: int) -> tuple[int, int] | N
     head = words.split(" ", 1)[0]
     start = text.find(head, lo, hi)
     while start >= 0:
-        i, j = start, 0
-        while j < len(words) and i < len(text):
-            if words[j] == " ":
-                if not text[i].isspace():
-                    break
-                while i < len(text) and text[i].isspace():
-                    i += 1
-                j += 1
-            elif text[i] == words[j]:
-                i, j = i + 1, j + 1
-            else:
-                break
-        if j == len(words):
-            return start, i
+        end = _match_spaced(text, words, start)
+        if text[start:end] and " ".join(text[start:end].split()) == words:
+            return start, end
         start = text.find(head, start + 1, hi)
     return None
 

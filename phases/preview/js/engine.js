@@ -89,8 +89,11 @@ function statesAt(k, t) {
   for (let k = 0; k < cues.length; k++) { FROM.push(state); if (k + 1 < cues.length) state = statesAt(k, starts[k + 1]); } }
 function cueAt(t) { return bisectRight(starts, t) - 1; }
 // Each fixture's final level (effects and caps applied) and colour at show time t, as the DMX renderer has it.
-function fixtureLevels(t) {
-  const k = cueAt(t), out = {};
+function fixtureLevels(t) { return fixtureLevelsOf(cueAt(t), t); }
+// The same during cue k (from its GO at starts[k] on), whatever cue the show clock would be in: for a cue that shares
+// its GO time with the cues after it, which the clock never shows.
+function fixtureLevelsOf(k, t) {
+  const out = {};
   if (k < 0) { for (const f of FIXTURES) out[f.id] = { level:0, rgb:BLACK }; return out; }
   const states = statesAt(k, t);
   for (const g of groupIds) members[g].forEach((f, position) => {
@@ -103,12 +106,12 @@ function fixtureLevels(t) {
   return out;
 }
 // Per group, for the meters: the brightest member, and how far the group's own transition has run.
-function groupState(t, levels = fixtureLevels(t)) {
-  const k = Math.max(0, cueAt(t)), cue = cues[k], out = {};
+function groupState(t, levels = fixtureLevels(t), at = cueAt(t)) {
+  const k = Math.max(0, at), cue = cues[k], out = {};
   for (const g of groupIds) { const row = cue.groups[g] || DARK, ms = members[g];
     const lit = ms.length ? ms.reduce((a, f) => levels[f.id].level > levels[a.id].level ? f : a, ms[0]) : null;
     out[g] = { level: lit ? levels[lit.id].level : 0, rgb: lit ? levels[lit.id].rgb.map(Math.round) : BLACK, target: row.c, to: row.i,
-               progress: cueAt(t) < 0 ? 0 : progressOf(row, cue.start, t), transition: row.t, duration: row.d, delay: row.delay || 0,
+               progress: at < 0 ? 0 : progressOf(row, cue.start, t), transition: row.t, duration: row.d, delay: row.delay || 0,
                effect: row.e }; }
   return out;
 }
@@ -118,15 +121,16 @@ function fixtureColour(f, levels) { const s = levels[f.id]; return s.rgb.map(c =
 // The moment a cue's look is complete: its longest transition done, or just before the next cue if that comes first.
 function shownAt(k) { const c = cues[k], next = k + 1 < cues.length ? starts[k + 1] : total;
   return Math.max(c.start, Math.min(c.start + c.fade, next - 0.05)); }
-// A cue changes nothing when no fixture's level moves by the threshold, no lit fixture's colour moves visibly, and
-// no effect starts or stops: the operator presses GO and the audience sees no difference.
+// A cue changes nothing when, against the cue before it, no fixture's level moves by the threshold, no lit fixture's
+// colour moves visibly, and no effect starts, stops or changes: the operator presses GO and the audience sees no
+// difference. (Both looks as the cues ask for them, capped as the rig sends them; the first cue is against black.)
 const UNCHANGED = DATA.unchanged;
 function changesNothing(k) {
-  const before = FROM[k], prev = k > 0 ? cues[k - 1] : null;
-  for (const f of FIXTURES) { const target = TARGETS[k][f.id], from = before[f.id], cap = Math.min(f.max, DATA.rig.caps[f.group]);
-    if (Math.abs(Math.min(target.level, cap) - Math.min(from.level, cap)) >= UNCHANGED.level) return false;
-    if (Math.max(target.level, from.level) > 0 && !f.fixed &&
-        Math.max(...[0, 1, 2].map(j => Math.abs(target.rgb[j] - from.rgb[j]))) >= UNCHANGED.colour * 255) return false; }
+  const prev = k > 0 ? cues[k - 1] : null;
+  for (const f of FIXTURES) { const target = TARGETS[k][f.id], before = prev ? TARGETS[k - 1][f.id] : { level: 0, rgb: BLACK };
+    const cap = Math.min(f.max, DATA.rig.caps[f.group]), a = Math.min(before.level, cap), b = Math.min(target.level, cap);
+    if (Math.abs(b - a) >= UNCHANGED.level) return false;
+    if (Math.max(a, b) > 0 && !f.fixed && Math.max(...[0, 1, 2].map(j => Math.abs(target.rgb[j] - before.rgb[j]))) >= UNCHANGED.colour * 255) return false; }
   for (const g of groupIds) { const now = cues[k].groups[g]?.e || null, was = prev ? prev.groups[g]?.e || null : null;
     if ((now === null) !== (was === null) || (now && !sameEffect(now, was))) return false; }
   return true;

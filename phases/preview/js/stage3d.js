@@ -54,7 +54,7 @@ const STAGE3D = (() => {
   });
   later(() => {
     api.ok = true; api.reason = ""; api.revision = T.REVISION; note.textContent = S.note;
-    api.update = update; api.draw = draw; api.view = view; api.project = project; api.moving = moving;
+    api.update = update; api.draw = draw; api.view = view; api.project = project; api.moving = moving; api.sample = sample;
     for (const b of document.querySelectorAll("#stage3d-views button")) b.addEventListener("click", () => view(b.dataset.view));
     window.addEventListener("resize", () => { resize(); requestDraw(); });
     if (levelsNow) update(levelsNow);
@@ -145,8 +145,11 @@ const STAGE3D = (() => {
       l.poolMat.color.copy(tmp).multiplyScalar(s.level * l.gain);
       if (on) l.lensMat.color.copy(tmp).multiplyScalar(Math.min(1, 0.15 + s.level)); else l.lensMat.color.setRGB(0.03, 0.03, 0.03); }
   }
-  api.setScale = k => { pixelScale = k; resize(); };
-  api.toggle = (what, on) => { for (const l of lights) (what === "cones" ? l.coneMat : l.poolMat).visible = on; dirty = true; };
+  // The colours drawn at points of the stage (rig metres), read back from a frame drawn now: for the tests.
+  function sample(points) { renderer.render(scene, camera); const gl = renderer.getContext(), px = new Uint8Array(4);
+    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+    return points.map(p => { const v = V(p).project(camera), x = Math.round((v.x + 1) / 2 * (w - 1)), y = Math.round((v.y + 1) / 2 * (h - 1));
+      gl.readPixels(x, y, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); return [px[0], px[1], px[2]]; }); }
   function draw() { if (!dirty) return; dirty = false; renderer.render(scene, camera); api.frames++; }
   // Where a point of the stage (rig metres) is on screen, in CSS pixels of the page's viewport.
   function project(p) { const v = V(p).project(camera), r = canvas.getBoundingClientRect();

@@ -74,7 +74,7 @@ function renderNowCue(k) {
   $("now-id").textContent = k < 0 ? "Before the first cue" : `LX ${cueNumber(c.n)}`;
   $("now-label").textContent = k < 0 ? "" : c.label;
   $("now-idle").hidden = !(k >= 0 && NO_CHANGE[k]);
-  $("now-scene").textContent = s ? sceneRef(s) : "";
+  $("now-scene").textContent = !s ? "" : k >= 0 && c.label === s.heading ? (s.act ? `Act ${s.act}` : "") : sceneRef(s);
   $("now-place").innerHTML = s ? [s.time_of_day ? `<span class="chip-tod" style="background:${PALETTE.time_of_day[s.time_of_day]}">${esc(s.time_of_day)}</span>` : `<span class="chip-tod unknown">time not read</span>`,
     s.location ? `<span class="chip-place">${esc((s.setting ? s.setting + ": " : "") + s.location)}</span>` : ""].join(" ") : "";
   const flag = BOOK_FLAG[k];

@@ -69,8 +69,8 @@ def test_a_night_cue_is_darker_and_cooler_on_stage_than_a_day_cue(macbeth_page: 
     assert statistics.median(coolness[k] for k in night) > 1.15 * max(coolness[k] for k in day), seen
 
 
-def only_special(number: int, fixture_id: str, start: float) -> LightingInstruction:
-    """A cue with every group out but one special of the specials group, at full."""
+def only_special(number: int, fixture_id: str, start: float, focus: str | None = None) -> LightingInstruction:
+    """A cue with every group out but one special of the specials group, at full (the group focused on `focus`)."""
     return LightingInstruction.model_validate(
         {
             "scene_id": "scene_001",
@@ -83,6 +83,7 @@ def only_special(number: int, fixture_id: str, start: float) -> LightingInstruct
                     "group_id": "specials",
                     "parameters": {"intensity": 0.0, "color": "daylight"},
                     "overrides": [{"fixture_id": fixture_id, "intensity": 1.0}],
+                    "focus_area": focus,
                 },
                 *[
                     {"group_id": g, "parameters": {"intensity": 0.0, "color": "daylight"}}
@@ -96,14 +97,18 @@ def only_special(number: int, fixture_id: str, start: float) -> LightingInstruct
 def test_a_specials_pool_appears_only_where_it_is_focused(tmp_path):
     kb = load_knowledge()
     areas = {a: (v["x"], v["y"], 0.0) for a, v in stage_layout()["areas"].items()}
-    window = TimeWindow(start=0, end=30)
+    window = TimeWindow(start=0, end=50)
     scene = Scene(scene_id="scene_001", script_type="raw_drama", time_window=window, text="A room.", heading="A room")
     plan = [only_special(1, "sp_dc_profile", 0.0), only_special(2, "sp_usc_profile", 10.0), only_special(3, "sp_mover", 20.0)]
+    # the mover goes where its cue focuses it (Phase 8 aims it there), its own area when the cue names none
+    plan += [only_special(4, "sp_mover", 30.0, "USR"), only_special(5, "sp_mover", 40.0, "DSL")]
+    mover = next(f for f in kb.rig.fixtures if f.fixture_id == "sp_mover")
+    assert mover.mounting is not None and "USR" in kb.rig.focus_points, "the bundled mover cannot be aimed"
     focus = {f.fixture_id: f.focus_area for f in kb.rig.fixtures}
     with opened(write_preview(tmp_path, "specials", [scene], plan)) as page:
         for k, cue in enumerate(plan):
             show(page, k)  # seen from the house (from above, a fixture's body can hide the floor below it)
-            lit_area = focus[cue.label.removeprefix("only ")]
+            lit_area = cue.groups[0].focus_area or focus[cue.label.removeprefix("only ")]
             points = {a: areas[a] for a in ("DSL", "DC", "DSR", "CS", "USL", "USC", "USR")}
             drawn = page.evaluate(f"window.cueflowPreview.stage3d.sample({[list(p) for p in points.values()]})")
             samples = dict(zip(points, drawn, strict=True))

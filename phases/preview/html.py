@@ -23,7 +23,7 @@ from phases.hardware.settings import load_data
 
 from .book import prompt_book
 from .errors import PreviewError
-from .stage3d import beam, hung_positions, stage3d_settings, three_bundle
+from .stage3d import beam, hung_positions, mover_focus, stage3d_settings, three_bundle
 
 HERE = Path(__file__).parent
 TEMPLATE = HERE / "template.html"
@@ -221,6 +221,7 @@ def preview_data(
         "scenes": scene_rows,
         "cues": cue_rows,
         "book": prompt_book(scenes, ordered),
+        "movers": mover_focus(rig, ordered, layout),
         "report": report.model_dump(mode="json") if report else None,
     }
 

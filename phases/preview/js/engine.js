@@ -145,3 +145,15 @@ const EFFECT_SPANS = [];
     if (open[g] && (!e || ORIGIN[k][g] !== open[g].from)) close(g, c.start);
     if (e && !open[g]) open[g] = { e, from: ORIGIN[k][g] }; } });
   for (const g of Object.keys(open)) close(g, total); }
+// Where each mover points during cue k at time t, as shares of its landings (phases/hardware/renderer.py: a mover dark
+// when the cue begins is already there; lit, it moves with the cue's fade; fading out, it moves once dark).
+const MOVERS = Object.entries(DATA.movers);
+function moverFocus(k, t) {
+  const out = {};
+  if (k < 0) return out;
+  for (const [id, m] of MOVERS) { const to = m.cue[k], from = k > 0 ? m.cue[k - 1] : to, target = TARGETS[k][id];
+    if (from === to || FROM[k][id].level === 0) { out[id] = [[to, 1]]; continue; }
+    const p = progressOf(target.tr, starts[k], t);
+    out[id] = target.level > 0 ? [[from, 1 - p], [to, p]] : [[p < 1 ? from : to, 1]]; }
+  return out;
+}

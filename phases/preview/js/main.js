@@ -9,7 +9,7 @@ const seekBar = document.getElementById("seek"); seekBar.max = total;
 let now = 0, playing = false, last = null, current = -2;
 // A cue shown from its flag, or stepped to with GO, that shares its GO time with the cues after it: the show clock
 // alone would show the last of them, so the page holds this one (its look once its fades are done) until moved on.
-let pin = null;
+let pin = null, stageNow = null;
 const sharesStart = k => k + 1 < cues.length && starts[k + 1] === starts[k];
 // Panels off screen are left alone while the show plays (a seek draws them all); they catch up when scrolled to.
 const onScreen = new Set(["stage", "magic", "timeline"]);
@@ -20,7 +20,7 @@ function render(t, everything = true) {
   const k = pin ?? cueAt(t), at = pin === null ? t : starts[pin] + cues[pin].fade;
   const levels = pin === null ? fixtureLevels(t) : fixtureLevelsOf(pin, at), state = groupState(at, levels, k);
   if (everything || onScreen.has("stage")) renderPlan(levels);
-  STAGE3D.update(levels);
+  stageNow = [levels, moverFocus(k, at)]; STAGE3D.update(...stageNow);
   if (k !== current) {
     if (rows[current]) rows[current].classList.remove("current"); if (rows[k]) rows[k].classList.add("current"); current = k;
     const box = document.getElementById("cues"), r = rows[Math.max(0, k)];
@@ -46,8 +46,10 @@ function setPlaying(on) { if (playing === on) return; playing = on; last = null;
   document.getElementById("play").textContent = on ? "Pause" : "Play"; if (on) requestAnimationFrame(tick); }
 function tick(ts) { if (!playing) return;
   if (pin !== null) { now = starts[pin]; pin = null; }
+  // A frame the browser was slow to give moves the show on by a tenth of a second at most: a stall slows the
+  // preview down rather than skipping a fade.
   if (last !== null) { const speed = document.getElementById("realtime").checked && inFade(now) ? 1 : Number(document.getElementById("speed").value);
-    now += (ts - last) / 1000 * speed; }
+    now += Math.min(0.1, (ts - last) / 1000) * speed; }
   last = ts; if (now >= total) { now = total; setPlaying(false); } render(now, false); STAGE3D.draw(); if (playing) requestAnimationFrame(tick); }
 // GO runs the next cue (the next GO after the current one), then plays on in real time through its fade.
 // A cue that shares its GO time with the next is shown held; the next GO moves on to the next of them.
@@ -77,7 +79,8 @@ window.cueflowPreview = { seek, groupState, go, back, showCue, play: () => setPl
     rows: ROW }),
   timelineX: t => timelineGeometry().X(t),
   // The 3D stage's colours at points of the stage (rig metres) at show time t, drawn for the purpose (the rest of the page untouched).
-  stageAt: (t, points) => { STAGE3D.update(fixtureLevels(t)); const out = STAGE3D.sample(points); STAGE3D.update(fixtureLevels(now)); return out; },
+  stageAt: (t, points) => { STAGE3D.update(fixtureLevels(t), moverFocus(cueAt(t), t)); const out = STAGE3D.sample(points);
+    if (stageNow) STAGE3D.update(...stageNow); return out; },
   fixtureLevels: t => Object.fromEntries(Object.entries(fixtureLevels(t)).map(([id, s]) => [id, [s.level, ...s.rgb]])),
   fixtureColour: id => { const f = FIXTURES.find(f => f.id === id); return f ? fixtureColour(f, fixtureLevels(now)) : null; } };
 // The page opens on the first cue's look (the preset, as the audience walks in), not on its GO at 0%.

@@ -16,7 +16,7 @@ const STAGE3D = (() => {
     markReady(false); return api; }
   note.textContent = "loading the 3D stage...";
   let levelsNow = null;
-  api.update = levels => { levelsNow = levels; };
+  api.update = (...args) => { levelsNow = args; };
   const steps = [];
   const later = fn => steps.push(fn);
   api.start = () => new Promise(done => { (function next() { if (!steps.length || api.reason !== "loading" && !api.ok) return done();
@@ -58,7 +58,7 @@ const STAGE3D = (() => {
     api.update = update; api.draw = draw; api.view = view; api.project = project; api.moving = moving; api.sample = sample;
     for (const b of document.querySelectorAll("#stage3d-views button")) b.addEventListener("click", () => view(b.dataset.view));
     window.addEventListener("resize", () => { resize(); requestDraw(); });
-    if (levelsNow) update(levelsNow);
+    if (levelsNow) update(...levelsNow);
     draw(); markReady(true);
   });
 
@@ -116,18 +116,23 @@ const STAGE3D = (() => {
     const lensParts = [], poolParts = [], coneParts = [];
     const lensShape = new T.CylinderGeometry(0.09, 0.09, 0.02, 12).applyMatrix4(
       place(new T.Vector3(0, 0, 0.18), new T.Quaternion().setFromAxisAngle(new T.Vector3(1, 0, 0), Math.PI / 2)));
+    const landings = [];  // per fixture: where its beam can land (a mover, wherever its cues focus it)
     for (const f of FIXTURES) {
-      const p = f.p3, from = V(p.pos), to = V(p.aim), aim = aiming(from, to);
+      const mover = DATA.movers[f.id], ways = mover ? mover.landings : [f.p3], from = V(f.p3.pos);
+      const aim = aiming(from, V(ways[mover ? mover.cue[0] : 0].aim));
       still.push(baked(new T.BoxGeometry(0.22, 0.22, 0.34), aim, { colour: linear(C.fixture) }));
       lensParts.push(baked(lensShape.clone(), aim, { colour: [0, 0, 0] }));
-      const floor = p.surface !== "cyc", at = V(p.aim, floor ? 0.004 : 0); if (!floor) at.z += 0.01;
-      poolParts.push(baked(new T.PlaneGeometry(2 * p.rx, 2 * p.ry), place(at, floor ? flat : null),
-        { colour: [0, 0, 0], core: [p.hard ? S.pool_core.hard : S.pool_core.soft] }));
-      const length = from.distanceTo(to), radius = Math.max(0.05, Math.min(p.rx, p.ry) * S.cone_fill);
-      const axis = new T.Quaternion().setFromUnitVectors(new T.Vector3(0, 1, 0), from.clone().sub(to).normalize());
-      const cone = baked(new T.CylinderGeometry(0.07, radius, length, 20, 1, true), place(from.clone().add(to).multiplyScalar(0.5), axis), { colour: [0, 0, 0] });
-      cone.attrs.along = Float32Array.from({ length: cone.n }, (_, i) => cone.attrs.uv[2 * i + 1]);
-      coneParts.push(cone);
+      landings.push(ways.map(p => {
+        const to = V(p.aim), floor = p.surface !== "cyc", at = V(p.aim, floor ? 0.004 : 0); if (!floor) at.z += 0.01;
+        poolParts.push(baked(new T.PlaneGeometry(2 * p.rx, 2 * p.ry), place(at, floor ? flat : null),
+          { colour: [0, 0, 0], core: [p.hard ? S.pool_core.hard : S.pool_core.soft] }));
+        const length = from.distanceTo(to), radius = Math.max(0.05, Math.min(p.rx, p.ry) * S.cone_fill);
+        const axis = new T.Quaternion().setFromUnitVectors(new T.Vector3(0, 1, 0), from.clone().sub(to).normalize());
+        const cone = baked(new T.CylinderGeometry(0.07, radius, length, 20, 1, true), place(from.clone().add(to).multiplyScalar(0.5), axis), { colour: [0, 0, 0] });
+        cone.attrs.along = Float32Array.from({ length: cone.n }, (_, i) => cone.attrs.uv[2 * i + 1]);
+        coneParts.push(cone);
+        return [poolParts.length - 1, coneParts.length - 1];
+      }));
     }
     mesh(merged(still, { position: 3, colour: 3 }).geometry, COLOURED, FLAT, false);
     lenses = merged(lensParts, { position: 3, colour: 3 });
@@ -153,15 +158,16 @@ const STAGE3D = (() => {
       }`, true).renderOrder = 2;
     for (const set of [pools, cones]) set.shape = set.geometry.attributes.position.array.slice();
     lights = FIXTURES.map((f, i) => ({ f, key: "", gain: S.pool_gain[f.p3.surface] ?? 1, haze: S.haze * (f.p3.pos[1] < 0 ? S.house_haze : 1),
-      pool: { start: pools.starts[i], n: poolParts[i].n, on: true }, cone: { start: cones.starts[i], n: coneParts[i].n, on: true },
+      ways: landings[i].map(([p, c]) => ({ pool: { start: pools.starts[p], n: poolParts[p].n, on: true },
+        cone: { start: cones.starts[c], n: coneParts[c].n, on: true } })),
       lens: { start: lenses.starts[i], n: lensParts[i].n } }));
-    for (const l of lights) { show(l, false); fill(lenses, l.lens, [0.03, 0.03, 0.03]); }
+    for (const l of lights) { for (const w of l.ways) show(w, false); fill(lenses, l.lens, [0.03, 0.03, 0.03]); }
   }
   function fill(set, range, rgb) { const a = set.geometry.attributes.colour.array;
     for (let v = range.start; v < range.start + range.n; v++) a.set(rgb, v * 3); set.geometry.attributes.colour.needsUpdate = true; }
   // A dark fixture's pool, and a beam no haze shows, folded to a point: nothing to draw.
-  function show(l, pool, beam = pool) {
-    for (const [set, range, on] of [[pools, l.pool, pool], [cones, l.cone, beam]]) { if (range.on === on) continue; range.on = on;
+  function show(way, pool, beam = pool) {
+    for (const [set, range, on] of [[pools, way.pool, pool], [cones, way.cone, beam]]) { if (range.on === on) continue; range.on = on;
       const a = set.geometry.attributes.position.array;
       if (on) a.set(set.shape.subarray(range.start * 3, (range.start + range.n) * 3), range.start * 3);
       else a.fill(0, range.start * 3, (range.start + range.n) * 3);
@@ -179,15 +185,21 @@ const STAGE3D = (() => {
   function moving(on) { const scale = on ? S.moving_scale : 1; if (scale === pixelScale) return;
     pixelScale = scale; resize(); requestDraw(); }
   let tmp;
-  function update(levels) {
+  // levels: each fixture's level and colour; focus: for movers, which of their landings are lit and how much (a
+  // focus move while lit dissolves from one landing to the next as the cue's fade runs).
+  function update(levels, focus = {}) {
     tmp ||= new T.Color();
-    for (const l of lights) { const s = levels[l.f.id], key = s.level.toFixed(4) + s.rgb.map(v => v.toFixed(1)).join(",");
+    for (const l of lights) { const s = levels[l.f.id], share = focus[l.f.id] || [[0, 1]];
+      const key = s.level.toFixed(4) + s.rgb.map(v => v.toFixed(1)).join(",") + share.map(w => w.join(":")).join("/");
       if (key === l.key) continue; l.key = key; dirty = true;
-      const on = s.level > 0.002; show(l, on, on && l.haze > 0);
+      const on = s.level > 0.002;
       tmp.setRGB(s.rgb[0] / 255, s.rgb[1] / 255, s.rgb[2] / 255, T.SRGBColorSpace);
-      const rgb = [tmp.r, tmp.g, tmp.b], scaled = k => rgb.map(v => v * s.level * k);
-      fill(pools, l.pool, scaled(l.gain));
-      fill(cones, l.cone, scaled(l.haze));
+      const rgb = [tmp.r, tmp.g, tmp.b];
+      l.ways.forEach((way, j) => { const part = share.reduce((a, [w, k]) => a + (w === j ? k : 0), 0), lit = on && part > 0.002;
+        show(way, lit, lit && l.haze > 0);
+        if (!lit) return;
+        fill(pools, way.pool, rgb.map(v => v * s.level * part * l.gain));
+        fill(cones, way.cone, rgb.map(v => v * s.level * part * l.haze)); });
       fill(lenses, l.lens, on ? rgb.map(v => v * Math.min(1, 0.15 + s.level)) : [0.03, 0.03, 0.03]); }
   }
   function draw() { if (!dirty) return; dirty = false; renderer.render(scene, camera); api.frames++; }

@@ -72,6 +72,9 @@ def _lerp(a: float, b: float, p: float) -> float:
     return a + (b - a) * p
 
 
+Aimed = tuple[float, float, str | None]  # pan, tilt (0..1 of their travel), the focus pointed at
+
+
 def _still(focus: Focus | None, level: float, colour: RGB, effect: Effect | None) -> FixtureState:
     pan, tilt = (focus.pan, focus.tilt) if focus else (0.5, 0.5)
     return FixtureState(level, colour, pan, tilt, focus.target if focus else None, effect)
@@ -173,7 +176,7 @@ class ShowRenderer:
             )
         return targets
 
-    def _focus_plan(self, rig: Rig) -> tuple[list[dict[str, Focus]], list[dict[str, tuple[float, float]]]]:
+    def _focus_plan(self, rig: Rig) -> tuple[list[dict[str, Focus]], list[dict[str, "Aimed"]]]:
         """Each mover's focus in each cue, and where it stands when each cue begins. While dark it points
         where the next cue that lights it will want it (moving in the dark), never at the end stop."""
         movers = [f for f in self.fixtures if self._writers[f.profile.name].pan or self._writers[f.profile.name].tilt]
@@ -195,23 +198,23 @@ class ShowRenderer:
                     aims[index][fid] = last = focus
                 else:  # dark: already where the next cue that lights it wants it, else where it was
                     aims[index][fid] = coming[index] or last or focus
-        starts: list[dict[str, tuple[float, float]]] = []
+        starts: list[dict[str, Aimed]] = []
         for index in range(len(self.cues)):
             if index == 0:
-                starts.append({fid: (a.pan, a.tilt) for fid, a in aims[0].items()})
+                starts.append({fid: (a.pan, a.tilt, a.target) for fid, a in aims[0].items()})
                 continue
             starts.append(self._positions(index - 1, self._starts[index], aims, starts))
         return aims, starts
 
     def _positions(
-        self, index: int, t: float, aims: list[dict[str, Focus]], starts: list[dict[str, tuple[float, float]]]
-    ) -> dict[str, tuple[float, float]]:
-        """Every mover's pan and tilt (0..1) during cue `index` at show time t."""
-        out: dict[str, tuple[float, float]] = {}
+        self, index: int, t: float, aims: list[dict[str, Focus]], starts: list[dict[str, "Aimed"]]
+    ) -> dict[str, "Aimed"]:
+        """Every mover's pan and tilt (0..1) during cue `index` at show time t, and the focus it points at."""
+        out: dict[str, Aimed] = {}
         for fid, focus in aims[index].items():
             before = starts[index][fid]
-            to = (focus.pan, focus.tilt)
-            if before == to:
+            to = (focus.pan, focus.tilt, focus.target)
+            if before[:2] == to[:2]:
                 out[fid] = to
                 continue
             target = self._targets[index][fid]
@@ -219,7 +222,7 @@ class ShowRenderer:
             if self._from[index][fid].level == 0 or fid in self._dark:
                 out[fid] = to  # dark when the cue begins: it moves at once, unseen
             elif target.state.level > 0:
-                out[fid] = (_lerp(before[0], to[0], progress), _lerp(before[1], to[1], progress))
+                out[fid] = (_lerp(before[0], to[0], progress), _lerp(before[1], to[1], progress), to[2])
             else:
                 out[fid] = before if progress < 1.0 else to  # fading out: it moves once it is dark
         return out
@@ -273,11 +276,8 @@ class ShowRenderer:
             if fixture_id in self._dark:  # its definition lets it be lit only by a strobe or a program
                 level = 0.0
             colour = self._fixed.get(fixture_id, state.colour)
-            aimed = self._aims[index].get(fixture_id)
-            pan, tilt = positions.get(fixture_id, (0.5, 0.5))
-            out[fixture_id] = FixtureState(
-                max(0.0, min(1.0, level)), colour, pan, tilt, aimed.target if aimed else None, effect
-            )
+            pan, tilt, aimed = positions.get(fixture_id, (0.5, 0.5, None))
+            out[fixture_id] = FixtureState(max(0.0, min(1.0, level)), colour, pan, tilt, aimed, effect)
         return out
 
     def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:

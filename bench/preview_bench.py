@@ -2,11 +2,15 @@
 
 For a 150-cue play (the generated two-hour show of bench.cue_list_bench) and a real one (Antony and Cleopatra from
 ../shared, planned in rules mode), it measures what the issue asks of the page:
-- open to interactive: from asking Chromium to open the file to the page having acted on a GO click (the cue on
-  stage changed); each run a fresh tab, the median of --runs;
+- open to interactive: from asking Chromium to open the file to the page having acted on a person's click on GO
+  (the cue on stage changed); each run a fresh tab, the median of --runs; with the load event, the moment the 3D
+  stage is drawn and Chromium's CPU (all its processes) to get there;
 - frames per second while it plays a fade at real speed (requestAnimationFrame callbacks that drew, over 4 s, with
-  the 3D stage on screen), and the median and 95th percentile of the time one frame's drawing takes;
+  the 3D stage on screen), Chromium's CPU a frame (the GPU process, where SwiftShader draws the 3D stage, and the
+  renderer, the page's own work), and the median and 95th percentile of the time the page's script takes to draw a
+  moment;
 - the file's size.
+The machine is shared: quote the load (`uptime`) with the figures, and compare versions interleaved.
 `--page FILE` measures pages made elsewhere (an older version, for before/after figures) instead of building them.
 """
 
@@ -52,19 +56,27 @@ FRAME_PROBE = """() => {
 }"""
 
 
-def chromium_cpu_seconds() -> float:
-    """CPU time (user + system) of every Chromium process this Python process started (renderer, GPU, browser)."""
+def chromium_cpu_by_process() -> dict[str, float]:
+    """CPU time (user + system) of the Chromium processes this Python process started, by kind: the renderer (the
+    page's script, layout, painting), the GPU process (WebGL in SwiftShader, compositing), the browser and the rest."""
     import psutil
 
-    total = 0.0
+    kinds: dict[str, float] = {}
     for child in psutil.Process().children(recursive=True):
         try:
-            if "chrom" in child.name():
-                times = child.cpu_times()
-                total += times.user + times.system
+            if "chrom" not in child.name():
+                continue
+            args = " ".join(child.cmdline())
+            kind = next((k for k in ("renderer", "gpu-process") if f"--type={k}" in args), "browser")
+            times = child.cpu_times()
+            kinds[kind] = kinds.get(kind, 0.0) + times.user + times.system
         except psutil.Error:
             continue
-    return total
+    return kinds
+
+
+def chromium_cpu_seconds() -> float:
+    return sum(chromium_cpu_by_process().values())
 
 
 def build_pages(folder: Path) -> dict[str, Path]:
@@ -143,12 +155,16 @@ def measure(page_file: Path, runs: int) -> dict[str, float]:
         tab.goto(page_file.as_uri())
         tab.pw.wait_for_timeout(500)
         tab.pw.evaluate("async () => { const p = window.cueflowPreview; if (p.stage3dReady) await p.stage3dReady(); }")
-        fps, cpu_per_frame = [], []
+        fps, cpu_per_frame, gpu_per_frame, page_per_frame = [], [], [], []
         for _ in range(3):
-            cpu = chromium_cpu_seconds()
+            cpu = chromium_cpu_by_process()
             run = tab.pw.evaluate(FPS_PROBE, FPS_SECONDS)
             fps.append(run)
-            cpu_per_frame.append((chromium_cpu_seconds() - cpu) * 1000 / max(1, run["frames"]))
+            after = chromium_cpu_by_process()
+            spent = {k: (after.get(k, 0.0) - cpu.get(k, 0.0)) * 1000 / max(1, run["frames"]) for k in after}
+            cpu_per_frame.append(sum(spent.values()))
+            gpu_per_frame.append(spent.get("gpu-process", 0.0))
+            page_per_frame.append(spent.get("renderer", 0.0))
         frame_ms = sorted(tab.pw.evaluate(FRAME_PROBE))
     return {
         "page_kb": round(page_file.stat().st_size / 1024, 1),
@@ -159,6 +175,8 @@ def measure(page_file: Path, runs: int) -> dict[str, float]:
         "open_cpu_s": round(statistics.median(open_cpu), 3),
         "fps": round(statistics.median(f["fps"] for f in fps), 1),
         "cpu_ms_per_frame": round(statistics.median(cpu_per_frame), 1),
+        "gpu_process_ms_per_frame": round(statistics.median(gpu_per_frame), 1),
+        "renderer_ms_per_frame": round(statistics.median(page_per_frame), 1),
         "frame_ms_median": round(statistics.median(frame_ms), 2),
         "frame_ms_p95": round(frame_ms[int(len(frame_ms) * 0.95)], 2),
     }
@@ -179,7 +197,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
                 f"{name}: {figures['page_kb']:.0f} KB; open to interactive {figures['open_to_interactive_s']:.2f} s (median of "
                 f"{args.runs}, worst {figures['open_to_interactive_max_s']:.2f} s; load event {figures['load_event_s']:.2f} s), "
                 f"3D stage drawn at {figures['stage_drawn_s']:.2f} s, {figures['open_cpu_s']:.2f} s of Chromium CPU; "
-                f"{figures['fps']:.0f} fps playing a fade ({figures['cpu_ms_per_frame']:.0f} ms of Chromium CPU a frame); "
+                f"{figures['fps']:.0f} fps playing a fade ({figures['cpu_ms_per_frame']:.0f} ms of Chromium CPU a frame: "
+                f"{figures['gpu_process_ms_per_frame']:.0f} GPU process, {figures['renderer_ms_per_frame']:.0f} renderer); "
                 f"a frame draws in {figures['frame_ms_median']:.1f} ms (p95 {figures['frame_ms_p95']:.1f} ms)",
                 flush=True,
             )

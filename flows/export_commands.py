@@ -6,6 +6,8 @@ Imports nothing heavy at module level: `cueflow --help` and bad input stay fast.
 import argparse
 from pathlib import Path
 
+from flows.commands import bounded
+
 FORMAT_NAMES = ("ascii", "qlc", "csv", "sheet")
 
 
@@ -23,7 +25,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     )
     export.add_argument("--out", metavar="DIR", help="where to write the files (default: PLAN_DIR, beside the plan)")
     export.add_argument("--rig", metavar="PATH", help="the rig the plan was made for (default: the recorded or bundled rig)")
+    export.add_argument(
+        "--lines-per-page",
+        type=bounded(int, "a whole number", 10, 500),
+        metavar="N",
+        help="page a script that was not a PDF at N lines (default: a standard script page, 55)",
+    )
     export.set_defaults(handler=_export)
+
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -35,7 +44,13 @@ def _export(args: argparse.Namespace) -> int:
     plan_dir = Path(args.plan_dir)
     out = Path(args.out) if args.out else plan_dir
     try:
-        written = export_plan(plan_dir, list(args.formats or FORMAT_NAMES), out, Path(args.rig) if args.rig else None)
+        written = export_plan(
+            plan_dir,
+            list(args.formats or FORMAT_NAMES),
+            out,
+            Path(args.rig) if args.rig else None,
+            lines_per_page=args.lines_per_page,
+        )
     except ExportError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
     for name, path in written.items():

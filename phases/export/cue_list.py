@@ -57,6 +57,7 @@ class ConsoleShow:
     cues: list[ConsoleCue]
     instructions: list[LightingInstruction]  # the plan's cues, in the same order
     profiles: dict[str, FixtureProfile]
+    lines_per_page: int | None = None  # paging a script that was not a PDF (None: a standard page)
 
 
 def number_text(number: float) -> str:
@@ -119,7 +120,7 @@ def _effects(cue: LightingInstruction) -> tuple[str, ...]:
     return tuple(out)
 
 
-def console_show(plan: Plan) -> ConsoleShow:
+def console_show(plan: Plan, lines_per_page: int | None = None) -> ConsoleShow:
     """Read the plan once for every format."""
     rig = plan.rig
     channels = channel_numbers(rig)
@@ -155,4 +156,4 @@ def console_show(plan: Plan) -> ConsoleShow:
             )
         )
         before = _group_levels(cue)
-    return ConsoleShow(plan.name, rig, channels, plan.colours, plan.scenes, cues, plan.cues, plan.profiles)
+    return ConsoleShow(plan.name, rig, channels, plan.colours, plan.scenes, cues, plan.cues, plan.profiles, lines_per_page)

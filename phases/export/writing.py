@@ -93,11 +93,17 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
 
 
 def export_plan(
-    plan_dir: Path, formats: list[str], out_dir: Path, rig: Path | Rig | None = None, name: str | None = None
+    plan_dir: Path,
+    formats: list[str],
+    out_dir: Path,
+    rig: Path | Rig | None = None,
+    name: str | None = None,
+    lines_per_page: int | None = None,
 ) -> dict[str, Path]:
     """Read PLAN_DIR, render the formats and write them to out_dir. Raises ExportError with one line.
 
-    `name` titles the show (default: the script that result.json names, else the folder's name).
+    `name` titles the show (default: the script that result.json names, else the folder's name);
+    `lines_per_page` pages a script that was not a PDF (default: a standard script page).
     """
     if not formats:
         raise ExportError("no export format given")
@@ -109,4 +115,4 @@ def export_plan(
         plan = replace(plan, rig=rig)
     if name:
         plan = replace(plan, name=name)
-    return write_files(render(console_show(plan), formats), out_dir)
+    return write_files(render(console_show(plan, lines_per_page), formats), out_dir)

@@ -24,7 +24,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help=f"one of {', '.join(FORMAT_NAMES)}; repeat for several (default: all)",
     )
     export.add_argument("--out", metavar="DIR", help="where to write the files (default: PLAN_DIR, beside the plan)")
-    export.add_argument("--rig", metavar="PATH", help="the rig the plan was made for (default: the recorded or bundled rig)")
+    export.add_argument(
+        "--rig", metavar="PATH", help="export for this rig file instead of the one the plan recorded (rig_patch.json)"
+    )
     export.add_argument(
         "--lines-per-page",
         type=bounded(int, "a whole number", 10, 500),
@@ -50,6 +52,7 @@ def _export(args: argparse.Namespace) -> int:
             out,
             Path(args.rig) if args.rig else None,
             lines_per_page=args.lines_per_page,
+            on_note=lambda note: print(f"cueflow: note: {note}", file=sys.stderr),
         )
     except ExportError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)

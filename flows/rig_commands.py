@@ -39,9 +39,11 @@ def rig_problem(path: str) -> str | None:
 def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str]]:
     """(the printed report, the problems). Raises RigError when the file cannot be read at all."""
     from phases.rig import load_rig
+    from phases.rig.channels import channel_numbers
 
     loaded = load_rig(path, tuple(fixture_dirs), strict=False)
     rig = loaded.rig
+    numbers = channel_numbers(rig)  # the console channels the ASCII export and the recorded patch use
     role = {g.group_id: g.role for g in rig.groups}
     footprint = {
         f.fixture_id: loaded.profiles[f.patch.profile].footprint for f in rig.fixtures if f.patch.profile in loaded.profiles
@@ -56,7 +58,7 @@ def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str
         made = f"{f.manufacturer} {f.model}" if f.manufacturer else p.profile
         mode = f" / {p.mode}" if p.mode else ""
         lines.append(
-            f"{f.fixture_number or '':>4}  {f.fixture_id:<28}{f.group_id:<20}{role[f.group_id] or '?':<12}"
+            f"{numbers[f.fixture_id]:>4}  {f.fixture_id:<28}{f.group_id:<20}{role[f.group_id] or '?':<12}"
             f"{f'{p.universe}.{p.address}':>9}{footprint.get(f.fixture_id, '?'):>5}  {made}{mode}"
         )
     lines += ["", "groups:"]

@@ -17,7 +17,7 @@ from .lighting import (
     TransitionType,
 )
 from .pipeline import BatchItem, BatchSummary, PhaseResult, PipelineOutput, PipelineResult
-from .rig import DmxPatch, Fixture, FixtureConstraints, GroupRole, Position, Rig, RigGroup
+from .rig import DmxPatch, Fixture, FixtureConstraints, GroupRole, PatchLine, Position, Rig, RigGroup, RigPatch
 from .scene import (
     SHOW_CLOCK_LIMIT,
     DialogueLine,
@@ -63,6 +63,7 @@ __all__ = [
     "LightingRule",
     "MetricResult",
     "ParsedScript",
+    "PatchLine",
     "PhaseResult",
     "PipelineOutput",
     "PipelineResult",
@@ -70,6 +71,7 @@ __all__ = [
     "Range",
     "Rig",
     "RigGroup",
+    "RigPatch",
     "RuleExtras",
     "RuleUse",
     "Scene",

@@ -9,6 +9,8 @@ fixture that cannot mix colour shows its gel. Effects are motion on top of the s
 from dataclasses import dataclass
 
 from phases.contracts import Fixture, GroupInstruction, LightingInstruction, Rig
+from phases.rig.channels import channel_numbers as rig_channels
+from phases.rig.errors import RigError
 
 from .errors import ExportError
 
@@ -65,20 +67,8 @@ def fixture_looks(cue: LightingInstruction, rig: Rig) -> dict[str, FixtureLook]:
 
 
 def channel_numbers(rig: Rig) -> dict[str, int]:
-    """Console channel per fixture: its fixture_number, else the next free numbers in patch order."""
-    numbers: dict[str, int] = {}
-    used: dict[int, str] = {}
-    for f in rig.fixtures:
-        if f.fixture_number is not None:
-            if f.fixture_number in used:
-                raise ExportError(
-                    f"rig: fixtures {used[f.fixture_number]} and {f.fixture_id} share fixture number {f.fixture_number}"
-                )
-            used[f.fixture_number] = f.fixture_id
-            numbers[f.fixture_id] = f.fixture_number
-    following = max(used, default=0)
-    for f in rig.fixtures:
-        if f.fixture_id not in numbers:
-            following += 1
-            numbers[f.fixture_id] = following
-    return numbers
+    """Console channel per fixture, as `cueflow rig check` numbers them (phases/rig/channels.py)."""
+    try:
+        return rig_channels(rig)
+    except RigError as exc:
+        raise ExportError(str(exc)) from None

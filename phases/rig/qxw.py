@@ -126,7 +126,9 @@ def import_workspace(path: Path, library: FixtureLibrary) -> ImportedRig:
         drafts = [_fixture(wf, ids[wf.qlc_id], group_id, profile_of[wf.qlc_id], kinds[wf.qlc_id], "key", 0, 1) for wf in members]
         role, source = infer_role(name, drafts, positioned=False)
         how[group_id] = f"inferred from its {source}"
-        groups.append(RigGroup(group_id=group_id, description=f"{name} (QLC+ group; role from its {source})", role=role))
+        groups.append(
+            RigGroup(group_id=group_id, name=name, description=f"{name} (QLC+ group; role from its {source})", role=role)
+        )
         for index, wf in enumerate(members):
             fixtures.append(
                 _fixture(wf, ids[wf.qlc_id], group_id, profile_of[wf.qlc_id], kinds[wf.qlc_id], role, index, len(members))
@@ -160,10 +162,11 @@ def _fixture(
     wf: WorkspaceFixture, fixture_id: str, group_id: str, profile: FixtureProfile, kind: str,
     role: str, index: int, count: int,
 ) -> Fixture:  # fmt: skip
-    return make_fixture(
+    fixture = make_fixture(
         fixture_id=fixture_id, group_id=group_id, profile=profile, kind=kind,
         position=row_position(role, index, count), universe=wf.universe, address=wf.address, number=None,  # type: ignore[arg-type]
     )  # fmt: skip
+    return fixture.model_copy(update={"name": wf.name})  # exports show the workspace's own name, not the slug
 
 
 def _fixture_ids(fixtures: list[WorkspaceFixture]) -> dict[str, str]:

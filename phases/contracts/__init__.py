@@ -1,6 +1,7 @@
 """Phase 0: the pydantic models that cross phase boundaries."""
 
 from .evaluation import EvaluationReport, MetricResult, Verdict
+from .gold import GoldCalls, GoldCue, GoldMustNot, GoldScene
 from .knowledge import Colour, LightingRule, Range, RuleExtras, SceneKnowledge, ScoredRule, TransitionAdvice
 from .lighting import (
     AreaLevel,
@@ -35,6 +36,10 @@ from .scene import (
 )
 
 __all__ = [
+    "GoldCalls",
+    "GoldCue",
+    "GoldMustNot",
+    "GoldScene",
     "SHOW_CLOCK_LIMIT",
     "AreaLevel",
     "CueTrigger",

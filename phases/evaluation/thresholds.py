@@ -49,6 +49,7 @@ class Vocabulary(BaseModel):
 
     night_times: tuple[str, ...]
     day_times: tuple[str, ...]
+    time_classes: dict[str, tuple[str, ...]]
     roles_by_group: dict[str, str]
     shaping_roles: tuple[str, ...]
     after_the_end: tuple[str, ...]

@@ -33,6 +33,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="N",
         help="page a script that was not a PDF at N lines (default: a standard script page, 55)",
     )
+    export.add_argument(
+        "--into",
+        metavar="WORKSPACE",
+        help="with --format qlc: add the cue list to a copy of this QLC+ workspace, keeping its fixtures, functions, "
+        "virtual console and I/O patch",
+    )
     export.set_defaults(handler=_export)
 
 
@@ -53,6 +59,7 @@ def _export(args: argparse.Namespace) -> int:
             Path(args.rig) if args.rig else None,
             lines_per_page=args.lines_per_page,
             on_note=lambda note: print(f"cueflow: note: {note}", file=sys.stderr),
+            qlc_into=Path(args.into) if args.into else None,
         )
     except ExportError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)

@@ -101,6 +101,7 @@ def export_plan(
     name: str | None = None,
     lines_per_page: int | None = None,
     on_note: Callable[[str], None] | None = None,
+    qlc_into: Path | None = None,
 ) -> dict[str, Path]:
     """Read PLAN_DIR, render the formats and write them to out_dir. Raises ExportError with one line.
 
@@ -108,12 +109,15 @@ def export_plan(
     `name` titles the show (default: the script that result.json names, else the folder's name);
     `lines_per_page` pages a script that was not a PDF (default: a standard script page).
     `on_note` hears what the user should know: an explicit rig that differs from the recorded one.
+    `qlc_into`: a QLC+ workspace the cue list is added to (a copy of it is written), for the qlc format.
     """
     if not formats:
         raise ExportError("no export format given")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ExportError(f"unknown export format {unknown[0]!r} (known: {', '.join(FORMATS)})")
+    if qlc_into is not None and "qlc" not in formats:
+        raise ExportError("--into names a QLC+ workspace: it goes with --format qlc")
     if not plan_dir.is_dir():
         raise ExportError(f"{plan_dir}: not a directory")
     rig_path = None
@@ -126,4 +130,4 @@ def export_plan(
         plan = replace(plan, rig=rig)
     if name:
         plan = replace(plan, name=name)
-    return write_files(render(console_show(plan, lines_per_page), formats), out_dir)
+    return write_files(render(console_show(plan, lines_per_page, qlc_into), formats), out_dir)

@@ -18,7 +18,7 @@ Deterministic and free of I/O: the same plan and time give the same bytes. Rules
 import bisect
 from dataclasses import dataclass
 
-from phases.contracts import Colour, Effect, LightingInstruction, Rig, Transition
+from phases.contracts import Colour, Effect, Fixture, LightingInstruction, Rig, Transition
 
 from .colour_mixing import RGB, emitter_colours, mix
 from .cue_looks import capped, cue_looks
@@ -75,6 +75,7 @@ class ShowRenderer:
         self.universes = sorted({f.universe for f in self.fixtures})
         self.group_cap = {g.group_id: g.max_intensity for g in rig.groups}
         self._group_of = {f.fixture_id: f.group_id for f in rig.fixtures}
+        self._by_id = {f.fixture.fixture_id: f for f in self.fixtures}
         self.emitters = emitter_colours()
         self._rgb = {name: tuple(float(v) for v in c.rgb) for name, c in colours.items()}
         self._members = {g: [f for f in self.fixtures if f.fixture.group_id == g] for g in self.group_cap}
@@ -178,33 +179,52 @@ class ShowRenderer:
         frames = {u: bytearray(UNIVERSE_SIZE) for u in self.universes}
         levels = self.fixture_levels(t)
         for f in self.fixtures:
-            frame = frames[f.universe]
-            profile, start = f.profile, f.start
-            layout = self._layouts[profile.name]
-            frame[start : start + profile.footprint] = self._defaults[profile.name]
             level, colour = levels[f.fixture.fixture_id]
-            has_dimmer = "dimmer" in layout
-            _put(frame, start, layout, "dimmer", level * 255)
-            if "red" in layout:
-                emitters = ("red", "green", "blue", *EXTRA_EMITTERS)
-                values = dict.fromkeys(emitters, 0.0)
-                if level > 0:
-                    extras = tuple(e for e in EXTRA_EMITTERS if e in layout)
-                    scale = 1.0 if has_dimmer else level
-                    values.update({role: value * scale for role, value in mix(colour, extras, self.emitters).items()})
-                for role in emitters:
-                    _put(frame, start, layout, role, values[role])
-            elif profile.subtractive:
-                if level == 0:
-                    continue
-                scale = 1.0 if has_dimmer else level
-                for role, value in zip(("cyan", "magenta", "yellow"), colour, strict=True):
-                    _put(frame, start, layout, role, 255 - value * scale)
-            else:  # single-colour emitters only (white, warm/cool white, amber, UV): their own colour, at the level
-                value = (255.0 if has_dimmer else level * 255) if level > 0 else 0.0
-                for role in SINGLE_EMITTERS:
-                    _put(frame, start, layout, role, value)
+            self._write_fixture(frames[f.universe], f, level, colour)
         return {u: bytes(frame) for u, frame in frames.items()}
+
+    def fixture_values(self, fixture_id: str, level: float, colour: RGB) -> bytes:
+        """The channels of one fixture's mode at a final level and colour: what frame_at writes for it (the
+        exports' effect steps are made of these)."""
+        f = self._by_id[fixture_id]
+        frame = bytearray(f.start + f.profile.footprint)
+        self._write_fixture(frame, f, level, self._fixed.get(fixture_id, colour))
+        return bytes(frame[f.start :])
+
+    def colour_of(self, name: str) -> RGB:
+        return self._colour(name, "colour")
+
+    def group_of(self, fixture_id: str) -> str:
+        return self._group_of[fixture_id]
+
+    def fixture(self, fixture_id: str) -> Fixture:
+        return self._by_id[fixture_id].fixture
+
+    def _write_fixture(self, frame: bytearray, f: PatchedFixture, level: float, colour: RGB) -> None:
+        profile, start = f.profile, f.start
+        layout = self._layouts[profile.name]
+        frame[start : start + profile.footprint] = self._defaults[profile.name]
+        has_dimmer = "dimmer" in layout
+        _put(frame, start, layout, "dimmer", level * 255)
+        if "red" in layout:
+            emitters = ("red", "green", "blue", *EXTRA_EMITTERS)
+            values = dict.fromkeys(emitters, 0.0)
+            if level > 0:
+                extras = tuple(e for e in EXTRA_EMITTERS if e in layout)
+                scale = 1.0 if has_dimmer else level
+                values.update({role: value * scale for role, value in mix(colour, extras, self.emitters).items()})
+            for role in emitters:
+                _put(frame, start, layout, role, values[role])
+        elif profile.subtractive:
+            if level == 0:
+                return
+            scale = 1.0 if has_dimmer else level
+            for role, value in zip(("cyan", "magenta", "yellow"), colour, strict=True):
+                _put(frame, start, layout, role, 255 - value * scale)
+        else:  # single-colour emitters only (white, warm/cool white, amber, UV): their own colour, at the level
+            value = (255.0 if has_dimmer else level * 255) if level > 0 else 0.0
+            for role in SINGLE_EMITTERS:
+                _put(frame, start, layout, role, value)
 
     def blackout(self) -> dict[int, bytes]:
         """All channels 0 on every patched universe: what the player sends when it stops or fails."""

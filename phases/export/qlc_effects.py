@@ -36,10 +36,13 @@ class CueEffect:
     loop: bool
 
 
-def _segments(effect: Effect, count: int, settings: QlcSettings) -> tuple[list[tuple[float, float]], bool]:
-    """(start s, length s) of each constant or linear segment of the effect's timeline, and whether it fades."""
+def _segments(effect: Effect, count: int, settings: QlcSettings, plays: float) -> tuple[list[tuple[float, float]], bool]:
+    """(start s, length s) of each constant or linear segment of the effect's timeline, and whether it fades.
+
+    An irregular effect loops over as much of its timeline as its cue plays on the show clock (`plays`), at most
+    the data's loop: as long as the cue runs as planned, QLC+ plays the renderer's own storm."""
     period = 1.0 / effect.rate_hz
-    span = effect.duration or settings.effect_loop_seconds[effect.type]
+    span = effect.duration or max(period, min(settings.effect_loop_seconds[effect.type], plays))
     if effect.type == "lightning":
         shape = fx.lightning_shape()
         cuts = {0.0, span}
@@ -75,14 +78,18 @@ class _Members:
     def values(self, t: float, memo: dict[tuple[str, float], bytes]) -> dict[str, bytes]:
         """Each fixture's channels `t` seconds into the effect: the renderer's level (caps after the effect)."""
         out = {}
+        raw: dict[tuple[float, int], float] = {}  # fixtures with one intent share a level (chase and flicker: per place)
+        per_place = self.effect.type in ("chase", "flicker")
         for f in self.ids:
             look = self.looks[f]
-            level = fx.apply_effect(self.effect, look.intent, t, self.group_id, look.index, look.count)
-            level = capped(level, self.renderer.fixture(f), self.cap)
-            key = (f, round(level, 6))
-            if key not in memo:
-                memo[key] = self.renderer.fixture_values(f, level, self.colour(f))
-            out[f] = memo[key]
+            key = (look.intent, look.index if per_place else 0)
+            if key not in raw:
+                raw[key] = fx.apply_effect(self.effect, look.intent, t, self.group_id, look.index, look.count)
+            level = raw[key]
+            if (f, level) not in memo:  # a storm's levels repeat: its base between strikes above all
+                sent = capped(level, self.renderer.fixture(f), self.cap)
+                memo[(f, level)] = self.renderer.fixture_values(f, sent, self.colour(f))
+            out[f] = memo[(f, level)]
         return out
 
     def steady(self) -> dict[str, bytes]:
@@ -99,10 +106,12 @@ def cue_effects(
     group_caps: dict[str, float],
     settings: QlcSettings,
     made: dict[tuple[object, ...], CueEffect] | None = None,
+    plays: float = float("inf"),
 ) -> list[CueEffect]:
     """The effects of one cue, one per group that has one, with the renderer's DMX values at each step.
 
     `made` remembers effects already worked out: the storm that runs on through several cues is computed once.
+    `plays`: how long the cue plays on the show clock, seconds.
     """
     made = {} if made is None else made
     by_group: dict[str, list[str]] = {}
@@ -113,13 +122,14 @@ def cue_effects(
     for group_id, ids in by_group.items():
         effect = looks[ids[0]].effect
         assert effect is not None
-        key = (group_id, effect.model_dump_json(), tuple((f, looks[f].intent, looks[f].level, looks[f].colour) for f in ids))
+        lit = tuple((f, looks[f].intent, looks[f].level, looks[f].colour) for f in ids)
+        key = (group_id, effect.model_dump_json(), plays, lit)
         if key in made:
             out.append(made[key])
             continue
         members = _Members(group_id, effect, ids, looks, renderer, group_caps[group_id])
         memo: dict[tuple[str, float], bytes] = {}
-        segments, fades = _segments(effect, looks[ids[0]].count, settings)
+        segments, fades = _segments(effect, looks[ids[0]].count, settings, plays)
         steps = []
         for start, length in segments:
             ms = max(1, round(length * 1000))

@@ -252,14 +252,18 @@ def _effect_functions(ws: _Workspace, effects: list[CueEffect], cue: ConsoleCue,
         _sub(sequence, ws.q("RunOrder"), "Loop" if effect.loop else "SingleShot")
         _sub(sequence, ws.q("SpeedModes"), FadeIn="PerStep", FadeOut="PerStep", Duration="PerStep")
         count = sum(len(effect.channels[f]) for f in effect.fixtures)
+        written: dict[tuple[str, bytes], str] = {}  # a storm's steps repeat the same few values: write each once
         for number, step in enumerate(effect.steps):
             chunks = []
             for fixture_id in effect.fixtures:
-                qlc_id, offset = ws.place[fixture_id]
                 values = step.values[fixture_id]
-                pairs = [f"{offset + i},{values[i]}" for i in effect.channels[fixture_id] if values[i]]
-                if pairs:
-                    chunks.append(f"{qlc_id}:{','.join(pairs)}")
+                chunk = written.get((fixture_id, values))
+                if chunk is None:
+                    qlc_id, offset = ws.place[fixture_id]
+                    pairs = [f"{offset + i},{values[i]}" for i in effect.channels[fixture_id] if values[i]]
+                    chunk = written[(fixture_id, values)] = f"{qlc_id}:{','.join(pairs)}" if pairs else ""
+                if chunk:
+                    chunks.append(chunk)
             _sub(
                 sequence, ws.q("Step"), ":".join(chunks) or None, Number=str(number), FadeIn=str(step.fade_ms),
                 Hold=str(step.hold_ms), FadeOut="0", Values=str(count),
@@ -326,7 +330,10 @@ def build_workspace(show: ConsoleShow, into: Path | None = None) -> bytes:
     folder = f"{settings.folder}/{show.name}"
     caps = {g.group_id: g.max_intensity for g in show.rig.groups}
     made: dict[tuple[object, ...], CueEffect] = {}
-    effects = [cue_effects(c.looks, ws.renderer, caps, settings, made) if c.effects else [] for c in show.cues]
+    effects = [
+        cue_effects(c.looks, ws.renderer, caps, settings, made, math.ceil(i.time_window.duration)) if c.effects else []
+        for c, i in zip(show.cues, show.instructions, strict=True)
+    ]
     step_ids = [ws.new_id() for _ in show.cues]
     chaser_id = ws.new_id()
     names = [cue_name(c, digits) for c in show.cues]

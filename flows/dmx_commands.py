@@ -28,7 +28,11 @@ def _play(args: argparse.Namespace) -> int:
     from phases.export import ExportError, rig_for_plan
     from phases.export.rig_record import BUNDLED_RIG
     from phases.hardware import HardwareError, PlaybackError, PlaybackSettings, load_plan, run_show
+    from phases.hardware.show import PLAN_FILE
 
+    from .dry_run_target import dry_run_problem, record_opened_files
+
+    record_opened_files()  # so --dry-run can never be a file this command reads
     try:
         dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
         plan = load_plan(Path(args.directory))
@@ -38,8 +42,20 @@ def _play(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_BAD_INPUT)
     if note:
         print(f"cueflow: note: {note}", file=sys.stderr)
+    own_rig = None if rig == BUNDLED_RIG else rig  # the --rig given, or the one the plan recorded
+    if dry_run is not None:
+        if own_rig is not None:  # read the rig (and its fixture definitions) now, so they count as read
+            from flows.rig_commands import rig_problem
+
+            problem = rig_problem(str(own_rig))
+            if problem:
+                return fail(problem, EXIT_BAD_INPUT)
+        reads = [Path(args.directory) / PLAN_FILE] + ([own_rig] if own_rig is not None else [])
+        problem = dry_run_problem("--dry-run", Path(args.dry_run), reads)
+        if problem:
+            return fail(problem, EXIT_BAD_INPUT)
     try:
-        stats = run_show(plan, settings, dry_run=dry_run, rig=None if rig == BUNDLED_RIG else rig)
+        stats = run_show(plan, settings, dry_run=dry_run, rig=own_rig)
     except PlaybackError as exc:
         return fail(str(exc), EXIT_FAILED)
     except HardwareError as exc:  # the patch or the plan cannot be played: nothing was sent

@@ -335,7 +335,9 @@ def test_into_sample_workspace_keeps_what_it_has(tmp_path: Path) -> None:
     from phases.rig import load_rig
 
     sample = Path("/usr/share/qlcplus/Sample.qxw")
-    groups = [g.group_id for g in load_rig(sample).rig.groups]
+    rig = load_rig(sample).rig
+    groups = [g.group_id for g in rig.groups]
+    packs = next(f.group_id for f in rig.fixtures if f.patch.address == 60)  # the group of the three dimmer packs
 
     def cue(number: float, level: float, flicker: bool) -> LightingInstruction:
         effect = Effect(type="flicker", rate_hz=4, seed=3, depth=0.6) if flicker else None
@@ -344,7 +346,7 @@ def test_into_sample_workspace_keeps_what_it_has(tmp_path: Path) -> None:
             time_window=TimeWindow(start=number * 10, end=number * 10 + 10),
             groups=[
                 GroupInstruction(group_id=g, parameters=GroupParameters(intensity=level, color="bastard_amber",
-                                 effect=effect if g == "dimmer" else None))
+                                 effect=effect if g == packs else None))
                 for g in groups
             ],
         )  # fmt: skip

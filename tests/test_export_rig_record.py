@@ -48,15 +48,19 @@ def test_the_record_names_the_file_its_fingerprint_and_its_patch(tmp_path: Path)
     record = RigPatch.model_validate(data)
     assert record.rig_file == str(rig_file.resolve()) and record.kind == "QLC+ workspace"
     assert record.fingerprint == "sha256:" + hashlib.sha256(rig_file.read_bytes()).hexdigest()
-    # The workspace's own names, addresses from 1, and channel counts; channels as `rig check` numbers them.
-    assert [(p.name, p.universe, p.address, p.footprint) for p in record.patch] == [
-        (name, universe + 1, address + 1, channels) for name, _, _, _, universe, address, channels in FIXTURES
-    ]
+    # The workspace's own names, addresses from 1, and channel counts (a dimmer pack: each head its own channel);
+    # channels as `rig check` numbers them.
+    expected = []
+    for name, _, _, _, universe, address, channels in FIXTURES:
+        if name == "Dimmer pack":
+            expected += [(f"{name} / {n + 1}", universe + 1, address + 1 + n, 1) for n in range(channels)]
+        else:
+            expected.append((name, universe + 1, address + 1, channels))
+    assert [(p.name, p.universe, p.address, p.footprint) for p in record.patch] == expected
     check = cueflow("rig", "check", str(rig_file))
     assert check.returncode == 0, check.stderr
-    for line in record.patch:
-        row = next(r for r in check.stdout.splitlines() if f" {line.fixture_id} " in f" {r} ")
-        assert row.split()[0] == str(line.channel)
+    rows = [r for r in check.stdout.splitlines() if r[:4].strip().isdigit()]
+    assert [(int(r[:4]), r[6:36].strip()) for r in rows] == [(p.channel, p.name) for p in record.patch]
 
 
 def test_export_and_play_use_the_recorded_rig(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from phases.hardware.patch import PatchedFixture
+
 from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
 from .cue_states import cue_channel_values
 from .errors import ExportError
@@ -134,20 +136,26 @@ class _Workspace:
         iomap = _sub(self.engine, self.q("InputOutputMap"))
         for universe in sorted({p.universe for p in self.patched.values()}):
             _sub(iomap, self.q("Universe"), Name=f"Universe {universe}", ID=str(universe - 1))
+        units: list[list[PatchedFixture]] = []  # the heads of a dimmer pack (Fixture.unit) are one QLC+ fixture
+        for p in self.patched.values():
+            if p.fixture.unit is not None and units and units[-1][0].fixture.unit == p.fixture.unit:
+                units[-1].append(p)
+            else:
+                units.append([p])
         fixtures, place = [], {}
-        for qlc_id, p in enumerate(self.patched.values()):
-            f = p.fixture
+        for qlc_id, heads in enumerate(units):
+            p, f = heads[0], heads[0].fixture
             manufacturer, model = f.manufacturer or p.profile.manufacturer, f.model or p.profile.model
             own = bool(manufacturer and model)
             fixture = QlcFixture(
                 qlc_id,
-                f.name or f.fixture_id,
+                f.unit or f.name or f.fixture_id,
                 manufacturer if own else settings.generic["manufacturer"],  # type: ignore[arg-type]
                 model if own else settings.generic["model"],  # type: ignore[arg-type]
                 (f.patch.mode or p.profile.mode or p.profile.name) if own else settings.generic["mode"],
                 p.universe,
                 p.start + 1,
-                p.profile.footprint,
+                sum(h.profile.footprint for h in heads),
             )
             element = _sub(self.engine, self.q("Fixture"))
             for tag, value in (
@@ -157,14 +165,16 @@ class _Workspace:
             ):  # fmt: skip
                 _sub(element, self.q(tag), value)
             fixtures.append(fixture)
-            place[f.fixture_id] = (qlc_id, 0)
+            for h in heads:
+                place[h.fixture.fixture_id] = (qlc_id, h.start - p.start)
+        head_of = {h.fixture.fixture_id: index for heads in units for index, h in enumerate(heads)}
         for group_number, group in enumerate(self.show.rig.groups):  # the rig's groups, so a re-import keeps them
-            members = [place[p.fixture.fixture_id][0] for p in self.patched.values() if p.fixture.group_id == group.group_id]
+            members = [p.fixture.fixture_id for p in self.patched.values() if p.fixture.group_id == group.group_id]
             element = _sub(self.engine, self.q("FixtureGroup"), ID=str(group_number))
             _sub(element, self.q("Name"), group.name or group.group_id)
             _sub(element, self.q("Size"), X=str(max(1, len(members))), Y="1")
             for x, member in enumerate(members):
-                _sub(element, self.q("Head"), "0", X=str(x), Y="0", Fixture=str(member))
+                _sub(element, self.q("Head"), str(head_of[member]), X=str(x), Y="0", Fixture=str(place[member][0]))
         return fixtures, place
 
     def _found_fixtures(self, into: Path) -> tuple[list[QlcFixture], dict[str, tuple[int, int]]]:

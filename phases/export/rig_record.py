@@ -12,13 +12,14 @@ from pydantic import ValidationError
 
 from phases.contracts import PatchLine, RigPatch
 from phases.contracts.validation import field_error
+from phases.rig import default_rig_path
 
 from .errors import ExportError
 from .levels import channel_numbers
-from .plan_files import KNOWLEDGE_DATA, load_colours, load_rig_file
+from .plan_files import load_colours, load_rig_file
 
 RIG_PATCH_FILE = "rig_patch.json"
-BUNDLED_RIG = KNOWLEDGE_DATA / "rig.yaml"
+BUNDLED_RIG = default_rig_path()
 KINDS = {".yaml": "cueflow YAML", ".yml": "cueflow YAML", ".qxw": "QLC+ workspace"}
 
 

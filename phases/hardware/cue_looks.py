@@ -26,6 +26,7 @@ class FixtureLook:
     index: int  # the fixture's place in its group, and the group's size (chase and flicker use them)
     count: int
     in_cue: bool  # False when the cue leaves the fixture's group out (it goes to black)
+    focus: str | None = None  # the group's focus in this cue (an area or named position, for movers)
 
 
 def capped(level: float, fixture: Fixture, group_cap: float) -> float:
@@ -70,5 +71,7 @@ def cue_looks(cue: LightingInstruction, rig: Rig) -> dict[str, FixtureLook]:
         if "color" not in f.capabilities and f.fixed_color:
             colour = f.fixed_color
         steady = capped(level, f, caps[f.group_id])
-        looks[f.fixture_id] = FixtureLook(level, steady, colour, g.parameters.effect, g.transition or CUT, index, count, True)
+        looks[f.fixture_id] = FixtureLook(
+            level, steady, colour, g.parameters.effect, g.transition or CUT, index, count, True, g.focus_area
+        )
     return looks

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import websockets
+import websockets.exceptions
 
 START_TIMEOUT = 60.0
 

@@ -60,8 +60,7 @@ def base_look(
     shade = look_data().genre_shade.get(genre or "")
     why: list[str] = [f"palette {palette.name}"]
     key = key_level(scene, seen, genre, design, why)
-    slots = palette.model_dump()
-    colours = {role: slots[slot] for role, slot in recipe.colours.items()}
+    colours = {role: getattr(palette, slot) for role, slot in recipe.colours.items()}
     look = Look(groups={})
     for gid, role in group_roles(rig).items():
         share = 1.0 if role == "key" else recipe.shares.get(role, 0.0)  # type: ignore[call-overload]
@@ -73,7 +72,7 @@ def base_look(
         if role in recipe.flicker:
             state.effect = Effect(type="flicker", rate_hz=6.0, depth=0.2)
         if role == "key":
-            state.pair = (slots[recipe.pair.slot], recipe.pair.share, recipe.pair.slot)
+            state.pair = (getattr(palette, recipe.pair.slot), recipe.pair.share, recipe.pair.slot)
         look.groups[gid] = state
     why += scene_moment(look, seen, rig, palette, accents, design, scene.scene_id)
     if seen.moment not in ("storm", "vigil"):  # a storm's back light and a vigil's taper may outshine the faces

@@ -188,6 +188,9 @@ def _run(args: argparse.Namespace) -> int:
         dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
     except OutputTargetError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
+    named = [script] + [Path(p) for p in (args.rig, args.gold) if p]
+    if dry_run is not None and (problem := _dry_run_problem(args, named, out)):
+        return fail(problem, EXIT_BAD_INPUT)  # refused before a server starts for a run that will not happen
     _prefect_server()  # starts now, while the script is read and Prefect and the phases import
     from phases.parsing import ParseError, parse_file
 
@@ -208,13 +211,8 @@ def _run(args: argparse.Namespace) -> int:
     unreachable = _server_problem()
     if unreachable:
         return fail(*unreachable)
-    if dry_run is not None:
-        from .dry_run_target import dry_run_problem
-
-        reads = [script] + ([Path(rig)] if rig else []) + ([Path(args.gold)] if args.gold else [])
-        problem = dry_run_problem("--dry-run", Path(args.dry_run), reads, out=out)
-        if problem:
-            return fail(problem, EXIT_BAD_INPUT)
+    if dry_run is not None and (problem := _dry_run_problem(args, named, out)):
+        return fail(problem, EXIT_BAD_INPUT)  # again: reading the script and the rig opened more files
     try:
         # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
         # fails at once instead of interleaving its files with this one's.
@@ -222,6 +220,12 @@ def _run(args: argparse.Namespace) -> int:
             return _run_locked(args, script, out, dry_run, rig)
     except OutputFolderBusyError as exc:
         return fail(str(exc), EXIT_FAILED)
+
+
+def _dry_run_problem(args: argparse.Namespace, reads: list[Path], out: Path) -> str | None:
+    from .dry_run_target import dry_run_problem
+
+    return dry_run_problem("--dry-run", Path(args.dry_run), reads, out=out)
 
 
 def _prefect_server() -> None:

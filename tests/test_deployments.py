@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from flows.outputs import output_folder
+from phases.work_marker import MARKER
 
 from .conftest import EXAMPLE
 from .prefect_stack import PrefectStack, free_port
@@ -228,14 +229,19 @@ def test_scheduled_batch_plans_only_new_or_changed_scripts(served):
     batch = served.outputs / "batch"
     batch.mkdir()
     a, b, bad = (output_folder(batch, inbox / name) for name in ("a.txt", "b.txt", "bad.txt"))
-    (batch / f".{a.name}.work-deadbeef").mkdir()  # what a crashed run leaves behind
-    (batch / f".{a.name}.work-deadbeef" / "scenes.json").write_text("[]")
+    crashed = batch / f".{a.name}.work-deadbeef"  # what a crashed run leaves behind: marked, its writer gone
+    crashed.mkdir()
+    (crashed / "scenes.json").write_text("[]")
+    gone = {"made_by": "cueflow", "kind": "work", "for": a.name, "pid": 2**22 + 7, "started": 1, "created": 0.0}
+    (crashed / MARKER).write_text(json.dumps(gone))
+    kept = batch / f".{a.name}.work-notours"  # no marker: a user's folder, never cueflow's to delete
+    kept.mkdir()
 
     first, _ = served.trigger("directory-batch/scheduled")  # the real CLI once; then as the UI does
     run = served.wait_for_run(first)
     assert run["state"]["type"] == "FAILED" and "bad.txt" in run["state"]["message"]
     assert sorted(p for p in batch.iterdir() if not p.name.startswith(".")) == [a, bad]
-    assert not list(batch.glob(".*.work-*"))
+    assert list(batch.glob(".*.work-*")) == [kept]
     assert json.loads((a / "result.json").read_text())["success"] is True
     assert "empty" in json.loads((bad / "result.json").read_text())["error"]
     record = (a / "source.json").read_text()

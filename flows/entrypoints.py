@@ -27,8 +27,12 @@ from .errors import PhaseNotImplementedError
 from .outputs import output_folder
 from .parameter_names import fail_on_bad_parameter_names
 from .pipeline import lighting_pipeline
-from .run_records import recorded_run
 from .scene import script_tag
+from .signals import install_in_served_run
+
+# This module is the entry point of every served run's process: Ctrl-C and SIGTERM there end the run as they end a
+# CLI run (a playing show blacks out, one line), not with Prefect's tracebacks; serve then records the end.
+install_in_served_run()
 
 INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
 OUTPUT_ROOT_VAR = "CUEFLOW_OUTPUT_ROOT"
@@ -164,12 +168,6 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
     return config.model_copy(update={"rig": str(rig)})
 
 
-def _run_id() -> object:
-    from prefect.runtime import flow_run
-
-    return flow_run.id
-
-
 def _string(parameter: str, value: object, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
@@ -278,8 +276,7 @@ async def on_demand(
     except ParameterError as exc:
         return await _refuse(str(exc))
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
-    with recorded_run(_run_id()):
-        state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
+    state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state
     if isinstance(result, PipelineResult):
         await create_markdown_artifact(
@@ -318,8 +315,7 @@ async def scheduled_batch(
     except ParameterError as exc:
         return await _refuse(str(exc))
     try:
-        with recorded_run(_run_id()):
-            summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
+        summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
         return await _refuse(str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)
@@ -383,8 +379,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
     except ParameterError as exc:
         return await _refuse(str(exc))
     try:
-        with recorded_run(_run_id()):
-            stats, seconds = await tasks.send_dmx(plan, config)
+        stats, seconds = await tasks.send_dmx(plan, config)
     except PhaseNotImplementedError as exc:
         return await _refuse(str(exc))
     where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"

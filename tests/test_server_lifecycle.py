@@ -159,3 +159,15 @@ def test_the_api_server_ends_when_its_parent_is_gone_before_it_starts(tmp_path):
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
+
+
+def test_the_flows_refuse_a_nul_that_another_prefect_server_let_through(tmp_path):
+    """A plain `prefect server start` on SQLite stores a NUL: the run then ends Failed naming the parameter."""
+    from flows.entrypoints import ParameterError, _config, _string
+
+    with pytest.raises(ParameterError, match=r"^config\.genre: a NUL character is not allowed"):
+        _config({"genre": "trag\0edy"}, tmp_path, False, None)
+    with pytest.raises(ParameterError, match=r"^dmx\.olad_host: a NUL character is not allowed"):
+        _config(None, tmp_path, False, {"olad_host": "127.0.0.1\0"})
+    with pytest.raises(ParameterError, match=r"^script_path: a NUL character is not allowed"):
+        _string("script_path", "a\0b.txt")

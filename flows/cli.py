@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
     run.add_argument("--dry-run", metavar="FILE", help="with --send-dmx: render the DMX frames to FILE, send nothing")
     run.add_argument("--genre", help="the production's genre, e.g. tragedy, comedy, pantomime")
+    run.add_argument("--gold", metavar="FILE", help="a designer's prompt-book calls (JSON) to score the cues against")
     run.add_argument("--llm", action="store_true", help="ask an OpenAI-compatible LLM for the looks")
     run.add_argument("--stop-on-scene-failure", action="store_true", help="stop at the first scene that fails")
     run.add_argument(
@@ -161,13 +162,20 @@ def _run(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    if args.gold:
+        from phases.evaluation import GoldFileError, load_gold
+
+        try:
+            load_gold(Path(args.gold))
+        except GoldFileError as exc:
+            return fail(str(exc), EXIT_BAD_INPUT)
     unreachable = _server_problem()
     if unreachable:
         return fail(*unreachable)
     if dry_run is not None:
         from .dry_run_target import dry_run_problem
 
-        reads = [script] + ([Path(rig)] if rig else [])
+        reads = [script] + ([Path(rig)] if rig else []) + ([Path(args.gold)] if args.gold else [])
         problem = dry_run_problem("--dry-run", Path(args.dry_run), reads, out=out)
         if problem:
             return fail(problem, EXIT_BAD_INPUT)
@@ -193,6 +201,7 @@ def _config(
         dmx_universe=args.universe,
         dmx_dry_run_path=str(dry_run) if dry_run else None,
         genre=args.genre,
+        gold_file=str(Path(args.gold).resolve()) if args.gold else None,
         use_llm=args.llm,
         continue_on_scene_failure=not args.stop_on_scene_failure,
         scene_concurrency=args.concurrency,

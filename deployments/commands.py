@@ -133,15 +133,13 @@ def _client_auth(args: argparse.Namespace) -> str | None:
 def _server(args: argparse.Namespace) -> int:
     if args.action != "start":
         return _resident_command(args.action)
-    from .server import port_is_free, run_server
+    from .server import run_server
 
     credential = _credential(args)
     if credential == "":
         return fail(AUTH_MISSING.format(var=args.auth_string_env), EXIT_BAD_INPUT)
     if not 1 <= args.port <= 65535:
         return fail(f"--port must be between 1 and 65535, got {args.port}", EXIT_BAD_INPUT)
-    if not port_is_free(args.port):
-        return fail(f"127.0.0.1:{args.port} is already in use (another server?); choose --port", EXIT_BAD_INPUT)
     return run_server(args.port, args.database_url, sqlite=args.sqlite, auth_string=credential)
 
 

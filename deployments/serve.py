@@ -12,12 +12,14 @@ serve runs Prefect's Runner itself rather than `prefect.serve`, to control how i
 import asyncio
 import logging
 import os
+import signal
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 from flows.api_access import api_is_up, auth_headers
 from flows.entrypoints import INPUT_ROOTS_VAR, OUTPUT_ROOT_VAR
@@ -27,6 +29,7 @@ from .definitions import DeploymentSettings, build_deployments, settings_from_se
 HEALTH_EVERY = 1.0  # seconds between checks that the server still answers
 LOST_AFTER = 3  # failed checks in a row before serve gives up
 RECENT_POLL = 15.0  # a deployment polled this recently may have another serve behind it
+TIDY_EVERY = 30.0  # seconds between looks for subflows left unfinished by a run that ended
 
 
 class ServeError(RuntimeError):
@@ -129,21 +132,51 @@ async def _serve(deployments: list[Any], limit: int, api_url: str) -> bool:
     # Its websocket drops whenever the server restarts or goes; it then polls, so the traceback it logs is noise.
     logging.getLogger("prefect.FlowRunCancellingObserver").setLevel(logging.ERROR)
     runner = Runner(limit=limit, pause_on_shutdown=False)
+    # Prefect's runner answers SIGTERM by cancelling its runs (they ended Cancelled, with tracebacks); serve stops
+    # on SIGTERM as on Ctrl-C instead: its runs are stopped and marked Crashed, their subflows with them.
+    runner.handle_sigterm = _sigterm_as_ctrl_c  # type: ignore[method-assign]
     for deployment in deployments:
         await runner.add_deployment(deployment)
     lost = asyncio.Event()
     serving = asyncio.create_task(runner.start())
     watching = asyncio.create_task(_watch_server(api_url, lost))
+    tidying = asyncio.create_task(_end_stranded_subflows_every(TIDY_EVERY))
     try:
         await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         if lost.is_set():
             # Prefect's client would now retry each call for about a minute and log a traceback per retry.
             logging.getLogger("prefect").setLevel(logging.CRITICAL + 1)
-        for task in (serving, watching):
+        for task in (serving, watching, tidying):
             task.cancel()
-        await asyncio.wait({serving, watching}, timeout=5)
+        await asyncio.wait({serving, watching, tidying}, timeout=5)
     return lost.is_set()
+
+
+def _sigterm_as_ctrl_c(*args: object) -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+async def _end_stranded_subflows_every(seconds: float) -> None:
+    """While serving: subflows of runs that ended (a cancel from the UI, a crash) do not stay Running."""
+    from prefect.client.orchestration import get_client
+
+    from flows.run_records import end_stranded_subflows
+
+    def tidy() -> None:
+        with get_client(sync_client=True) as client:
+            end_stranded_subflows(client)
+
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(tidy)
+        except Exception:  # the server restarting, say: the next round, or serve's stop, tidies up
+            continue
+
+
+def _deployment_ids(api_url: str, names: list[str]) -> list[UUID]:
+    return [UUID(found["id"]) for name in names if (found := read_deployment(api_url, name))]
 
 
 def _pause(api_url: str, names: list[str]) -> None:
@@ -164,15 +197,16 @@ def serve_forever(settings: DeploymentSettings, limit: int, api_url: str) -> Non
     PREFECT_RUNNER_POLL_FREQUENCY must be set before Prefect loads: deployments.commands does it.
     Raises ServeError when the server is lost.
     """
-    from flows.run_records import SERVE_PID_VAR, crash_orphaned_runs
+    from flows.run_records import SERVE_PID_VAR, settle_runs
 
     deployments = build_deployments(settings)
     names = [f"{d.flow_name}/{d.name}" for d in deployments]
     check_not_served(api_url, names)
-    os.environ[SERVE_PID_VAR] = str(os.getpid())  # the runs it starts record their process under it
-    marked = crash_orphaned_runs("its process was gone when `cueflow serve` started")
-    if marked:
-        print(f"cueflow: marked {len(marked)} run(s) Crashed whose process had died", file=sys.stderr)
+    os.environ[SERVE_PID_VAR] = str(os.getpid())  # the runs it starts carry it: how serve finds their processes
+    marked, ended = settle_runs(_deployment_ids(api_url, names), "its process was gone when `cueflow serve` started")
+    if marked or ended:
+        print(f"cueflow: marked {len(marked)} run(s) Crashed whose process was gone, and ended {len(ended)} subflow(s)",
+              file=sys.stderr)  # fmt: skip
     print(f"cueflow: serving {', '.join(names)}; Ctrl-C stops", file=sys.stderr)
     lost = False
     try:
@@ -181,9 +215,11 @@ def serve_forever(settings: DeploymentSettings, limit: int, api_url: str) -> Non
         pass
     finally:
         if not lost:
-            marked = crash_orphaned_runs("`cueflow serve` stopped while it ran", stopping_serve_pid=os.getpid())
-            if marked:
-                print(f"cueflow: marked {len(marked)} unfinished run(s) Crashed", file=sys.stderr)
+            reason = "`cueflow serve` stopped while it ran"
+            marked, ended = settle_runs(_deployment_ids(api_url, names), reason, stopping_serve_pid=os.getpid())
+            if marked or ended:
+                print(f"cueflow: marked {len(marked)} unfinished run(s) Crashed, and ended {len(ended)} subflow(s)",
+                      file=sys.stderr)  # fmt: skip
     if lost:
         raise ServeError(f"the Prefect server at {api_url} stopped answering; serve stopped (restart the server, then serve)")
     _pause(api_url, names)

@@ -4,7 +4,11 @@ The database: the URL given (--database-url or PREFECT_API_DATABASE_CONNECTION_U
 PostgreSQL is installed, a private PostgreSQL cluster this command starts and stops (data under
 $CUEFLOW_HOME/server/postgres): one SQLite writer at a time made the server answer 503 and the clients back off
 for 2 s or more. Else, or with --sqlite, SQLite under $CUEFLOW_HOME/server (separate from the ephemeral runs'
-database, so the two never contend for one SQLite lock).
+database, so the two never contend for one SQLite lock). A cluster that will not start is an error, never a quiet
+move to SQLite: the deployments and the history would vanish from the UI.
+
+The server itself runs in deployments/api_server.py, which ends with this process even when it is SIGKILLed; the
+servers and clusters an older or killed `cueflow server` left running are stopped at the next start.
 """
 
 import os
@@ -89,39 +93,100 @@ def redact(url: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def _private_postgres() -> "PostgresCluster | None":
-    """Start the private PostgreSQL cluster, or None (SQLite) when PostgreSQL is missing or will not start."""
+class ServerStartError(RuntimeError):
+    """The server cannot start as asked; the message is the one line the operator sees."""
+
+
+SQLITE_HINT = "`cueflow server --sqlite` starts on SQLite instead, without the runs and deployments kept in PostgreSQL"
+
+
+def _cluster_folder() -> Path:
+    return cueflow_home() / "server" / "postgres"
+
+
+def _private_postgres(sqlite: bool) -> "PostgresCluster | None":
+    """The private PostgreSQL cluster (not started yet), or None for SQLite: asked for with --sqlite, or PostgreSQL
+    is not installed and never was used here. Never SQLite in place of a cluster that holds this server's history."""
     from .postgres_cluster import PostgresCluster, PostgresError, postgres_installed
 
+    if sqlite:
+        return None
     if not postgres_installed():
+        if (_cluster_folder() / "data" / "PG_VERSION").exists():
+            raise ServerStartError(
+                f"PostgreSQL is not installed, and this server's database is a PostgreSQL cluster in {_cluster_folder()}:"
+                f" install postgresql; {SQLITE_HINT}"
+            )
         print("cueflow: PostgreSQL is not installed: the server uses SQLite (slower; install postgresql)", file=sys.stderr)
         return None
-    cluster = PostgresCluster.persistent(cueflow_home() / "server" / "postgres")
     try:
-        cluster.start()
+        return PostgresCluster.persistent(_cluster_folder())
     except PostgresError as exc:
-        print(f"cueflow: warning: {exc}; the server uses SQLite instead", file=sys.stderr)
-        return None
-    return cluster
+        raise ServerStartError(f"{exc}; {SQLITE_HINT}") from None
+
+
+def _legacy_urls(cluster: "PostgresCluster") -> set[str]:
+    """The database URL an older cueflow gave its server for this cluster (TCP, the superuser), from postmaster.pid."""
+    try:
+        port = int((cluster.data / "postmaster.pid").read_text().splitlines()[3])
+    except (OSError, IndexError, ValueError):
+        return set()
+    return {f"postgresql+asyncpg://postgres@127.0.0.1:{port}/prefect"}
+
+
+def _stop_orphans(database: str, urls: set[str]) -> list[int]:
+    """Stop the Prefect servers a killed `cueflow server` left on this database; returns the live ones' pids."""
+    from .server_processes import servers_of, stop
+
+    live = []
+    for process in servers_of(database, urls):
+        if not process.orphaned:
+            live.append(process.pid)
+            continue
+        stop(process.pid)
+        print(f"cueflow: stopped the Prefect server (pid {process.pid}) a killed `cueflow server` left running", file=sys.stderr)
+    return live
 
 
 def run_server(port: int, database_url: str | None, sqlite: bool = False, auth_string: str | None = None) -> int:
-    """Run `prefect server start` in the foreground until interrupted; returns its exit code."""
+    """Run Prefect's server in the foreground until interrupted; returns its exit code."""
+    from flows.commands import EXIT_BAD_INPUT, EXIT_FAILED, fail
+
+    from .api_server import DATABASE_VAR, PARENT_VAR, POSTGRES_VAR
+    from .postgres_cluster import PostgresError
+
     signal.signal(signal.SIGTERM, _interrupt)  # stop the server (and its database) too, not only this wrapper
-    cluster = None
+    cluster = started = None
     chosen = database_url or os.environ.get(DATABASE_URL_VAR)
     try:
-        if not chosen and not sqlite:
-            cluster = _private_postgres()
-            chosen = cluster.url if cluster else None
+        if not chosen:
+            cluster = _private_postgres(sqlite)
+        database = str(cluster.base) if cluster else chosen or default_database_url()
+        live = _stop_orphans(database, _legacy_urls(cluster) if cluster else {database})
+        if not port_is_free(port):
+            return fail(f"{HOST}:{port} is already in use (another server?); choose --port", EXIT_BAD_INPUT)
+        if live and not chosen:  # a database cueflow keeps for one server; the operator's own may serve several
+            raise ServerStartError(
+                f"another `cueflow server` (its Prefect server is pid {live[0]}) already uses this database; stop it"
+                " first, or give this one its own CUEFLOW_HOME"
+            )
+        if cluster:
+            started = cluster  # from here on this command owns the cluster, and stops it on the way out
+            cluster.start()
+            if cluster.stopped_orphan:
+                orphan = cluster.stopped_orphan
+                print(f"cueflow: stopped the PostgreSQL (pid {orphan}) a killed `cueflow server` left running", file=sys.stderr)
+            chosen = cluster.url
         env = server_environment(chosen, port, auth_string)
-        database = redact(env[DATABASE_URL_VAR])
-        where = f"private PostgreSQL in {cluster.base}" if cluster else database
+        env.update({PARENT_VAR: str(os.getpid()), DATABASE_VAR: database})
+        if cluster:
+            env[POSTGRES_VAR] = str(cluster.base)
+        where = f"private PostgreSQL in {cluster.base}" if cluster else redact(env[DATABASE_URL_VAR])
         print(f"cueflow: Prefect server on http://{HOST}:{port} (UI), database {where}", file=sys.stderr)
         print(f"cueflow: in other shells: export PREFECT_API_URL={ui_api_url(port)}", file=sys.stderr)
         if auth_string:
             print("cueflow: basic auth on: clients need PREFECT_API_AUTH_STRING (the same user:password)", file=sys.stderr)
-        command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
+        command = [sys.executable, "-m", "deployments.api_server", HOST, str(port)]
         process = subprocess.Popen(command, env=env)
         resident.record(ui_api_url(port), env[DATABASE_URL_VAR], auth_string)  # `cueflow run` finds it there
         print("cueflow: `cueflow run` uses this server while it runs; `cueflow server stop` stops it", file=sys.stderr)
@@ -134,12 +199,15 @@ def run_server(port: int, database_url: str | None, sqlite: bool = False, auth_s
             except subprocess.TimeoutExpired:
                 process.kill()
             return 0
+    except (ServerStartError, PostgresError) as exc:
+        message = str(exc) if isinstance(exc, ServerStartError) else f"{exc}; {SQLITE_HINT}"
+        return fail(message, EXIT_FAILED)
     except KeyboardInterrupt:
         return 0
     finally:
         resident.forget()
-        if cluster is not None:
-            cluster.stop()
+        if started is not None:
+            started.stop()
 
 
 def _interrupt(signum: int, frame: object) -> None:

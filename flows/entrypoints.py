@@ -27,8 +27,12 @@ from .errors import PhaseNotImplementedError
 from .outputs import output_folder
 from .parameter_names import fail_on_bad_parameter_names
 from .pipeline import lighting_pipeline
-from .run_records import recorded_run
 from .scene import script_tag
+from .signals import install_in_served_run
+
+# This module is the entry point of every served run's process: Ctrl-C and SIGTERM there end the run as they end a
+# CLI run (a playing show blacks out, one line), not with Prefect's tracebacks; serve then records the end.
+install_in_served_run()
 
 INPUT_ROOTS_VAR = "CUEFLOW_INPUT_ROOTS"
 OUTPUT_ROOT_VAR = "CUEFLOW_OUTPUT_ROOT"
@@ -128,9 +132,13 @@ def _options(parameter: str, model: type[BaseModel], options: object) -> BaseMod
         return model()
     if not isinstance(options, dict):
         raise ParameterError(f"{parameter}: expected an object, got {type(options).__name__}")
-    for key in options:
+    for key, value in options.items():
         if key in SERVER_ONLY:
             raise ParameterError(f"{parameter}.{key}: not a run parameter: {SERVER_ONLY[key]}")
+        if "\0" in str(key) or (isinstance(value, str) and "\0" in value):
+            # cueflow's server refuses a NUL before a run exists; another Prefect server may let one through
+            name = _short(key) if "\0" in str(key) else key
+            raise ParameterError(f"{parameter}.{name}: a NUL character is not allowed")
     # A form leaves an optional field it shows empty as "": that means not set, as null does.
     unset = {k for k, v in options.items() if v == "" and k in model.model_fields and model.model_fields[k].default is None}
     try:
@@ -182,17 +190,13 @@ def _recorded_rig(folder: Path) -> str | None:
     return str(confine("plan_dir rig", str(path), input_roots(), must_exist="file"))
 
 
-def _run_id() -> object:
-    from prefect.runtime import flow_run
-
-    return flow_run.id
-
-
 def _string(parameter: str, value: object, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
     if not isinstance(value, str):
         raise ParameterError(f"{parameter}: expected a text (a path), got {type(value).__name__}")
+    if "\0" in value:
+        raise ParameterError(f"{parameter}: a NUL character is not allowed in {_short(value)}")
     if optional and not value:
         return None
     return value
@@ -296,8 +300,7 @@ async def on_demand(
     except ParameterError as exc:
         return await _refuse(str(exc))
     # The pipeline's body runs inside this flow run, so its tasks and scene subflows hang off this run.
-    with recorded_run(_run_id()):
-        state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
+    state = await lighting_pipeline.fn(script_path=str(script), config=pipeline_config)
     result = state.data if isinstance(state, State) else state
     if isinstance(result, PipelineResult):
         await create_markdown_artifact(
@@ -336,8 +339,7 @@ async def scheduled_batch(
     except ParameterError as exc:
         return await _refuse(str(exc))
     try:
-        with recorded_run(_run_id()):
-            summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
+        summary = await run_changed_scripts(directory, out, pipeline_config, roots=input_roots())
     except BatchLockedError as exc:
         return await _refuse(str(exc))
     planned = sum(i.success and not i.skipped for i in summary.items)
@@ -403,8 +405,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
     except ParameterError as exc:
         return await _refuse(str(exc))
     try:
-        with recorded_run(_run_id()):
-            stats, seconds = await tasks.send_dmx(plan, config)
+        stats, seconds = await tasks.send_dmx(plan, config)
     except PhaseNotImplementedError as exc:
         return await _refuse(str(exc))
     where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"

@@ -32,9 +32,23 @@ _stopping = False
 
 
 def install() -> dict[int, object]:
-    """For a CLI process only. A served run's process keeps Prefect's own SIGTERM handling: its runner cancels
-    runs with SIGTERM. Returns the handlers it replaced, for restore()."""
+    """For a CLI process only (a served run: install_in_served_run). Returns the handlers it replaced, for restore()."""
     return {signum: signal.signal(signum, _handle) for signum in EXIT_CODES}
+
+
+def install_in_served_run() -> None:
+    """In a served run's process (started by `cueflow serve`'s runner), on import of the deployments' flows.
+
+    SIGTERM (serve stopping, or a cancel from the UI, which Prefect's runner delivers as SIGTERM after its cancel
+    intent) ends the run as it ends a CLI run: a playing show blacks out, one line, exit 143. Left to Prefect, it
+    printed a traceback per task and subflow in flight onto serve's terminal. The runner then records the run
+    Cancelled (a cancel it asked for) or serve marks it Crashed, and serve ends its subflows with it
+    (flows/run_records.py). Ctrl-C stays Prefect's: the flow is cancelled, and the DMX task blacks out on that.
+    Elsewhere (a CLI process, a test) it does nothing."""
+    from .run_records import RUN_ID_VAR, SERVE_PID_VAR
+
+    if os.environ.get(SERVE_PID_VAR) and os.environ.get(RUN_ID_VAR):
+        keep_sigterm_in_flow_runs()
 
 
 def restore(previous: dict[int, object]) -> None:

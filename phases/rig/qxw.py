@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phases.contracts import Fixture, Rig, RigGroup
+from phases.hardware.patch import UNIVERSE_SIZE
 from phases.hardware.profiles import FixtureProfile
 
 from .definitions import FixtureDefinition, lights, slug
 from .errors import RigError
 from .generic import generic_dimmer
 from .library import FixtureLibrary
+from .limits import rig_limits
 from .patching import fixture_type, make_fixture
 from .roles import infer_role, row_position
 from .xml_files import load_data, read_xml, text
@@ -41,37 +43,44 @@ class ImportedRig:
 
 
 def read_workspace(path: Path) -> tuple[list[WorkspaceFixture], list[tuple[str, list[str]]]]:
-    root = read_xml(path, "QLC+ workspace")
+    limits = rig_limits()
+    document = read_xml(path, "QLC+ workspace", limits.max_workspace_bytes)
+    root = document.root
     if root.tag != "Workspace":
         raise RigError(f"{path}: not a QLC+ workspace (root element <{root.tag}>)")
     engine = root.find("Engine")
     if engine is None:
         raise RigError(f"{path}: damaged QLC+ workspace: no <Engine> element")
+    elements = engine.findall("Fixture")
+    if len(elements) > limits.max_fixtures:
+        raise RigError(f"{path}: {len(elements):,} fixtures, over the limit of {limits.max_fixtures:,}")
     fixtures: list[WorkspaceFixture] = []
-    for index, element in enumerate(engine.findall("Fixture")):
+    seen: dict[str, int | None] = {}
+    for index, element in enumerate(elements):
+        line = document.line(element)
         label = text(element, "Name") or f"fixture {index + 1}"
+        where = f"{path.name}: line {line}: fixture {label!r}"
         manufacturer, model = text(element, "Manufacturer"), text(element, "Model")
         if not manufacturer or not model:
-            raise RigError(f"{path}: fixture {label!r} has no Manufacturer or Model")
-        numbers: dict[str, int | None] = {}
-        for tag in ("ID", "Universe", "Address", "Channels"):
-            raw = text(element, tag)
-            try:
-                numbers[tag] = None if raw is None else int(raw)
-            except ValueError:
-                raise RigError(f"{path}: fixture {label!r}: <{tag}> is {raw!r}, not a number") from None
-        if numbers["Address"] is None or numbers["Address"] < 0:  # type: ignore[operator]
-            raise RigError(f"{path}: fixture {label!r} has no valid <Address>")
-        if numbers["Address"] > 511:  # type: ignore[operator]
-            raise RigError(f"{label}: address {numbers['Address'] + 1} is past channel 512")  # type: ignore[operator]
+            raise RigError(f"{where} has no Manufacturer or Model")
+        numbers = {tag: _whole(text(element, tag), tag, where) for tag in ("ID", "Universe", "Address", "Channels")}
+        if numbers["Address"] is None:
+            raise RigError(f"{where} has no valid <Address>")
+        if numbers["Address"] > 511:
+            raise RigError(f"{where}: address {numbers['Address'] + 1} is past channel 512")
+        channels = numbers["Channels"]
+        if channels is not None and not 1 <= channels <= UNIVERSE_SIZE:
+            raise RigError(f"{where}: <Channels> must be 1 to {UNIVERSE_SIZE}, a fixture's footprint in one universe")
         universe = numbers["Universe"] or 0
         if not 0 <= universe < 63999:
-            raise RigError(f"{path}: fixture {label!r}: universe {universe + 1} is outside 1..63999")
+            raise RigError(f"{where}: universe {universe + 1} is outside 1..63999")
         qlc_id = str(numbers["ID"] if numbers["ID"] is not None else index)
+        if qlc_id in seen:
+            raise RigError(f"{where}: <ID> {qlc_id} is also the ID of the fixture at line {seen[qlc_id]}")
+        seen[qlc_id] = line
         fixtures.append(
             WorkspaceFixture(
-                qlc_id, label, manufacturer, model, text(element, "Mode"), universe + 1, numbers["Address"] + 1,  # type: ignore[operator]
-                numbers["Channels"],
+                qlc_id, label, manufacturer, model, text(element, "Mode"), universe + 1, numbers["Address"] + 1, channels,
             )
         )  # fmt: skip
     groups: list[tuple[str, list[str]]] = []
@@ -80,6 +89,15 @@ def read_workspace(path: Path) -> tuple[list[WorkspaceFixture], list[tuple[str, 
         members = list(dict.fromkeys(h.get("Fixture", "") for h in element.findall("Head") if h.get("Fixture")))
         groups.append((name, members))
     return fixtures, groups
+
+
+def _whole(raw: str | None, tag: str, where: str) -> int | None:
+    """A workspace's number: absent (None) or a non-negative whole number of at most 9 digits."""
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise RigError(f"{where}: <{tag}> is not a whole number from 0 to 999999999")
+    return int(raw)
 
 
 def import_workspace(path: Path, library: FixtureLibrary) -> ImportedRig:

@@ -228,6 +228,21 @@ class ShowRenderer:
                     _put(frame, start, layout, role, value)
         return {u: bytes(frame) for u, frame in frames.items()}
 
+    def moving_spans(self) -> list[tuple[float, float]]:
+        """Per cue, in show order: (its GO, when its frames stop changing). From then until the next cue's GO every
+        frame equals the one before (its transitions are all done and it runs no effect); before the first GO all
+        is black. A cut changes the frame at its GO only: (go, go). A dry run renders only these spans frame by frame."""
+        spans: list[tuple[float, float]] = []
+        for index, start in enumerate(self._starts):
+            end = self._starts[index + 1] if index + 1 < len(self._starts) else self.duration
+            targets = self._targets[index].values()
+            if any(t.effect is not None for t in targets):
+                settled = end
+            else:
+                settled = min(end, start + max((t.transition.delay + t.transition.duration for t in targets), default=0.0))
+            spans.append((start, max(start, settled)))
+        return spans
+
     def blackout(self) -> dict[int, bytes]:
         """All channels 0 on every patched universe: what the player sends when it stops or fails."""
         return {u: bytes(UNIVERSE_SIZE) for u in self.universes}

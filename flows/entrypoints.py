@@ -158,7 +158,7 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
     rig = confine("config.rig", config.rig, input_roots(), must_exist="file")
     from .rig_commands import rig_problem
 
-    problem = rig_problem(str(rig))
+    problem = rig_problem(str(rig), input_roots())  # its definitions and fixture libraries are confined too
     if problem:
         raise ParameterError(f"config.rig: {problem}")
     return config.model_copy(update={"rig": str(rig)})

@@ -3,7 +3,6 @@ the credential; a run's parameters cannot send the serving machine's LLM key els
 Dask scheduler or ask for 64 workers; bad paths end Failed naming the parameter."""
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -39,8 +38,7 @@ def stack(listener):
     stack.serve("--cron", NEVER)
     stack.wait_for_deployments("lighting-pipeline/on-demand")
     yield stack
-    stack.stop()
-    shutil.rmtree(stack.base, ignore_errors=True)
+    stack.remove()
 
 
 def _failed_with(stack: PrefectStack, **parameters: object) -> str:

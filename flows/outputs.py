@@ -111,9 +111,15 @@ def replace_problem(final: Path, script: Path | None = None) -> str | None:
         record = None
     if not (isinstance(record, dict) and "flow_run_id" in record and "phases" in record):
         return f"{final} holds files that no cueflow run wrote; choose a new or empty folder"
-    if any(e.is_dir() and not e.is_symlink() for e in entries):
+    if any(e.is_dir() and not e.is_symlink() and not _export_leftover(e) for e in entries):
         return f"{final} holds folders that no cueflow run wrote; choose a new or empty folder"
     return None
+
+
+def _export_leftover(folder: Path) -> bool:
+    """An export's hidden work folder inside the output folder, its export killed: cueflow's (its marker says)."""
+    mark = read_mark(folder)
+    return mark is not None and mark.kind == "export" and not mark.writer_alive()
 
 
 def check_output_dir(path: Path, min_free: int = MIN_FREE_BYTES, script: Path | None = None, replaced: bool = True) -> Path:

@@ -18,6 +18,7 @@ from phases.data_files import load_yaml_model
 from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
 from .cue_states import cue_channel_values
 from .errors import ExportError
+from .xml_text import xml_text
 
 SETTINGS_FILE = Path(__file__).parent / "data" / "qlc_workspace.yaml"
 
@@ -48,9 +49,10 @@ def scene_name(cue: ConsoleCue) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    """Every text and attribute goes through here, cleaned of what XML 1.0 forbids (labels come from scripts)."""
+    element = ET.SubElement(parent, tag, {name: xml_text(value) for name, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

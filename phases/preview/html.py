@@ -185,7 +185,9 @@ def render_preview(
     colours: Sequence[Colour],
     report: EvaluationReport | None = None,
 ) -> str:
-    data = json.dumps(preview_data(title, scenes, plan, rig, colours, report), separators=(",", ":"))
+    # allow_nan=False: a NaN in the page's JSON stops the browser parsing it and the page stays blank; the
+    # contracts keep NaN out, and should one get through, Phase 5 fails with a reason instead.
+    data = json.dumps(preview_data(title, scenes, plan, rig, colours, report), separators=(",", ":"), allow_nan=False)
     # Script text is untrusted: keep it from closing the JSON script element.
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     page = TEMPLATE.read_text(encoding="utf-8")

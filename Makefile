@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-APT_PACKAGES := ola ola-python chromium postgresql qlcplus
+APT_PACKAGES := ola ola-python chromium postgresql qlcplus time
 
 .PHONY: setup demo test lint schemas bench system-deps clean
 
@@ -24,7 +24,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/cueflow run examples/the_keepers_light.txt --out out/demo
 
-# System packages the tests need (OLA, Chromium, PostgreSQL), installed with apt when missing.
+# System packages the tests need (OLA, Chromium, PostgreSQL, QLC+, GNU time), installed with apt when missing.
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -129,7 +129,13 @@ def _candidates(folder: Path, recursive: bool) -> tuple[list[Path], list[str]]:
         except OSError:  # unreadable, or gone (a process folder in /proc)
             continue
         with entries:
-            for entry in entries:
+            while True:
+                try:
+                    entry = next(entries, None)
+                except OSError:  # a folder of /proc that refuses to be listed half way
+                    break
+                if entry is None:
+                    break
                 seen += 1
                 if seen > limits.max_library_entries:
                     raise RigError(

@@ -92,11 +92,13 @@ def read_workspace(path: Path) -> tuple[list[WorkspaceFixture], list[tuple[str, 
 
 
 def _whole(raw: str | None, tag: str, where: str) -> int | None:
-    """A workspace's number: absent (None) or a non-negative whole number of at most 9 digits."""
+    """A workspace's number: absent (None) or a non-negative whole number (the callers check its range)."""
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
-        raise RigError(f"{where}: <{tag}> is not a whole number from 0 to 999999999")
+    if not (raw.isascii() and raw.isdigit()):
+        raise RigError(f"{where}: <{tag}> is not a whole number of 0 or more")
+    if len(raw) > 12:
+        raise RigError(f"{where}: <{tag}> has {len(raw):,} digits, far out of range")
     return int(raw)
 
 

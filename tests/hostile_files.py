@@ -48,6 +48,12 @@ class Outcome:
         )
 
 
+def _child(pid: int) -> int:
+    """The process GNU time runs (time passes no signal on: it ignores SIGINT and dies of SIGTERM)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return int(children[0]) if children else pid
+
+
 def _limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.setsid()  # its own process group, so a timeout stops its children too
@@ -61,16 +67,19 @@ def run_cli(
     env: dict[str, str] | None = None,
     stop_after: float | None = None,
     stop_signal: int = signal.SIGINT,
+    python_file: Path | None = None,
 ) -> Outcome:
     """`cueflow ARGS` from the checkout at `code`, under an address-space limit and a timeout.
 
-    stop_after: send `stop_signal` to the process that many seconds after it starts (Ctrl-C is SIGINT)."""
+    stop_after: send `stop_signal` to the process that many seconds after it starts (Ctrl-C is SIGINT).
+    python_file: run this Python file with ARGS instead of the CLI."""
     environment = {**os.environ, "PYTHONPATH": str(code), **(env or {})}
+    program = [str(python_file)] if python_file else ["-m", "flows.cli"]
     measure = tempfile.NamedTemporaryFile(prefix="cueflow-rss-", delete=False)
     measure.close()
     started = time.monotonic()
     process = subprocess.Popen(
-        [TIME, "-q", "-f", "%M", "-o", measure.name, sys.executable, "-m", "flows.cli", *args],
+        [TIME, "-q", "-f", "%M", "-o", measure.name, sys.executable, *program, *args],
         cwd=code,
         env=environment,
         stdout=subprocess.PIPE,
@@ -82,7 +91,7 @@ def run_cli(
         try:
             process.wait(stop_after)
         except subprocess.TimeoutExpired:
-            process.send_signal(stop_signal)
+            os.kill(_child(process.pid), stop_signal)  # cueflow itself, as a terminal's Ctrl-C or `kill` would
     try:
         out, err = process.communicate(timeout=max(1.0, timeout - (time.monotonic() - started)))
         code_ = process.returncode

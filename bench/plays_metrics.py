@@ -10,13 +10,11 @@ from pathlib import Path
 
 from phases.contracts import LightingInstruction, Rig, Scene
 from phases.decision import LightingDecisionEngine
-from phases.emotion import detect_emotion
 from phases.evaluation import evaluate
-from phases.knowledge import ScenePosition, load_knowledge, retrieve
-from phases.parsing import parse_file
+from phases.knowledge import load_knowledge
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-PLAYS = SHARED / "scripts" / "plays"
+from .planning import PLAYS, SHARED, plan_script
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "the_keepers_light.txt"
 NIGHT = {"night", "midnight", "evening"}
 DAY = {"morning", "day", "afternoon"}
@@ -69,9 +67,7 @@ def main() -> dict[str, dict[str, str]]:
     rows: dict[str, dict[str, str]] = {}
     design: dict[str, dict[str, str]] = {}
     for path in [*sorted(PLAYS.glob("*.txt")), EXAMPLE, *sorted((SHARED / "scripts" / "fountain").glob("*.fountain"))]:
-        scenes = [s.model_copy(update={"emotion": detect_emotion(s)}) for s in parse_file(path).scenes]
-        knowledge = [retrieve(s, kb, ScenePosition(i, len(scenes))) for i, s in enumerate(scenes)]
-        plan = engine.plan(scenes, knowledge)
+        scenes, knowledge, plan = plan_script(path, kb, engine)
         second = engine.plan(scenes, knowledge)
         report = evaluate(scenes, plan, kb.rig, list(kb.colours.values()), list(kb.rules), second_plan=second)
         rows[path.stem] = {m.name: f"{m.value} {m.verdict}" for m in report.metrics} | {"overall": report.verdict}

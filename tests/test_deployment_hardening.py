@@ -86,6 +86,25 @@ def test_cueflow_deploy_without_the_credential_is_one_line(stack):
     assert "Traceback" not in done.stderr
 
 
+def test_run_batch_and_clean_without_the_credential_are_one_line(stack, tmp_path):
+    """Issue 23: before, each ended in a 401 traceback from inside Prefect's client."""
+    env_auth = stack.auth_string
+    stack.auth_string = None  # a client that does not know the credential
+    try:
+        runs = [
+            stack.cueflow("run", str(stack.inputs / "one.txt"), "--out", str(tmp_path / "o")),
+            stack.cueflow("batch", str(stack.inputs), "--out", str(tmp_path / "b")),
+            stack.cueflow("clean", "--older-than", "0"),
+        ]
+    finally:
+        stack.auth_string = env_auth
+    for done in runs:
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1, done.stderr
+        assert "refused our credentials (HTTP 401)" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists() and not (tmp_path / "b").exists()
+
+
 def test_server_auth_variable_must_be_set(stack):
     done = stack.cueflow("server", "--port", "1", "--auth-string-env", "CUEFLOW_NO_SUCH_VARIABLE", api=False)
     assert done.returncode == 2 and "CUEFLOW_NO_SUCH_VARIABLE is not set" in done.stderr

@@ -1,6 +1,7 @@
 """Phase 0: the pydantic models that cross phase boundaries."""
 
 from .evaluation import EvaluationReport, MetricResult, Verdict
+from .gold import GoldCalls, GoldCue, GoldMustNot, GoldScene
 from .knowledge import Colour, LightingRule, Range, RuleExtras, SceneKnowledge, ScoredRule, TransitionAdvice
 from .lighting import (
     AreaLevel,
@@ -17,7 +18,7 @@ from .lighting import (
     TransitionType,
 )
 from .pipeline import BatchItem, BatchSummary, PhaseResult, PipelineOutput, PipelineResult
-from .rig import DmxPatch, Fixture, FixtureConstraints, GroupRole, Position, Rig, RigGroup
+from .rig import Aim, DmxPatch, Fixture, FixtureConstraints, GroupRole, Mounting, Position, Rig, RigGroup
 from .scene import (
     SHOW_CLOCK_LIMIT,
     DialogueLine,
@@ -35,7 +36,12 @@ from .scene import (
 )
 
 __all__ = [
+    "GoldCalls",
+    "GoldCue",
+    "GoldMustNot",
+    "GoldScene",
     "SHOW_CLOCK_LIMIT",
+    "Aim",
     "AreaLevel",
     "CueTrigger",
     "CueTriggerKind",
@@ -50,6 +56,7 @@ __all__ = [
     "Colour",
     "DialogueLine",
     "DmxPatch",
+    "Mounting",
     "Effect",
     "Emotion",
     "EmotionLabel",

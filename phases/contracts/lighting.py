@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ._base import Contract
-from .scene import TimeWindow
+from .scene import TimeOfDay, TimeWindow
 
 TransitionType = Literal["cut", "fade", "crossfade"]
 EffectType = Literal["flash", "flicker", "pulse", "chase", "lightning"]
@@ -80,6 +80,10 @@ class InstructionMetadata(Contract):
         default="rules", description="What set the transition: the rules, the script's own cue, or continuity."
     )
     notes: list[str] = Field(default_factory=list)
+    time_of_day: TimeOfDay | None = Field(
+        default=None, description="A scene's base cue: the time of day its look assumed (null: none was read)."
+    )
+    time_of_day_evidence: str | None = Field(default=None, max_length=200, description="What decided that time of day.")
 
 
 CueTriggerKind = Literal["scene_start", "direction", "line", "beat", "follow", "structure"]

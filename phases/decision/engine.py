@@ -219,10 +219,20 @@ class LightingDecisionEngine:
                         honoured_cues=[verbatim.get(" ".join(h.split()), h) for h in cue.honoured],
                         transition_source=source,  # type: ignore[arg-type]
                         notes=(notes if index == 0 else []) + ([SCENE_CHANGE] if cue.scene_change else []),
+                        **(self._assumed_time(scene, seen) if called_on.kind == "scene_start" else {}),
                     ),
                 )
             )
         return result
+
+    @staticmethod
+    def _assumed_time(scene: Scene, seen: object) -> dict[str, str | None]:
+        time = getattr(seen, "time_of_day", None)
+        if time is None:  # undecided: the look still assumed day or night light
+            light = getattr(seen, "light", None)
+            return {"time_of_day": light, "time_of_day_evidence": f"no time of day read: lit as {light}"} if light else {}
+        evidence = scene.time_of_day_evidence if time == scene.time_of_day else "read by Phase 4 from the scene's words"
+        return {"time_of_day": time, "time_of_day_evidence": (evidence or "")[:200] or None}
 
     def _opening_transition(self, seen: object) -> Transition:
         moment = getattr(seen, "moment", None)

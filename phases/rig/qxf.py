@@ -16,7 +16,7 @@ def read_qxf(path: Path) -> FixtureDefinition:
     document = read_xml(path, "QLC+ fixture definition", rig_limits().max_definition_bytes)
     root = document.root
     if root.tag != "FixtureDefinition":
-        raise RigError(f"{path}: not a QLC+ fixture definition (root element <{root.tag}>)")
+        raise RigError(f"{path}: not a QLC+ fixture definition (no <FixtureDefinition> root element)")
     manufacturer, model = text(root, "Manufacturer"), text(root, "Model")
     if not manufacturer or not model:
         raise RigError(f"{path}: fixture definition without Manufacturer or Model")

@@ -53,7 +53,7 @@ def read_workspace(path: Path) -> tuple[list[WorkspaceFixture], list[tuple[str, 
     document = read_xml(path, "QLC+ workspace", limits.max_workspace_bytes)
     root = document.root
     if root.tag != "Workspace":
-        raise RigError(f"{path}: not a QLC+ workspace (root element <{root.tag}>)")
+        raise RigError(f"{path}: not a QLC+ workspace (no <Workspace> root element)")
     engine = root.find("Engine")
     if engine is None:
         raise RigError(f"{path}: damaged QLC+ workspace: no <Engine> element")

@@ -2,7 +2,6 @@
 dropped, no entity expansion."""
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
@@ -23,27 +22,25 @@ def load_data(name: str) -> dict[str, object]:
     return data
 
 
-@dataclass(frozen=True)
 class XmlDocument:
-    """A parsed file: its root element, and the line each element starts on (for errors that name the line)."""
+    """A parsed file: its root element, and the line each element starts on (for errors that name the line).
 
-    root: ET.Element
-    _lines: dict[int, int]
+    Parsed by ElementTree's C parser; the lines come from a second, lighter pass with expat, made only when an error
+    asks for one (elements are matched by their order in the document)."""
+
+    def __init__(self, root: ET.Element, raw: bytes) -> None:
+        self.root = root
+        self._raw = raw
+        self._lines: dict[int, int] | None = None
 
     def line(self, element: ET.Element) -> int | None:
+        if self._lines is None:
+            starts: list[int] = []
+            parser = expat.ParserCreate()
+            parser.StartElementHandler = lambda *_: starts.append(parser.CurrentLineNumber)
+            parser.Parse(self._raw, True)
+            self._lines = {id(e): line for e, line in zip(self.root.iter(), starts, strict=False)}
         return self._lines.get(id(element))
-
-
-class _EntityDeclared(Exception):
-    pass
-
-
-def _refuse_entity(*_: object) -> None:
-    raise _EntityDeclared
-
-
-def _local(name: str) -> str:
-    return name.rsplit(" ", 1)[-1]  # expat gives "namespace-uri local-name"
 
 
 def read_xml(path: Path, what: str, max_bytes: int) -> XmlDocument:
@@ -54,29 +51,15 @@ def read_xml(path: Path, what: str, max_bytes: int) -> XmlDocument:
         raise RigError(f"{path}: {what} {exc.reason}") from None
     if b"<!ENTITY" in raw:  # no entity expansion (billion laughs): QLC+ never writes entities
         raise RigError(f"{path}: {what} declares XML entities, which cueflow refuses")
-    parser = expat.ParserCreate(namespace_separator=" ")
-    builder = ET.TreeBuilder()
-    lines: dict[int, int] = {}
-
-    def start(tag: str, attributes: dict[str, str]) -> None:
-        element = builder.start(_local(tag), {_local(k): v for k, v in attributes.items()})
-        lines[id(element)] = parser.CurrentLineNumber
-
-    parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda tag: builder.end(_local(tag))
-    parser.CharacterDataHandler = builder.data
-    parser.EntityDeclHandler = _refuse_entity
     try:
-        parser.Parse(raw, True)
-        root = builder.close()
-    except _EntityDeclared:
-        raise RigError(f"{path}: {what} declares XML entities, which cueflow refuses") from None
-    except expat.ExpatError as exc:
-        raise RigError(f"{path}: damaged {what}: line {exc.lineno}, column {exc.offset}: not well-formed XML") from None
-    except RecursionError:
-        raise RigError(f"{path}: damaged {what}: elements nested too deeply") from None
-    return XmlDocument(root, lines)
+        root = ET.fromstring(raw)
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise RigError(f"{path}: damaged {what}: line {line}, column {column}: not well-formed XML") from None
+    for element in root.iter():
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.split("}", 1)[1]
+    return XmlDocument(root, raw)
 
 
 def text(element: ET.Element, tag: str) -> str | None:

@@ -299,7 +299,7 @@ def run_attack(attack: Attack, code: Path) -> tuple[str, ...]:
         os.environ.pop("CUEFLOW_INPUT_ROOTS", None)
         lost = check(done)
         expected = done.returncode == attack.expect
-        one_line = len(done.error_lines) <= 1 and (attack.expect == 0 or len(done.error_lines) == 1)
+        one_line = len(done.error_lines) == (1 if attack.expect == 2 else 0)
         traceback = "Traceback" in done.stderr or "internal error" in done.stderr
         clean = expected and one_line and not traceback and not lost
         return (

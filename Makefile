@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 APT_PACKAGES := ola ola-python chromium postgresql qlcplus time
+# The preview's 3D stage: three.js from the npm registry (package-lock.json), bundled by esbuild into the package,
+# where the page inlines it. node_modules and the bundle are built here, never committed, never fetched at run time.
+STAGE_JS := phases/preview/vendor/three-stage.min.js
 
 .PHONY: setup demo test lint schemas bench system-deps clean
 
@@ -16,9 +19,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	# OLA's Python client comes from Debian's ola-python: link only that module into the venv (never PyPI's ola).
 	ln -sfn /usr/lib/python3/dist-packages/ola "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/ola"
 	$(BIN)/python -c "import prefect.server.api.server"  # fails loudly if the server cannot import
+	# A migrated Prefect database for this Prefect version, in the venv: a fresh home starts from a copy of it.
+	# Only a speed-up: without it the first run creates its database, so a machine too loaded to build it goes on.
+	$(BIN)/python -m flows.template_db || echo "warning: no Prefect database template; first runs will migrate" >&2
 	rm -f $(VENV)/.installed-* && touch $@
 
-setup: $(STAMP)
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the preview's 3D stage: install Node.js 18+ with npm (Debian: apt-get install nodejs npm)"; exit 2; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(STAGE_JS): node_modules/.package-lock.json phases/preview/js/three_entry.js
+	npm run --silent build-stage
+
+setup: $(STAMP) $(STAGE_JS)
 
 # Main job: plan the lighting for the bundled example play.
 demo: setup
@@ -48,4 +61,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache node_modules phases/preview/vendor

@@ -167,6 +167,30 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
     return config.model_copy(update={"rig": str(rig)})
 
 
+def _recorded_rig(folder: Path) -> str | None:
+    """The rig the plan in `folder` recorded (rig_patch.json), read like a script from under the input roots;
+    None for the bundled rig. A recorded rig file that is missing or has changed is a refusal."""
+    from phases.export import ExportError, read_rig_record, rig_for_plan
+    from phases.export.rig_record import BUNDLED_RIG
+
+    from .rig_commands import rig_problem
+
+    try:
+        record = read_rig_record(folder)
+        if record is not None and record.rig_file:  # confined before it is read, even to fingerprint it
+            confine("plan_dir rig", record.rig_file, input_roots(), must_exist="file")
+        path, _ = rig_for_plan(folder, None)
+    except ExportError as exc:
+        raise ParameterError(f"plan_dir: {exc}") from None
+    if path == BUNDLED_RIG:
+        return None
+    rig = confine("plan_dir rig", str(path), input_roots(), must_exist="file")
+    problem = rig_problem(str(rig), input_roots())  # its definitions and fixture libraries are confined too
+    if problem:
+        raise ParameterError(f"plan_dir rig: {problem}")
+    return str(rig)
+
+
 def _run_id() -> object:
     from prefect.runtime import flow_run
 
@@ -368,6 +392,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
             plan = TypeAdapter(list[LightingInstruction]).validate_json(plan_file.read_bytes())
         except ValidationError as exc:
             raise ParameterError(f"plan_dir: {plan_file.name} is not a valid plan ({exc.error_count()} errors)") from None
+        rig = _recorded_rig(folder)
         try:
             config = PipelineConfig(
                 output_dir=str(folder),
@@ -375,6 +400,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
                 dmx_speed=speed,
                 dmx_universe=universe,
                 dmx_dry_run_path=None if hardware else str(folder / DRY_RUN_FILE),
+                rig=rig,
             )
         except ValidationError as exc:
             first = exc.errors()[0]

@@ -46,9 +46,11 @@ def rig_problem(path: str, roots: list[Path] | None = None) -> str | None:
 def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str]]:
     """(the printed report, the problems). Raises RigError when the file cannot be read at all."""
     from phases.rig import load_rig
+    from phases.rig.channels import channel_numbers
 
     loaded = load_rig(path, tuple(fixture_dirs), strict=False)
     rig = loaded.rig
+    numbers = channel_numbers(rig)  # the console channels the ASCII export and the recorded patch use
     group = {g.group_id: g for g in rig.groups}
     footprint = {
         f.fixture_id: loaded.profiles[f.patch.profile].footprint for f in rig.fixtures if f.patch.profile in loaded.profiles
@@ -66,7 +68,7 @@ def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str
         mode = f" / {p.mode}" if p.mode else ""
         g = group[f.group_id]
         lines.append(
-            f"{f.fixture_number or '':>4}  {_cut(f.name or f.fixture_id, 29):<30}{_cut(g.name or g.group_id, 21):<22}"
+            f"{numbers[f.fixture_id]:>4}  {_cut(f.name or f.fixture_id, 29):<30}{_cut(g.name or g.group_id, 21):<22}"
             f"{g.role or '?':<12}{f'{p.universe}.{p.address}':>9}{footprint.get(f.fixture_id, '?'):>5}  {made}{mode}"
         )
     lines += ["", "groups:"]

@@ -24,11 +24,12 @@ MAX_JSON_INT_DIGITS = 32
 
 
 class FileProblem(ValueError):
-    """A file that cannot be read as asked. `reason` is one line without the file's content or its name."""
+    """A file that cannot be read as asked. `reason` is one line without the file's content or its name; `kind`
+    is missing, special (a folder, FIFO, device or socket), too_large (`size` bytes when known), name or other."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str = "other", size: int | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.kind, self.size = reason, kind, size
 
 
 def _kind(mode: int) -> str:
@@ -86,18 +87,18 @@ def read_regular_file(path: Path | str, max_bytes: int, head: bool = False) -> b
     """
     problem = name_problem(path)
     if problem:
-        raise FileProblem(problem)
+        raise FileProblem(problem, "name")
     try:
         # O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
-        raise FileProblem(_os_reason(exc)) from None
+        raise FileProblem(_os_reason(exc), "missing" if exc.errno == errno.ENOENT else "other") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FileProblem(f"is {_kind(info.st_mode)}, not a regular file")
+            raise FileProblem(f"is {_kind(info.st_mode)}, not a regular file", "special")
         if info.st_size > max_bytes and not head:
-            raise FileProblem(f"is {info.st_size:,} bytes, over the limit of {max_bytes:,}")
+            raise FileProblem(f"is {info.st_size:,} bytes, over the limit of {max_bytes:,}", "too_large", info.st_size)
         chunks: list[bytes] = []
         total = 0
         while True:  # st_size can lie (a file in /proc says 0, a file still growing): the limit holds regardless
@@ -109,7 +110,7 @@ def read_regular_file(path: Path | str, max_bytes: int, head: bool = False) -> b
             if total > max_bytes:
                 if head:
                     break
-                raise FileProblem(f"is over the limit of {max_bytes:,} bytes")
+                raise FileProblem(f"is over the limit of {max_bytes:,} bytes", "too_large")
         return b"".join(chunks)[:max_bytes]
     except OSError as exc:
         raise FileProblem(_os_reason(exc)) from None

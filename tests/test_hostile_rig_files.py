@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from phases.rig import RigError, load_rig
+from phases.rig import load_rig
 
 from .conftest import EXAMPLE
 from .hostile_files import (
@@ -138,12 +138,12 @@ def test_a_fixture_library_of_proc_or_root_is_one_line_in_seconds(tmp_path):
 def test_a_malformed_ofl_file_beside_a_rig_breaks_only_its_own_lookup(tmp_path):
     """It used to break every lookup in the folder; now the workspace's QLC+ fixtures load, and a rig that asks for the
     broken fixture is told what is wrong with it."""
-    loaded = load_rig(broken_ofl_beside(tmp_path))
-    assert {f.manufacturer for f in loaded.rig.fixtures} == {"UKing", "GLP", "Proel"}
+    done = run_cli("rig", "check", str(broken_ofl_beside(tmp_path)), timeout=FAST)
+    assert done.returncode == 0, done.stderr
+    assert all(maker in done.stdout for maker in ("UKing", "GLP", "Proel")), done.stdout
     # An OFL file's manufacturer is its folder: here, the rig's own.
     rig = yaml_rig(tmp_path, "wants_broken.yaml", f"manufacturer: {tmp_path.name.replace('_', ' ')}, model: Test Wash 7,")
-    with pytest.raises(RigError, match=r"broken-wash.json: line 1: fineChannelAliases must be a list of names"):
-        load_rig(rig)
+    _refused(rig, "broken-wash.json: line 1: fineChannelAliases must be a list of names")
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "1e308"])

@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-APT_PACKAGES := ola ola-python chromium postgresql qlcplus
+APT_PACKAGES := ola ola-python chromium postgresql qlcplus time
 # The preview's 3D stage: three.js from the npm registry (package-lock.json), bundled by esbuild into the package,
 # where the page inlines it. node_modules and the bundle are built here, never committed, never fetched at run time.
 STAGE_JS := phases/preview/vendor/three-stage.min.js
@@ -37,7 +37,7 @@ setup: $(STAMP) $(STAGE_JS)
 demo: setup
 	$(BIN)/cueflow run examples/the_keepers_light.txt --out out/demo
 
-# System packages the tests need (OLA, Chromium, PostgreSQL), installed with apt when missing.
+# System packages the tests need (OLA, Chromium, PostgreSQL, QLC+, GNU time), installed with apt when missing.
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

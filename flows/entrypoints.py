@@ -169,7 +169,7 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
     rig = confine("config.rig", config.rig, input_roots(), must_exist="file")
     from .rig_commands import rig_problem
 
-    problem = rig_problem(str(rig))
+    problem = rig_problem(str(rig), input_roots())  # its definitions and fixture libraries are confined too
     if problem:
         raise ParameterError(f"config.rig: {problem}")
     return config.model_copy(update={"rig": str(rig)})
@@ -178,16 +178,25 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
 def _recorded_rig(folder: Path) -> str | None:
     """The rig the plan in `folder` recorded (rig_patch.json), read like a script from under the input roots;
     None for the bundled rig. A recorded rig file that is missing or has changed is a refusal."""
-    from phases.export import ExportError, rig_for_plan
+    from phases.export import ExportError, read_rig_record, rig_for_plan
     from phases.export.rig_record import BUNDLED_RIG
 
+    from .rig_commands import rig_problem
+
     try:
+        record = read_rig_record(folder)
+        if record is not None and record.rig_file:  # confined before it is read, even to fingerprint it
+            confine("plan_dir rig", record.rig_file, input_roots(), must_exist="file")
         path, _ = rig_for_plan(folder, None)
     except ExportError as exc:
         raise ParameterError(f"plan_dir: {exc}") from None
     if path == BUNDLED_RIG:
         return None
-    return str(confine("plan_dir rig", str(path), input_roots(), must_exist="file"))
+    rig = confine("plan_dir rig", str(path), input_roots(), must_exist="file")
+    problem = rig_problem(str(rig), input_roots())  # its definitions and fixture libraries are confined too
+    if problem:
+        raise ParameterError(f"plan_dir rig: {problem}")
+    return str(rig)
 
 
 def _string(parameter: str, value: object, optional: bool = False) -> str | None:

@@ -28,10 +28,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from phases.atomic_file import atomic_write, current_umask
+from phases.regular_file import FileProblem, name_problem, parse_json, read_regular_file
 from phases.work_marker import last_touched, make_marked_folder, read_mark, remove_mark, write_mark
 
 # A run's outputs are a few MB (Macbeth's preview.html is the largest); refuse a target with less than this free.
 MIN_FREE_BYTES = 16 * 1024 * 1024
+MAX_RECORD_BYTES = 16 * 1024 * 1024  # an earlier run's result.json: a few KB
 WORK_MARK = ".work-"
 OLD_MARK = ".old-"
 
@@ -103,20 +105,29 @@ def replace_problem(final: Path, script: Path | None = None) -> str | None:
     entries = list(final.iterdir())
     if not entries:
         return None
-    try:
-        record = json.loads((final / "result.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # a FIFO named result.json must not hang the check
+        record = parse_json(read_regular_file(final / "result.json", MAX_RECORD_BYTES))
+    except FileProblem:
         record = None
     if not (isinstance(record, dict) and "flow_run_id" in record and "phases" in record):
         return f"{final} holds files that no cueflow run wrote; choose a new or empty folder"
-    if any(e.is_dir() and not e.is_symlink() for e in entries):
+    if any(e.is_dir() and not e.is_symlink() and not _export_leftover(e) for e in entries):
         return f"{final} holds folders that no cueflow run wrote; choose a new or empty folder"
     return None
+
+
+def _export_leftover(folder: Path) -> bool:
+    """An export's hidden work folder inside the output folder, its export killed: cueflow's (its marker says)."""
+    mark = read_mark(folder)
+    return mark is not None and mark.kind == "export" and not mark.writer_alive()
 
 
 def check_output_dir(path: Path, min_free: int = MIN_FREE_BYTES, script: Path | None = None, replaced: bool = True) -> Path:
     """The resolved folder, or OutputTargetError when it is a file, below a file, read-only or (nearly) full, or
     (when the run will replace it whole, unlike a batch's folder of folders) one it must not replace."""
+    problem = name_problem(path)
+    if problem:
+        raise OutputTargetError(f"--out {_clip(path)}: {problem}")
     final = path.expanduser().resolve()
     existing = _first_existing(final)
     if existing == final and not final.is_dir():
@@ -141,6 +152,9 @@ def check_output_dir(path: Path, min_free: int = MIN_FREE_BYTES, script: Path | 
 
 def check_file_target(path: Path, option: str = "--dry-run") -> Path:
     """A file the run will replace: resolved, in an existing folder, and absent or a regular file."""
+    problem = name_problem(path)
+    if problem:
+        raise OutputTargetError(f"{option} {_clip(path)}: {problem}")
     target = path.expanduser().resolve()
     if not target.parent.is_dir():
         raise OutputTargetError(f"{option} {path}: {target.parent} is not an existing folder")
@@ -148,6 +162,11 @@ def check_file_target(path: Path, option: str = "--dry-run") -> Path:
         kind = "a folder" if target.is_dir() else "a device node, FIFO or socket"
         raise OutputTargetError(f"{option} {path}: {target} is {kind}, not a regular file; it is never replaced")
     return target
+
+
+def _clip(path: Path, limit: int = 80) -> str:
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 # Locks

@@ -31,12 +31,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     check.set_defaults(handler=_check)
 
 
-def rig_problem(path: str) -> str | None:
-    """For `run --rig` and `batch --rig`: one line when the rig cannot be used, before Prefect starts."""
+def rig_problem(path: str, roots: list[Path] | None = None) -> str | None:
+    """For `run --rig` and `batch --rig`: one line when the rig cannot be used, before Prefect starts.
+    roots: a deployment's input roots, which the rig's definitions and fixture libraries must lie inside."""
     from phases.rig import RigError, load_rig
 
     try:
-        load_rig(path)
+        load_rig(path, roots=tuple(roots) if roots is not None else None)
     except RigError as exc:
         return str(exc)
     return None

@@ -90,6 +90,9 @@ def finish(signum: int) -> NoReturn:
             player.stop_all(BLACKOUT_WAIT)
             player.wait_for_blackouts(BLACKOUT_WAIT)
         print(f"cueflow: {WORDS.get(signal.Signals(signum), 'interrupted')}", file=sys.stderr, flush=True)
+        writing = sys.modules.get("phases.atomic_file")
+        if writing is not None:  # os._exit skips the writers' own cleanup: no half-written .tmp stays behind
+            writing.remove_unfinished()
         stop_ephemeral_servers()
         sys.stdout.flush()
     finally:

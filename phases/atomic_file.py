@@ -22,6 +22,17 @@ def current_umask() -> int:
     return old
 
 
+_unfinished: set[str] = set()  # temporary files being written now, for remove_unfinished()
+
+
+def remove_unfinished() -> None:
+    """Delete the temporary files of writes still under way: for a process about to os._exit (a signal), which
+    skips the cleanup below. A dry run's 51 MB .tmp was left beside the target by every Ctrl-C."""
+    for tmp in list(_unfinished):
+        Path(tmp).unlink(missing_ok=True)
+        _unfinished.discard(tmp)
+
+
 class NotARegularFileError(OSError):
     """The target exists and is not a regular file (a device node, FIFO, socket or folder): never replaced."""
 
@@ -48,6 +59,7 @@ def atomic_write(path: Path, binary: bool = False, make_parents: bool = True) ->
         path.parent.mkdir(parents=True, exist_ok=True)
     refuse_special(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _unfinished.add(tmp)
     try:
         os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as handle:
@@ -59,3 +71,5 @@ def atomic_write(path: Path, binary: bool = False, make_parents: bool = True) ->
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _unfinished.discard(tmp)

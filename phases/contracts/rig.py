@@ -12,12 +12,15 @@ Capability = Literal["intensity", "color", "color_temperature", "pan_tilt", "zoo
 GroupRole = Literal["key", "back", "side", "special", "atmosphere", "practical"]
 
 
+POSITION_LIMIT = 1000.0  # metres from the setting line: a stadium fits; NaN, Infinity and 1e308 do not
+
+
 class Position(Contract):
     """Metres: x stage left(-)/right(+) from centre, y from the setting line upstage(+), z height."""
 
-    x: float
-    y: float
-    z: float
+    x: float = Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)
+    y: float = Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)
+    z: float = Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT, allow_inf_nan=False)
 
 
 class Mounting(Contract):

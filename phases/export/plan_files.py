@@ -1,6 +1,6 @@
 """Read a finished output folder: the cue list, the scenes and the rig the plan was made for."""
 
-import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +9,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from phases.contracts import Colour, LightingInstruction, Rig, Scene
 from phases.contracts.validation import field_error
+from phases.hardware.limits import hardware_limits
 from phases.hardware.profiles import FixtureProfile
+from phases.regular_file import FileProblem, name_problem, parse_json, read_regular_file
 from phases.rig import RigError, default_rig_path, load_rig
 
 from .errors import ExportError
@@ -36,16 +38,11 @@ class Plan:
 
 
 def _read_json(path: Path) -> object:
+    """A JSON file a run wrote: a regular file within Phase 8's plan limit, strict JSON (phases/regular_file)."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExportError(f"{path}: cannot read ({type(exc).__name__})") from None
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ExportError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    except RecursionError:
-        raise ExportError(f"{path}: invalid JSON (nested too deeply)") from None
+        return parse_json(read_regular_file(path, hardware_limits().max_plan_file_bytes))
+    except FileProblem as exc:
+        raise ExportError(f"{path}: {exc.reason}") from None
 
 
 def _validate(path: Path, adapter: TypeAdapter[object], data: object, what: str) -> object:
@@ -86,10 +83,9 @@ def load_rig_file(path: Path, colours: dict[str, Colour]) -> tuple[Rig, dict[str
 
 def _recorded(directory: Path) -> dict[str, object]:
     """The run's result.json, when there is a readable one: it names the script."""
-    path = directory / RESULT_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        data = _read_json(directory / RESULT_FILE)
+    except ExportError:
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -101,10 +97,13 @@ def _show_name(directory: Path) -> str:
 
 def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
     """The plan in `directory` with its scenes (optional) and its rig: `rig_path`, else the bundled rig."""
+    problem = name_problem(directory)
+    if problem:
+        raise ExportError(f"{str(directory)[:120]}…: {problem}")
     if not directory.is_dir():
         raise ExportError(f"{directory}: not a directory")
     plan_path = directory / PLAN_FILE
-    if not plan_path.is_file():
+    if not os.path.lexists(plan_path):
         raise ExportError(f"{plan_path}: not found (run `cueflow run SCRIPT --out {directory}` first)")
     cues = _validate(plan_path, TypeAdapter(list[LightingInstruction]), _read_json(plan_path), "a lighting plan")
     assert isinstance(cues, list)
@@ -117,7 +116,7 @@ def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
         raise ExportError(f"{plan_path}: cue {duplicate:g} appears twice")
     scenes: dict[str, Scene] = {}
     scenes_path = directory / SCENES_FILE
-    if scenes_path.is_file():
+    if os.path.lexists(scenes_path):
         parsed = _validate(scenes_path, TypeAdapter(list[Scene]), _read_json(scenes_path), "a scene list")
         assert isinstance(parsed, list)
         scenes = {s.scene_id: s for s in parsed}

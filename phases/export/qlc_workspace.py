@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from phases.hardware.patch import PatchedFixture
+from phases.regular_file import FileProblem, read_regular_file
+from phases.rig.limits import rig_limits
 
 from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
 from .cue_states import cue_channel_values
@@ -29,6 +31,7 @@ from .errors import ExportError
 from .labels import cut_at_word
 from .qlc_effects import CueEffect, cue_effects
 from .qlc_settings import QlcSettings, qlc_settings
+from .xml_text import xml_text
 
 __all__ = ["cue_name", "qlc_settings", "scene_name", "write_workspace"]
 
@@ -65,9 +68,10 @@ class QlcFixture:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    """Every text and attribute goes through here, cleaned of what XML 1.0 forbids (labels come from scripts)."""
+    element = ET.SubElement(parent, tag, {name: xml_text(value) for name, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -228,16 +232,19 @@ class _Workspace:
 
 
 def _read_workspace(path: Path) -> ET.Element:
+    """A workspace the user names, read as the rig reader reads one: a regular file within the limit, no entities."""
     try:
-        root = ET.parse(path).getroot()  # noqa: S314 (a workspace the user names, as QLC+ itself reads it)
-    except FileNotFoundError:
-        raise ExportError(f"{path}: workspace not found") from None
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+        raw = read_regular_file(path, rig_limits().max_workspace_bytes)
+    except FileProblem as exc:
+        raise ExportError(f"{path}: workspace {exc.reason}") from None
+    if b"<!ENTITY" in raw:  # no entity expansion (billion laughs): QLC+ never writes entities
+        raise ExportError(f"{path}: the workspace declares XML entities, which cueflow refuses")
+    try:
+        root = ET.fromstring(raw)  # noqa: S314 (a workspace the user names, as QLC+ itself reads it)
     except ET.ParseError as exc:
         raise ExportError(f"{path}: not a QLC+ workspace (XML error at line {exc.position[0]})") from None
     if root.tag.rsplit("}", 1)[-1] != "Workspace":
-        raise ExportError(f"{path}: not a QLC+ workspace (root element <{root.tag.split('}')[-1]}>)")
+        raise ExportError(f"{path}: not a QLC+ workspace (no <Workspace> root element)")
     return root
 
 

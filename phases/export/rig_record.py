@@ -5,14 +5,17 @@ what differs from the recorded patch is said in one line.
 """
 
 import hashlib
-import json
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from phases.contracts import PatchLine, RigPatch
 from phases.contracts.validation import field_error
+from phases.hardware.limits import hardware_limits
+from phases.regular_file import FileProblem, parse_json, read_regular_file
 from phases.rig import default_rig_path
+from phases.rig.limits import rig_limits
 
 from .errors import ExportError
 from .levels import channel_numbers
@@ -24,12 +27,12 @@ KINDS = {".yaml": "cueflow YAML", ".yml": "cueflow YAML", ".qxw": "QLC+ workspac
 
 
 def fingerprint(path: Path) -> str:
+    """sha256 of a rig file: a regular file within the rig limits (a recorded path may name a FIFO or a 10 GB file)."""
+    limit = max(rig_limits().max_workspace_bytes, rig_limits().max_yaml_rig_bytes)
     try:
-        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        raise ExportError(f"{path}: rig file not found") from None
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot read the rig file ({exc.strerror or type(exc).__name__})") from None
+        return "sha256:" + hashlib.sha256(read_regular_file(path, limit)).hexdigest()
+    except FileProblem as exc:
+        raise ExportError(f"{path}: rig file {exc.reason}") from None
 
 
 def rig_record(rig_path: Path | None) -> RigPatch:
@@ -65,14 +68,12 @@ def rig_record(rig_path: Path | None) -> RigPatch:
 def read_rig_record(plan_dir: Path) -> RigPatch | None:
     """The plan's recorded rig, or None for a plan folder from before plans recorded their rig."""
     path = plan_dir / RIG_PATCH_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     try:
-        return RigPatch.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExportError(f"{path}: cannot read ({type(exc).__name__})") from None
-    except (json.JSONDecodeError, RecursionError):
-        raise ExportError(f"{path}: invalid JSON") from None
+        return RigPatch.model_validate(parse_json(read_regular_file(path, hardware_limits().max_plan_file_bytes)))
+    except FileProblem as exc:
+        raise ExportError(f"{path}: {exc.reason}") from None
     except ValidationError as exc:
         where, message = field_error(exc)
         raise ExportError(f"{path}: not a rig record: field {where}: {message}") from None

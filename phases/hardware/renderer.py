@@ -279,6 +279,21 @@ class ShowRenderer:
             out.write(frames[f.universe], f.start, state.level, state.colour, mixed, state.pan, state.tilt)
         return {u: bytes(frame) for u, frame in frames.items()}
 
+    def moving_spans(self) -> list[tuple[float, float]]:
+        """Per cue, in show order: (its GO, when its frames stop changing). From then until the next cue's GO every
+        frame equals the one before (its transitions are all done and it runs no effect); before the first GO all
+        is black. A cut changes the frame at its GO only: (go, go). A dry run renders only these spans frame by frame."""
+        spans: list[tuple[float, float]] = []
+        for index, start in enumerate(self._starts):
+            end = self._starts[index + 1] if index + 1 < len(self._starts) else self.duration
+            targets = self._targets[index].values()
+            if any(t.effect is not None for t in targets):
+                settled = end
+            else:
+                settled = min(end, start + max((t.transition.delay + t.transition.duration for t in targets), default=0.0))
+            spans.append((start, max(start, settled)))
+        return spans
+
     def fixture_values(self, fixture_id: str, level: float, colour: RGB, pan: float = 0.5, tilt: float = 0.5) -> bytes:
         """The channels of one fixture's mode at a final level and colour: what frame_at writes for it (the
         exports' effect steps are made of these)."""

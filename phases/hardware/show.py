@@ -1,16 +1,17 @@
 """Phase 8 entry points: load a plan, build the renderer from the rig, play it or render it to a file."""
 
-import json
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from phases.contracts import LightingInstruction
 from phases.contracts.validation import field_error
+from phases.regular_file import FileProblem, name_problem, parse_json, read_regular_file
 from phases.rig.profiles import load_profiles
 
 from .dry_run import render_to_file
 from .errors import HardwareError
+from .limits import hardware_limits
 from .ola_link import OlaLink
 from .player import ShowPlayer
 from .renderer import ShowRenderer
@@ -20,21 +21,22 @@ PLAN_FILE = "lighting_instructions.json"
 
 
 def load_plan(directory: Path) -> list[LightingInstruction]:
-    """The plan an earlier run wrote to DIR/lighting_instructions.json, validated."""
+    """The plan an earlier run wrote to DIR/lighting_instructions.json, validated. Only a regular file is read, of
+    at most the limit (data/limits.yaml): a FIFO or /dev/zero in its place is one line, not a hang."""
+    problem = name_problem(directory)
+    if problem:
+        raise HardwareError(f"{str(directory)[:120]}…: {problem}")
     path = directory / PLAN_FILE
     if not directory.is_dir():
         raise HardwareError(f"{directory}: not a directory")
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise HardwareError(f"{path}: not found (run `cueflow run SCRIPT --out {directory}` first)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HardwareError(f"{path}: cannot read ({type(exc).__name__})") from None
+        data = parse_json(read_regular_file(path, hardware_limits().max_plan_file_bytes))
+    except FileProblem as exc:
+        if exc.reason == "not found":
+            raise HardwareError(f"{path}: not found (run `cueflow run SCRIPT --out {directory}` first)") from None
+        raise HardwareError(f"{path}: {exc.reason}") from None
     try:
-        json.loads(raw)
-        plan = TypeAdapter(list[LightingInstruction]).validate_json(raw)
-    except json.JSONDecodeError as exc:
-        raise HardwareError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        plan = TypeAdapter(list[LightingInstruction]).validate_python(data)
     except ValidationError as exc:
         where, message = field_error(exc)
         raise HardwareError(f"{path}: not a lighting plan: field {where}: {message}") from None

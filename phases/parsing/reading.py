@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from phases.regular_file import FileProblem, read_regular_file
+
 from .errors import ParseError
 
 SUPPORTED_EXTENSIONS = (".txt", ".fountain", ".pdf", ".docx", ".csv", ".json")
@@ -28,17 +30,17 @@ def read_script(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise ParseError(f"{path.name}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_EXTENSIONS)}")
-    if not path.exists():
-        raise ParseError(f"{path}: no such file")
-    if not path.is_file():
-        raise ParseError(f"{path}: not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ParseError(f"{path.name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"{path.name}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:  # a regular file only, opened without blocking: a FIFO named play.txt is one line, not a hang
+        data = read_regular_file(path, max_bytes)
+    except FileProblem as exc:
+        if exc.kind == "missing":
+            raise ParseError(f"{path}: no such file") from None
+        if exc.kind == "special":
+            raise ParseError(f"{path}: {exc.reason}") from None
+        if exc.kind == "too_large":
+            size = f"{exc.size:,} bytes is" if exc.size is not None else "it is"
+            raise ParseError(f"{path.name}: {size} over the {max_bytes:,}-byte limit") from None
+        raise ParseError(f"{path.name}: cannot be read ({exc.reason})") from None
     kind = suffix[1:]
     page_starts: tuple[int, ...] = ()
     if kind == "pdf":

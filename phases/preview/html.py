@@ -241,8 +241,10 @@ def _page_parts() -> tuple[str, str, str]:
 
 
 def _json_for_script(data: object) -> str:
-    # Script text is untrusted: keep it from closing the JSON script element.
-    text = json.dumps(data, separators=(",", ":"))
+    # Script text is untrusted: keep it from closing the JSON script element. allow_nan=False: a NaN in the page's
+    # JSON stops the browser parsing it and the page stays blank; the contracts keep NaN out, and should one get
+    # through, Phase 5 fails with a reason instead.
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -1,6 +1,7 @@
 """A PNG timeline of the plan for reports: scenes coloured by emotion above each group's intensity curve."""
 
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -59,7 +60,8 @@ def timeline_png(
         axes.axvline(start, color="#30363d", linewidth=0.6)
     band.set_yticks([])
     band.set_ylim(0, 1)
-    band.set_title(title, color=INK, fontsize=11, loc="left")
+    printable = re.sub(r"[\x00-\x1f\x7f]", " ", title)  # control characters have no glyph
+    band.set_title(printable, color=INK, fontsize=11, loc="left", parse_math=False)  # a "$" in a file name is text
     for group_id, points in group_curves(plan, group_ids).items():
         xs, ys = zip(*points, strict=True) if points else ((), ())
         axes.plot(xs, ys, color=group_colour(group_id, group_ids), linewidth=1.4, label=group_id)

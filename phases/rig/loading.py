@@ -2,15 +2,18 @@
 front light). Cached by the path, size and mtime of the rig file and the files read with it."""
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from phases.contracts import Mounting, Rig
+from phases.regular_file import FileProblem, name_problem, read_regular_file, regular_file_problem
 
 from .check import patch_problems
 from .errors import RigError
-from .library import FixtureLibrary
+from .library import FixtureLibrary, Roots, confined
+from .limits import rig_limits
 from .overlay import MAX_OVERLAY_BYTES, beside, read_overlay
 from .profiles import FixtureProfile, load_profiles
 from .qxw import import_workspace
@@ -35,50 +38,64 @@ class LoadedRig:
     companions: tuple[str, ...] = ()  # files read with it: a workspace's focus file, an overlay's workspace
 
 
-def load_rig(path: str | Path, fixture_dirs: tuple[str | Path, ...] = (), strict: bool = True) -> LoadedRig:
+def load_rig(
+    path: str | Path, fixture_dirs: tuple[str | Path, ...] = (), strict: bool = True, roots: Roots = None
+) -> LoadedRig:
     """The rig in `path` (.yaml/.yml or .qxw, with a .qxw's focus file). Raises RigError with one line naming
     the file and fixture.
 
     strict: refuse a rig whose patch overlaps or runs past channel 512 (Phase 8 could not play it).
+    roots: a deployment's input roots: the rig, the files read with it, its definitions and the fixture libraries
+    it names must lie inside.
     """
-    resolved = Path(path).expanduser().resolve()
+    problem = name_problem(path)
+    if problem:
+        raise RigError(f"{str(path)[:120]}…: cannot be a rig file ({problem})")
+    try:
+        resolved = Path(path).expanduser().resolve()
+    except (OSError, RuntimeError):
+        raise RigError(f"{path}: the rig file's path cannot be resolved (a symlink loop?)") from None
+    resolved = confined(resolved, roots, "rig file")
     stamp = _stamp(resolved, str(path))
-    if not resolved.is_file():
-        raise RigError(f"{path}: not a file")
     kind = RIG_SUFFIXES.get(resolved.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(RIG_SUFFIXES))
         raise RigError(f"{path}: unsupported rig file {resolved.suffix or '(no extension)'!r} (use {known})")
-    companions = tuple((c, _stamp(c, str(c))) for c in _companions(resolved, kind))
+    companions = tuple((c, _stamp(c, str(c))) for c in _companions(resolved, kind, roots))
     dirs = tuple(Path(d).expanduser().resolve() for d in fixture_dirs)
-    loaded = _cached(resolved, stamp, companions, dirs)
+    loaded = _cached(resolved, stamp, companions, dirs, roots)
     if strict and loaded.problems:
         raise RigError(f"{resolved.name}: {loaded.problems[0]}")
     return loaded
 
 
 def _stamp(path: Path, shown: str) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise RigError(f"{shown}: rig file not found") from None
-    except OSError as exc:
-        raise RigError(f"{shown}: cannot read the rig file ({exc.strerror})") from None
+    """(mtime, size) of a regular file; RigError for anything else (a FIFO or a device is never read)."""
+    problem = regular_file_problem(path)
+    if problem == "not found":
+        raise RigError(f"{shown}: rig file not found")
+    if problem:
+        raise RigError(f"{shown}: the rig file {problem}")
+    stat = path.stat()
     return stat.st_mtime_ns, stat.st_size
 
 
-def _companions(path: Path, kind: str) -> tuple[Path, ...]:
+def _companions(path: Path, kind: str, roots: Roots) -> tuple[Path, ...]:
     """The files read with the rig file: a .qxw's focus file beside it; the workspace a YAML overlay names."""
     if kind == "QLC+ workspace":
         focus = beside(path)
-        return (focus,) if focus.is_file() else ()
+        return (focus,) if os.path.lexists(focus) else ()  # a FIFO there is refused by _stamp, not passed over
     workspace = overlay_workspace(path)
-    return (workspace,) if workspace is not None else ()
+    return (confined(workspace, roots, "workspace"),) if workspace is not None else ()
 
 
 @lru_cache(maxsize=8)
 def _cached(
-    path: Path, _stamp: tuple[int, int], companions: tuple[tuple[Path, tuple[int, int]], ...], dirs: tuple[Path, ...]
+    path: Path,
+    _stamp: tuple[int, int],
+    companions: tuple[tuple[Path, tuple[int, int]], ...],
+    dirs: tuple[Path, ...],
+    roots: Roots,
 ) -> LoadedRig:
     kind = RIG_SUFFIXES[path.suffix.lower()]
     profiles = load_profiles()
@@ -87,19 +104,27 @@ def _cached(
     if kind == "QLC+ workspace" or workspace is not None:
         qxw, focus = (path, companions[0][0] if companions else None) if workspace is None else (workspace, path)
         overlay = read_overlay(focus) if focus is not None else None
-        imported = import_workspace(qxw, FixtureLibrary(dirs, beside=qxw.parent), overlay, focus.name if focus else "")
-        rig, notes, how = imported.rig, imported.notes, imported.role_source
+        library = FixtureLibrary(dirs, beside=qxw.parent, roots=roots)
+        imported = import_workspace(qxw, library, overlay, focus.name if focus else "")
+        rig, how = imported.rig, imported.role_source
+        notes = (*imported.notes, *library.notes)
         profiles.update(imported.profiles)
         kind = "QLC+ workspace" if workspace is None else "QLC+ workspace with a cueflow overlay"
     else:
-        rig, extra = read_yaml_rig(path, dirs)
+        rig, extra, library_notes = read_yaml_rig(path, dirs, roots)
         profiles.update(extra)
+        notes = tuple(library_notes)
         rig = _numbered(_hung(rig, profiles))
         rig, how = with_roles(rig, profiles)
     rig, how = stand_in_key(rig, how, profiles)
     if not rig.focus_points:
         rig = rig.model_copy(update={"focus_points": standard_areas()})
-    digest = hashlib.sha256(path.read_bytes() + b"".join(c.read_bytes() for c, _ in companions)).hexdigest()[:16]
+    limit = max(rig_limits().max_workspace_bytes, rig_limits().max_yaml_rig_bytes)
+    try:  # read again bounded: a file replaced by a FIFO since it was parsed must not hang the digest
+        content = b"".join(read_regular_file(p, limit) for p in (path, *(c for c, _ in companions)))
+    except FileProblem as exc:
+        raise RigError(f"{path}: a rig file {exc.reason}") from None
+    digest = hashlib.sha256(content).hexdigest()[:16]
     problems = tuple(patch_problems(rig, profiles))
     return LoadedRig(rig, profiles, str(path), kind, digest, how, notes, problems, tuple(str(c) for c, _ in companions))
 
@@ -136,9 +161,8 @@ def overlay_workspace(path: Path) -> Path | None:
     if path.suffix.lower() not in (".yaml", ".yml"):
         return None
     try:
-        with path.open("rb") as handle:
-            head = handle.read(MAX_OVERLAY_BYTES + 1)
-    except OSError:
+        head = read_regular_file(path, MAX_OVERLAY_BYTES + 1, head=True)
+    except FileProblem:
         return None
     if b"workspace:" not in head:
         return None

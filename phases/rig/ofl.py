@@ -7,72 +7,68 @@ spelled as in the library's manufacturers.json when that file is found next to t
 import json
 from pathlib import Path
 
+from phases.regular_file import FileProblem, parse_json, read_regular_file
+
 from .capabilities import classify_ofl
 from .definitions import FixtureDefinition
 from .errors import RigError
+from .limits import rig_limits
 from .profiles import CapabilityRange, Channel
 from .xml_files import load_data
-
-MAX_JSON_BYTES = 4 * 1024 * 1024
 
 
 def read_ofl(path: Path, manufacturer: str | None = None) -> FixtureDefinition:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RigError(f"{path}: cannot read the fixture file ({exc.strerror})") from None
-    if len(raw) > MAX_JSON_BYTES:
-        raise RigError(f"{path}: fixture file larger than {MAX_JSON_BYTES // (1024 * 1024)} MiB")
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", "?")
-        raise RigError(f"{path}: damaged Open Fixture Library file: invalid JSON at line {line}") from None
-    except RecursionError:
-        raise RigError(f"{path}: not an Open Fixture Library fixture (JSON nested too deeply)") from None
-    if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not isinstance(data.get("modes"), list):
-        raise RigError(f"{path}: not an Open Fixture Library fixture (needs 'name' and 'modes')")
+        raw = read_regular_file(path, rig_limits().max_definition_bytes)
+    except FileProblem as exc:
+        raise RigError(f"{path}: the fixture file {exc.reason}") from None
+    data = ofl_json(path, raw)
+    at = _Where(path, raw)
     available = data.get("availableChannels") or {}
     if not isinstance(available, dict):
-        raise RigError(f"{path}: availableChannels must be an object")
+        raise RigError(at("availableChannels", "availableChannels must be an object"))
     wheels = data.get("wheels") or {}
     channels: dict[str, Channel] = {}
     for key, spec in available.items():
         if not isinstance(spec, dict):
-            raise RigError(f"{path}: channel {key!r} must be an object")
+            raise RigError(at(("availableChannels", key), "a channel of availableChannels must be an object"))
+        _check_channel(spec, at, key)
         role = _role(spec, key, wheels)
         ranges = _ranges(spec, wheels)
         if role in EMITTING and not any(r.kind == "level" for r in ranges):
             role = "other"
-        channels[key] = Channel(role=role, name=key, default=_default(spec, path, key), ranges=ranges)  # type: ignore[arg-type]
+        channels[key] = Channel(role=role, name=key, default=_default(spec), ranges=ranges)  # type: ignore[arg-type]
         for alias in spec.get("fineChannelAliases") or []:
             fine = f"{role}_fine" if role in ("dimmer", "pan", "tilt", "red", "green", "blue", "white", "amber") else "other"
             channels[alias] = Channel(role=fine, name=alias)  # type: ignore[arg-type]
     modes: dict[str, tuple[Channel, ...]] = {}
     for index, mode in enumerate(data["modes"]):
         if not isinstance(mode, dict) or not isinstance(mode.get("channels"), list):
-            raise RigError(f"{path}: mode {index + 1} has no channel list")
-        name = str(mode.get("name") or f"{len(mode['channels'])}-channel")
+            raise RigError(at("modes", f"mode {index + 1} has no channel list"))
+        if not isinstance(mode.get("name", ""), str) or not isinstance(mode.get("shortName", ""), str):
+            raise RigError(at("modes", f"mode {index + 1}: name and shortName must be strings"))
+        name = mode.get("name") or f"{len(mode['channels'])}-channel"
         layout: list[Channel] = []
-        for ref in mode["channels"]:
+        for number, ref in enumerate(mode["channels"], start=1):
             if ref is None:  # an unused slot
                 layout.append(Channel(role="other", name="(unused)"))
             elif isinstance(ref, str) and ref in channels:
                 layout.append(channels[ref])
             else:
-                raise RigError(
-                    f"{path}: mode {name!r} uses channel {ref!r}, which is not defined (matrix channels are not supported)"
-                )
+                problem = f"mode {index + 1}, channel {number} is not in availableChannels (matrix channels are not supported)"
+                raise RigError(at("modes", problem))
         if not layout:
-            raise RigError(f"{path}: mode {name!r} has no channels")
+            raise RigError(at("modes", f"mode {index + 1} has no channels"))
         modes[name] = tuple(layout)
-        if isinstance(mode.get("shortName"), str) and mode["shortName"] not in modes:
+        if mode.get("shortName") and mode["shortName"] not in modes:
             modes[mode["shortName"]] = tuple(layout)
     if not modes:
-        raise RigError(f"{path}: {data['name']} defines no modes")
-    categories = [c for c in data.get("categories") or [] if isinstance(c, str)]
+        raise RigError(f"{path}: the fixture defines no modes")
+    categories = data.get("categories") or []
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        raise RigError(at("categories", "categories must be a list of strings"))
     return FixtureDefinition(
-        manufacturer or _manufacturer(path), data["name"], categories[0] if categories else "Other", modes, str(path),
+        manufacturer or manufacturer_of(path), data["name"], categories[0] if categories else "Other", modes, str(path),
         travel=_travel(data),
     )  # fmt: skip
 
@@ -86,6 +82,58 @@ def _travel(data: dict[str, object]) -> tuple[float | None, float | None]:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= limit
         found.append(float(value) if ok else None)  # type: ignore[arg-type]
     return found[0], found[1]
+
+
+def ofl_json(path: Path, raw: bytes) -> dict[str, object]:
+    """The file's JSON when it looks like an OFL fixture (an object with a name and a list of modes)."""
+    try:
+        data = parse_json(raw)
+    except FileProblem as exc:
+        if "nested too deeply" in exc.reason:  # not something OFL writes: someone else's file
+            raise RigError(f"{path}: not an Open Fixture Library fixture (JSON nested too deeply)") from None
+        raise RigError(f"{path}: damaged Open Fixture Library file: {exc.reason}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not isinstance(data.get("modes"), list):
+        raise RigError(f"{path}: not an Open Fixture Library fixture (needs 'name' and 'modes')")
+    return data
+
+
+class _Where:
+    """'FILE: line N: PROBLEM', the line found by the field's keys in order (the JSON parser keeps no positions).
+    The problem names the field, never its value: the file may not be a fixture at all."""
+
+    def __init__(self, path: Path, raw: bytes) -> None:
+        self.path, self.text = path, raw.decode("utf-8-sig")
+
+    def __call__(self, keys: str | tuple[str, ...], problem: str) -> str:
+        position = 0
+        for key in (keys,) if isinstance(keys, str) else keys:
+            found = self.text.find(json.dumps(key), position)
+            if found < 0:
+                break
+            position = found
+        return f"{self.path}: line {self.text.count(chr(10), 0, position) + 1}: {problem}"
+
+
+_TEXT_FIELDS = ("type", "color", "wheel", "shutterEffect")
+
+
+def _check_channel(spec: dict[str, object], at: _Where, key: str) -> None:
+    """The fields cueflow reads, of the types OFL's schema gives them; else one line naming the line and field."""
+    aliases = spec.get("fineChannelAliases")
+    if aliases is not None and not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+        raise RigError(at(("availableChannels", key, "fineChannelAliases"), "fineChannelAliases must be a list of names"))
+    for field in ("capability", "capabilities"):
+        value = spec.get(field)
+        caps = [value] if field == "capability" else value
+        if value is None:
+            continue
+        if not isinstance(caps, list) or not all(isinstance(c, dict) for c in caps):
+            kind = "an object" if field == "capability" else "a list of objects"
+            raise RigError(at(("availableChannels", key, field), f"{field} must be {kind}"))
+        for cap in caps:
+            for name in _TEXT_FIELDS:
+                if name in cap and not isinstance(cap[name], str):
+                    raise RigError(at(("availableChannels", key, field, name), f"a capability's {name} must be a string"))
 
 
 def _capabilities(spec: dict[str, object]) -> list[dict[str, object]]:
@@ -164,7 +212,7 @@ def _role(spec: dict[str, object], key: str, wheels: object) -> str:
     return str(role)
 
 
-def _default(spec: dict[str, object], path: Path, key: str) -> int:
+def _default(spec: dict[str, object]) -> int:
     given = spec.get("defaultValue")
     if isinstance(given, int) and 0 <= given <= 255:
         return given
@@ -176,12 +224,13 @@ def _default(spec: dict[str, object], path: Path, key: str) -> int:
     return 0
 
 
-def _manufacturer(path: Path) -> str:
+def manufacturer_of(path: Path) -> str:
+    """The manufacturer of an OFL file: its folder, spelled as the library's manufacturers.json spells it."""
     key = path.parent.name
     for candidate in (path.parent.parent / "manufacturers.json", path.parent / "manufacturers.json"):
         try:
-            table = json.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            table = parse_json(read_regular_file(candidate, rig_limits().max_definition_bytes))
+        except FileProblem:
             continue
         entry = table.get(key) if isinstance(table, dict) else None
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):

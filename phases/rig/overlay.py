@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from phases.contracts import Aim, Mounting, Position
 from phases.contracts.rig import GroupRole
 from phases.contracts.validation import field_error
+from phases.regular_file import FileProblem, read_regular_file
 
 from .errors import RigError
 
@@ -68,13 +69,10 @@ def beside(workspace: Path) -> Path:
 
 
 def read_overlay(path: Path) -> RigOverlay:
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_OVERLAY_BYTES + 1)
-    except OSError as exc:
-        raise RigError(f"{path}: cannot read the focus file ({exc.strerror})") from None
-    if len(raw) > MAX_OVERLAY_BYTES:
-        raise RigError(f"{path}: focus file larger than {MAX_OVERLAY_BYTES // 1024} KiB")
+    try:  # a regular file only: a FIFO named *.focus.yaml must not hang the load
+        raw = read_regular_file(path, MAX_OVERLAY_BYTES)
+    except FileProblem as exc:
+        raise RigError(f"{path}: the focus file {exc.reason}") from None
     try:
         text = raw.decode("utf-8")
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):

@@ -7,14 +7,16 @@ from pathlib import Path
 from .capabilities import at_rest, classify_qlc, decreasing, preset_ranges
 from .definitions import FixtureDefinition
 from .errors import RigError
+from .limits import rig_limits
 from .profiles import CapabilityRange, Channel
 from .xml_files import load_data, read_xml, text
 
 
 def read_qxf(path: Path) -> FixtureDefinition:
-    root = read_xml(path, "QLC+ fixture definition")
+    document = read_xml(path, "QLC+ fixture definition", rig_limits().max_definition_bytes)
+    root = document.root
     if root.tag != "FixtureDefinition":
-        raise RigError(f"{path}: not a QLC+ fixture definition (root element <{root.tag}>)")
+        raise RigError(f"{path}: not a QLC+ fixture definition (no <FixtureDefinition> root element)")
     manufacturer, model = text(root, "Manufacturer"), text(root, "Model")
     if not manufacturer or not model:
         raise RigError(f"{path}: fixture definition without Manufacturer or Model")
@@ -23,7 +25,10 @@ def read_qxf(path: Path) -> FixtureDefinition:
     for element in root.findall("Channel"):
         name = element.get("Name")
         if not name:
-            raise RigError(f"{path}: a <Channel> without a Name")
+            raise RigError(f"{path}: line {document.line(element)}: a <Channel> without a Name")
+        default = element.get("Default")
+        if default is not None and _number(default) is None:
+            raise RigError(f"{path}: line {document.line(element)}: a <Channel> Default that is not a DMX value (0-255)")
         channels[name] = _channel(element, name)
         presets[name] = element.get("Preset")
     folded = {name.lower(): name for name in channels}
@@ -36,16 +41,15 @@ def read_qxf(path: Path) -> FixtureDefinition:
             channel_name = folded.get(channel_name.lower(), channel_name)
             if channel_name not in channels:  # QLC+ itself leaves such a channel out of the mode
                 continue
-            try:
-                number = int(ref.get("Number", len(numbered)))
-            except ValueError:
-                raise RigError(f"{path}: mode {mode_name!r}: channel number {ref.get('Number')!r}") from None
+            number = _number(ref.get("Number", str(len(numbered))))
+            if number is None:
+                raise RigError(f"{path}: line {document.line(ref)}: a mode's channel Number is not a channel number")
             numbered.append((number, channels[channel_name]))
         if numbered:
             ordered = tuple(c for _, c in sorted(numbered, key=lambda item: item[0]))
             modes[mode_name] = _one_master(ordered, presets)
     if not modes:
-        raise RigError(f"{path}: {manufacturer} {model} defines no modes")
+        raise RigError(f"{path}: the definition has no usable mode")
     return FixtureDefinition(manufacturer, model, text(root, "Type") or "Other", modes, str(path), travel=_travel(root))
 
 
@@ -128,19 +132,24 @@ _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 def _default(element: ET.Element) -> int:
     """The definition's Default, else where its shutter is open, else 0."""
-    given = element.get("Default")
-    if given is not None and given.isdigit():
-        return min(255, int(given))
+    given = _number(element.get("Default"))
+    if given is not None:
+        return min(255, given)
     open_presets = load_data("qlcplus")["open_presets"]
     for capability in element.findall("Capability"):
         label = (capability.text or "").strip().lower()
         group = text(element, "Group") or ""
         if capability.get("Preset") in open_presets or (group == "Shutter" and label in ("open", "shutter open")):  # type: ignore[operator]
-            try:
-                return min(255, int(capability.get("Min", "0")))
-            except ValueError:
-                return 0
+            return min(255, _number(capability.get("Min")) or 0)
     return 0
+
+
+def _number(value: str | None) -> int | None:
+    """A small whole number written in ASCII digits, else None: str.isdigit() also takes "²", which int() refuses."""
+    if value is None:
+        return None
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
 
 
 def _one_master(channels: tuple[Channel, ...], presets: dict[str, str | None]) -> tuple[Channel, ...]:

@@ -12,12 +12,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from phases.contracts import Fixture, Position, Rig, RigGroup
+from phases.hardware.patch import UNIVERSE_SIZE
 
 from .channel_plan import plan_mode
 from .definitions import FixtureDefinition, lights, slug
 from .errors import RigError
 from .generic import generic_dimmer
 from .library import FixtureLibrary
+from .limits import rig_limits
 from .overlay import FixtureOverlay, HeadOverlay, RigOverlay
 from .patching import fixture_type, make_fixture, split_heads, unique
 from .profiles import FixtureProfile
@@ -47,37 +49,44 @@ class ImportedRig:
 
 def read_workspace(path: Path) -> tuple[list[WorkspaceFixture], list[tuple[str, list[tuple[str, int]]]]]:
     """The workspace's fixtures, and its fixture groups as (name, [(fixture ID, head from 0)])."""
-    root = read_xml(path, "QLC+ workspace")
+    limits = rig_limits()
+    document = read_xml(path, "QLC+ workspace", limits.max_workspace_bytes)
+    root = document.root
     if root.tag != "Workspace":
-        raise RigError(f"{path}: not a QLC+ workspace (root element <{root.tag}>)")
+        raise RigError(f"{path}: not a QLC+ workspace (no <Workspace> root element)")
     engine = root.find("Engine")
     if engine is None:
         raise RigError(f"{path}: damaged QLC+ workspace: no <Engine> element")
+    elements = engine.findall("Fixture")
+    if len(elements) > limits.max_fixtures:
+        raise RigError(f"{path}: {len(elements):,} fixtures, over the limit of {limits.max_fixtures:,}")
     fixtures: list[WorkspaceFixture] = []
-    for index, element in enumerate(engine.findall("Fixture")):
+    seen: dict[str, int | None] = {}
+    for index, element in enumerate(elements):
+        line = document.line(element)
         label = text(element, "Name") or f"fixture {index + 1}"
+        where = f"{path.name}: line {line}: fixture {label!r}"
         manufacturer, model = text(element, "Manufacturer"), text(element, "Model")
         if not manufacturer or not model:
-            raise RigError(f"{path}: fixture {label!r} has no Manufacturer or Model")
-        numbers: dict[str, int | None] = {}
-        for tag in ("ID", "Universe", "Address", "Channels"):
-            raw = text(element, tag)
-            try:
-                numbers[tag] = None if raw is None else int(raw)
-            except ValueError:
-                raise RigError(f"{path}: fixture {label!r}: <{tag}> is {raw!r}, not a number") from None
-        if numbers["Address"] is None or numbers["Address"] < 0:  # type: ignore[operator]
-            raise RigError(f"{path}: fixture {label!r} has no valid <Address>")
-        if numbers["Address"] > 511:  # type: ignore[operator]
-            raise RigError(f"{label}: address {numbers['Address'] + 1} is past channel 512")  # type: ignore[operator]
+            raise RigError(f"{where} has no Manufacturer or Model")
+        numbers = {tag: _whole(text(element, tag), tag, where) for tag in ("ID", "Universe", "Address", "Channels")}
+        if numbers["Address"] is None:
+            raise RigError(f"{where} has no valid <Address>")
+        if numbers["Address"] > 511:
+            raise RigError(f"{where}: address {numbers['Address'] + 1} is past channel 512")
+        channels = numbers["Channels"]
+        if channels is not None and not 1 <= channels <= UNIVERSE_SIZE:
+            raise RigError(f"{where}: <Channels> must be 1 to {UNIVERSE_SIZE}, a fixture's footprint in one universe")
         universe = numbers["Universe"] or 0
         if not 0 <= universe < 63999:
-            raise RigError(f"{path}: fixture {label!r}: universe {universe + 1} is outside 1..63999")
+            raise RigError(f"{where}: universe {universe + 1} is outside 1..63999")
         qlc_id = str(numbers["ID"] if numbers["ID"] is not None else index)
+        if qlc_id in seen:
+            raise RigError(f"{where}: <ID> {qlc_id} is also the ID of the fixture at line {seen[qlc_id]}")
+        seen[qlc_id] = line
         fixtures.append(
             WorkspaceFixture(
-                qlc_id, label, manufacturer, model, text(element, "Mode"), universe + 1, numbers["Address"] + 1,  # type: ignore[operator]
-                numbers["Channels"],
+                qlc_id, label, manufacturer, model, text(element, "Mode"), universe + 1, numbers["Address"] + 1, channels,
             )
         )  # fmt: skip
     groups: list[tuple[str, list[tuple[str, int]]]] = []
@@ -93,6 +102,17 @@ def read_workspace(path: Path) -> tuple[list[WorkspaceFixture], list[tuple[str, 
                 members.append((head.get("Fixture", ""), max(0, index)))
         groups.append((name, list(dict.fromkeys(members))))
     return fixtures, groups
+
+
+def _whole(raw: str | None, tag: str, where: str) -> int | None:
+    """A workspace's number: absent (None) or a non-negative whole number (the callers check its range)."""
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise RigError(f"{where}: <{tag}> is not a whole number of 0 or more")
+    if len(raw) > 12:
+        raise RigError(f"{where}: <{tag}> has {len(raw):,} digits, far out of range")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,8 @@ def import_workspace(
             units.append(_Unit((wf.qlc_id, index), wf, f"{wf.name} / {index + 1}", head, kind, wf.address + index))
     if not units:
         raise RigError(f"{path}: no fixture in the workspace can be lit (an empty rig)")
+    if len(units) > rig_limits().max_fixtures:  # a dimmer pack's heads are fixtures of their own
+        raise RigError(f"{path}: {len(units):,} fixtures and pack heads, over the limit of {rig_limits().max_fixtures:,}")
     named: dict[str, FixtureProfile] = {}
     for index, unit in enumerate(units):
         units[index] = replace(unit, profile=unique(unit.profile, named))

@@ -16,34 +16,77 @@ import yaml
 from pydantic import ValidationError
 
 from phases.contracts import Rig
+from phases.regular_file import FileProblem, read_regular_file
 
 from .definitions import FixtureDefinition, capabilities
 from .errors import RigError
-from .library import FixtureLibrary, read_definition
+from .library import FixtureLibrary, Roots
+from .limits import rig_limits
 from .patching import DEFAULT_WHITE, WHITE_FOR_TYPE, fixture_type, split_heads, unique
 from .profiles import FixtureProfile
 
-MAX_YAML_BYTES = 4 * 1024 * 1024
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml also bounds the nesting depth
 
 
 def _load(path: Path) -> tuple[object, yaml.Node | None]:
+    """The rig file's data and its node tree (for line numbers), from one parse."""
+    limits = rig_limits()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RigError(f"{path}: rig file not found") from None
-    except OSError as exc:
-        raise RigError(f"{path}: cannot read the rig file ({exc.strerror})") from None
-    if len(raw) > MAX_YAML_BYTES:
-        raise RigError(f"{path}: rig file larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB")
-    try:
-        content = raw.decode("utf-8")
-        return yaml.safe_load(content), yaml.compose(content)
+        content = read_regular_file(path, limits.max_yaml_rig_bytes).decode("utf-8")
+    except FileProblem as exc:
+        raise RigError(f"{path}: the rig file {exc.reason}") from None
     except UnicodeDecodeError:
         raise RigError(f"{path}: the rig file is not UTF-8 text") from None
+    loader = YamlLoader(content)
+    try:
+        tree = loader.get_single_node()
+        if tree is None:
+            return None, None
+        _bounded(tree, limits.max_yaml_nodes, path)
+        return loader.construct_document(tree), tree
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise RigError(f"{path.name}: invalid YAML{where}") from None
+    except RecursionError:
+        raise RigError(f"{path.name}: invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _bounded(tree: yaml.Node, cap: int, path: Path) -> None:
+    """Refuse a tree whose aliases expand past `cap` nodes ("billion laughs": 1 KB that expands to 10^9), or
+    that refers to itself. Counted once per distinct node, so the check itself stays small."""
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(tree, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _children(node)
+        if finished:
+            ancestors.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > cap:
+                line = node.start_mark.line + 1
+                raise RigError(
+                    f"{path.name}: line {line}: its aliases expand to more than {cap:,} YAML nodes (an alias bomb?)"
+                )
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in ancestors:
+            raise RigError(f"{path.name}: line {node.start_mark.line + 1}: an alias that contains itself")
+        ancestors.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _line(node: yaml.Node | None, loc: tuple[object, ...]) -> int | None:
@@ -62,20 +105,26 @@ def _line(node: yaml.Node | None, loc: tuple[object, ...]) -> int | None:
     return line
 
 
-def read_yaml_rig(path: Path, library_dirs: tuple[Path, ...] = ()) -> tuple[Rig, dict[str, FixtureProfile]]:
+def read_yaml_rig(
+    path: Path, library_dirs: tuple[Path, ...] = (), roots: Roots = None
+) -> tuple[Rig, dict[str, FixtureProfile], list[str]]:
+    """(the rig, the profiles of the definitions it names, notes). roots: a deployment's input roots, which every
+    definition and fixture library the rig names must resolve inside."""
     data, tree = _load(path)
     if data is None or data == {}:
         raise RigError(f"{path.name}: the rig file is empty")
     if not isinstance(data, dict):
         raise RigError(f"{path.name}: a rig file is a mapping with name, groups and fixtures")
     extra = data.pop("fixture_library", None) or []
-    if not isinstance(extra, list):
-        raise RigError(f"{path.name}: fixture_library must be a list of folders")
+    if not isinstance(extra, list) or not all(isinstance(d, str) and d for d in extra):
+        raise RigError(f"{path.name}: line {_line(tree, ('fixture_library',)) or '?'}: fixture_library must be a list of folders")
     if not data.get("fixtures"):
         raise RigError(f"{path.name}: the rig has no fixtures (an empty rig)")
-    library = FixtureLibrary((*(path.parent / str(d) for d in extra), *library_dirs), beside=path.parent)
-    profiles: dict[str, FixtureProfile] = {}
     fixtures = data.get("fixtures")
+    if isinstance(fixtures, list):
+        _check_fixture_list(fixtures, tree, path)
+    library = FixtureLibrary((*(path.parent / d for d in extra), *library_dirs), beside=path.parent, roots=roots)
+    profiles: dict[str, FixtureProfile] = {}
     if isinstance(fixtures, list):
         expanded: list[object] = []
         for index, item in enumerate(fixtures):
@@ -89,6 +138,9 @@ def read_yaml_rig(path: Path, library_dirs: tuple[Path, ...] = ()) -> tuple[Rig,
                     expanded += _heads(item, heads, profiles, where)
                     continue
             expanded.append(item)
+        cap = rig_limits().max_fixtures
+        if len(expanded) > cap:  # a dimmer pack's heads are fixtures of their own
+            raise RigError(f"{path.name}: {len(expanded):,} fixtures and pack heads, over the limit of {cap:,}")
         data["fixtures"] = fixtures = expanded
     try:
         rig = Rig.model_validate(data)
@@ -103,7 +155,25 @@ def read_yaml_rig(path: Path, library_dirs: tuple[Path, ...] = ()) -> tuple[Rig,
         field = ".".join(str(p) for p in loc) or "(root)"
         at = f"line {line}: " if line else ""
         raise RigError(f"{path.name}: {at}field {field}{who}: {first['msg']}") from None
-    return rig, profiles
+    return rig, profiles, library.notes
+
+
+def _check_fixture_list(fixtures: list[object], tree: yaml.Node | None, path: Path) -> None:
+    """At most max_fixtures, and no fixture_id twice: each refused naming the lines."""
+    cap = rig_limits().max_fixtures
+    if len(fixtures) > cap:
+        raise RigError(f"{path.name}: {len(fixtures):,} fixtures, over the limit of {cap:,}")
+    first_line: dict[str, int | None] = {}
+    for index, item in enumerate(fixtures):
+        fixture_id = item.get("fixture_id") if isinstance(item, dict) else None
+        if not isinstance(fixture_id, str):
+            continue
+        line = _line(tree, ("fixtures", index))
+        if fixture_id in first_line:
+            raise RigError(
+                f"{path.name}: line {line}: fixture_id {fixture_id!r} is also the fixture at line {first_line[fixture_id]}"
+            )
+        first_line[fixture_id] = line
 
 
 def _heads(
@@ -143,10 +213,14 @@ def _resolve(
     patch = item.get("patch")
     if not isinstance(patch, dict):
         raise RigError(f"{where}: needs a patch (universe, address, mode)")
+    named = {key: item.get(key) for key in ("definition", "manufacturer", "model") if item.get(key) is not None}
+    wrong = next((key for key, value in named.items() if not isinstance(value, str)), None)
+    if wrong is not None:
+        raise RigError(f"{where}: {wrong} must be a string")
     try:
         definition: FixtureDefinition
         if item.get("definition"):
-            definition = read_definition(folder / str(item.pop("definition")))
+            definition = library.read(folder / str(item.pop("definition")))
         else:
             definition = library.find(str(item.get("manufacturer")), str(item.get("model")))
         profile = definition.profile(patch.get("mode") if isinstance(patch.get("mode"), str) else None)  # type: ignore[arg-type]

@@ -82,6 +82,8 @@ def _actions(sentence: str, stage: Stage) -> list[Act]:
     if "vanish" in found:  # "Descends into the cauldron", "Ghost vanishes": going, not coming
         found.pop("apparition", None)
         found.pop("lower", None)
+    if stage.exit.search(sentence):  # "Exit above": leaving the upper level, not going up to it
+        found.pop("upper", None)
     return list(found.values())
 
 

@@ -62,6 +62,7 @@ class CueDesign(_Frozen):
     slow_blackout_fade: float = Field(ge=0, le=600)
     pool_areas: dict[str, str]
     death_areas: list[str] = Field(min_length=1)
+    alone_areas: list[str] = Field(min_length=1)
     apparition_areas: list[str] = Field(min_length=1)
     merge_lines: int = Field(ge=0, le=50)
     pool_over_key: float = Field(gt=0, le=3)

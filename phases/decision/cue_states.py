@@ -24,17 +24,15 @@ class Pool:
     level: float
     colour: str
     source: str  # the state it lights: a taper, a ghost, a death
-    who: str | None = None  # the one it lights: the next soliloquy in the same pool is a new focus
 
 
 @dataclass(frozen=True)
 class Lit:
-    """One special fixture in a cue: its level, its colour (None: its gel), where its pool is, and whom it lights."""
+    """One special fixture in a cue: its level, its colour (None: its gel) and where its pool is."""
 
     level: float
     colour: str | None = None
     area: str | None = None
-    who: str | None = None
 
 
 DARK = Lit(0.0)
@@ -95,14 +93,15 @@ def render(
         ("alone", cues.pool_areas.get("alone", "DC"), palette.warm),
     ):
         if kind in kinds:
-            who = next((layer.accent for layer in layers if layer.kind == kind), None)
+            layer = next(layer for layer in layers if layer.kind == kind)
+            area = layer.area or area
             shape = shapes[kind]  # type: ignore[index]
             _shape(look, roles, shape, design)
             share = shape.key_area_share
             area_share = share if area_share is None or share is None else min(area_share, share)
             isolate = "DC"
             if shape.pool and colour:
-                pools.append(Pool(area, shape.pool, colour, kind, who))
+                pools.append(Pool(area, shape.pool, colour, kind))
     for layer in layers:
         shape = shapes.get(layer.kind)  # type: ignore[call-overload]
         if layer.kind == "death":
@@ -149,8 +148,8 @@ def render(
             scale(look, rig, shape.key, ("key",))
         level = round(max(0.6, min(1.0, (shape.pool or 0.9) * base_key)), 3)
         areas = cues.apparition_areas
-        for index, ghost in enumerate(ghosts):  # each apparition its own special
-            pools.append(Pool(areas[index % len(areas)], level, palette.moon, "apparition", ghost.key))
+        for index in range(len(ghosts)):  # each apparition its own special
+            pools.append(Pool(areas[index % len(areas)], level, palette.moon, "apparition"))
     for gid, role in roles.items():
         if role == "key":
             state = look.groups[gid]
@@ -167,7 +166,7 @@ def render(
     if not vigil and "storm" not in kinds:  # a special sits at the level of the key, not above it
         ceiling = max(key, design.key_floor) * cues.pool_over_key
         pools = [
-            p if p.source == "base" else Pool(p.area, round(min(p.level, ceiling), 3), p.colour, p.source, p.who)
+            p if p.source == "base" else Pool(p.area, round(min(p.level, ceiling), 3), p.colour, p.source)
             for p in pools
         ]  # (the base's own specials, a spot the script asks for by name, stay as they are)
     stage = StageLook(clamp(look, rig), _merged(pools), area_share)
@@ -227,14 +226,8 @@ def _base_pools(look: Look, roles: dict[str, str]) -> list[Pool]:
 
 
 def _merged(pools: list[Pool]) -> list[Pool]:
-    """One pool per area: the later state's colour, the brighter level."""
-    by_area: dict[str, Pool] = {}
-    for pool in pools:
-        held = by_area.get(pool.area)
-        if held is not None:
-            pool = Pool(pool.area, max(held.level, pool.level), pool.colour, pool.source, pool.who or held.who)
-        by_area[pool.area] = pool
-    return list(by_area.values())
+    """One pool per area: the later state's (a taper carried in takes over the vigil's own taper pool)."""
+    return list({pool.area: pool for pool in pools}.values())
 
 
 def assign_pools(pools: list[Pool], rig: Rig) -> dict[str, Lit]:
@@ -257,12 +250,12 @@ def assign_pools(pools: list[Pool], rig: Rig) -> dict[str, Lit]:
             shared = next((f for f in fixtures if f.focus_area == pool.area), fixtures[0] if fixtures else None)
             if shared is not None:
                 held = result[shared.fixture_id]
-                result[shared.fixture_id] = Lit(max(held.level, pool.level), held.colour, held.area, held.who)
+                result[shared.fixture_id] = Lit(max(held.level, pool.level), held.colour, held.area)
             continue
         free.remove(choice)
         colour = pool.colour if "color" in choice.capabilities else None
         level = round(min(pool.level, choice.constraints.max_intensity), 3)
-        result[choice.fixture_id] = Lit(level, colour, pool.area, pool.who)
+        result[choice.fixture_id] = Lit(level, colour, pool.area)
     return result
 
 
@@ -292,7 +285,7 @@ def visible(before: StageLook, after: StageLook, threshold: float) -> bool:
         old = before.fixtures.get(fid, DARK)
         if abs(lit.level - old.level) >= threshold:
             return True
-        if lit.level > 0.02 and old.level > 0.02 and (lit.colour, lit.area, lit.who) != (old.colour, old.area, old.who):
+        if lit.level > 0.02 and old.level > 0.02 and lit.colour != old.colour:
             return True
     return False
 

@@ -176,18 +176,20 @@ class LightingDecisionEngine:
     ) -> list[LightingInstruction]:
         window = scene.time_window
         length = max(len(scene.text), 1)
-        times = []
+        natural = [  # each GO's place on the clock, from its place in the text
+            window.start + window.duration * (c.offset / length if c.point is not None else 0.0) for c in planned
+        ]
+        times: list[float] = []
         kept: list[PlannedCue] = []
-        for cue in planned:
+        for index, cue in enumerate(planned):
             if cue.follow_of is not None:
                 at = times[-1] + cue.follow_wait
-            elif cue.point is None:
-                at = window.start
+                coming = next((natural[i] for i in range(index + 1, len(planned)) if planned[i].follow_of is None), None)
+                if at >= window.end or (coming is not None and at >= coming):
+                    continue  # no room before the next GO (or the scene's end) for the follow
             else:
-                at = window.start + window.duration * cue.offset / length
+                at = natural[index]
             at = max(at, times[-1] if times else window.start)
-            if cue.follow_of is not None and at >= window.end:
-                continue  # no room left in the scene for the follow
             times.append(min(at, window.end))
             kept.append(cue)
         ends = [*times[1:], window.end]

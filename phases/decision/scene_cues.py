@@ -53,10 +53,11 @@ def plan_scene(
     design: DesignSettings,
     cues: CueDesign,
 ) -> list[PlannedCue]:
-    chosen = seen.selections.get(id(cues))
-    if chosen is None:  # the points depend only on the scene's words and the data: found once
-        walk = walk_scene(scene, seen, cues.death_areas)
-        chosen = seen.selections[id(cues)] = (walk, *_select(scene, seen, walk, cues))
+    key = (id(cues), *((c.start_char, c.to) for c in scene.time_changes))
+    chosen = seen.selections.get(key)  # type: ignore[call-overload]
+    if chosen is None:  # the points depend only on the scene's words, its time changes and the data: found once
+        walk = walk_scene(scene, seen, cues)
+        chosen = seen.selections[key] = (walk, *_select(scene, seen, walk, cues))  # type: ignore[index]
     walk, opening, opening_bumps, inside = chosen  # type: ignore[misc]
     seed = int(scene.scene_id.split("_")[-1]) * 100003
     vigil = seen.moment == "vigil"
@@ -78,6 +79,12 @@ def plan_scene(
         first.stage = _bumped(settled, point, rig, palette, accents, seed, cues)
         first.bump = True
         planned.append(_follow(first, settled, "the scene settles after the " + opening_bumps[0], cues.follow_wait, cues))
+        previous = settled
+    if opening is not None and opening.follow is not None:  # "They fight, and exeunt fighting. Retreat."
+        after = look_of(opening.follow.layers, opening.follow.time, 0)
+        if _visible(previous, after, cues):
+            planned.append(_follow(first, after, "the stage it leaves", cues.show_follow_wait, cues))
+            previous = after
     for point in inside:
         stage = look_of(point.layers, point.time, point.offset)
         bumped = _bumped(stage, point, rig, palette, accents, seed, cues) if point.bumps else None
@@ -136,7 +143,8 @@ def _merge_lines(scene: Scene, points: list[StagePoint], within: int, cues: CueD
     merged: list[StagePoint] = []
     line_of = {p.offset: scene.text.count("\n", 0, p.offset) for p in points}
     for point in points:
-        if merged and line_of[point.offset] - line_of[merged[-1].offset] <= within:
+        closing = all(c == "restore" for c in point.cues)  # a restore right after a moment undoes it: both are seen
+        if merged and not closing and line_of[point.offset] - line_of[merged[-1].offset] <= within:
             held = merged[-1]
             merged[-1] = StagePoint(
                 held.offset,

@@ -13,7 +13,7 @@ from phases.data_files import load_yaml_model
 from .settings import DATA, DecisionDataError
 
 Action = Literal[
-    "blackout", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon", "death", "sleep",
+    "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon", "death", "sleep",
     "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm", "upper", "reveal", "place",
     "inner_play",
 ]  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from phases.contracts import Scene, TimeOfDay
 
 from .actions import Act, read_direction
-from .cue_design import CueKind
+from .cue_design import CueDesign, CueKind
 from .population import Population
 from .scene_reading import SceneReading
 from .stage_data import Stage, stage_vocabulary
@@ -72,9 +72,11 @@ class SceneWalk:
 
 
 class _Walker:
-    def __init__(self, scene: Scene, seen: SceneReading, stage: Stage, death_areas: list[str]) -> None:
+    def __init__(self, scene: Scene, seen: SceneReading, stage: Stage, cues: CueDesign) -> None:
         self.scene, self.seen, self.stage = scene, seen, stage
-        self.death_areas = death_areas
+        self.death_areas = cues.death_areas
+        self.alone_areas = cues.alone_areas
+        self.soliloquists: list[str] = []
         self.pop = Population([s.speaker for s in seen.speeches])
         self.open: dict[str, Layer] = {}
         self.time = seen.time_of_day
@@ -131,7 +133,10 @@ class _Walker:
                 who = self.pop.speak(item.speaker)
                 self.last_speaker = who
                 if offset in alone_at and alone_at[offset] == who and not self._is_open("alone"):
-                    self._open(Layer("alone", "alone", (who,), accent=who))
+                    if not self.soliloquists or self.soliloquists[-1] != who:
+                        self.soliloquists.append(who)  # the next one alone stands somewhere else
+                    area = self.alone_areas[(len(self.soliloquists) - 1) % len(self.alone_areas)]
+                    self._open(Layer("alone", "alone", (who,), area=area, accent=who))
                     self._point(offset, "line", _first_line(self.scene.text, item), ["alone"])
                 continue
             if isinstance(item, Direction):
@@ -202,9 +207,9 @@ class _Walker:
                 if apparition:
                     self._entering_ghosts = tuple(added)
                 continue
+            if act.action in ("exit", "retreat") and split is None and any(c in SHOW_KINDS for c in cues):
+                split = (list(cues), self.snapshot())  # they fight, then go: the fight, then what it leaves
             if act.action == "exit":
-                if split is None and any(c in SHOW_KINDS for c in cues):
-                    split = (list(cues), self.snapshot())
                 moved = exited = True
                 if act.staying:
                     gone = self.pop.keep_only(act.staying)
@@ -251,6 +256,8 @@ class _Walker:
         if action == "blackout":
             self._open(Layer("blackout", "blackout"))
             return ["blackout"]
+        if action == "lights_up":
+            return ["restore"] if self._close("blackout") else []
         if action == "storm":
             self._open(Layer("storm", "storm"))
             return ["storm"]
@@ -295,10 +302,9 @@ class _Walker:
                 closed = self._close("scene") or closed
             return ["light_out"] if closed else []
         if action == "fight":
-            if self.seen.moment == "battle" and "scene" in self.open or self._is_open("battle"):
-                return []
-            self._open(Layer("battle", "battle"))
-            return ["fight"]
+            if not (self.seen.moment == "battle" and "scene" in self.open or self._is_open("battle")):
+                self._open(Layer("battle", "battle"))
+            return ["fight"]  # (a fight in a battle already playing changes nothing, and is no cue)
         if action == "retreat":
             closed = self._close("battle", "aftermath")
             if self.seen.moment == "battle":
@@ -311,6 +317,9 @@ class _Walker:
             self._open(Layer(action, action, names))
             return [action]  # type: ignore[list-item]
         if action == "upper":
+            uppers = [layer for layer in self.open.values() if layer.kind == "upper"]
+            if uppers and (not names or any(self.pop.same(n, s) for n in names for u in uppers for s in u.subjects)):
+                return []  # "[Above.]" over a speech from up there: already lit
             self._open(Layer("upper", self._new_key("upper"), names))
             return ["upper"]
         if action == "place":
@@ -494,7 +503,7 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[before : after.start() if after else min(len(text), end + 200)]
 
 
-def walk_scene(scene: Scene, seen: SceneReading, death_areas: list[str]) -> SceneWalk:
+def walk_scene(scene: Scene, seen: SceneReading, cues: CueDesign) -> SceneWalk:
     """The scene's states, from its opening to its last line."""
     stage = stage_vocabulary()
     first_speech = seen.speeches[0].offset if seen.speeches else len(scene.text)
@@ -503,7 +512,7 @@ def walk_scene(scene: Scene, seen: SceneReading, death_areas: list[str]) -> Scen
     events += _spoken_events(scene, seen, stage, first_speech)
     events += [(max(0, min(c.start_char, len(scene.text))), 1, ("time", c.evidence, c.to)) for c in scene.time_changes]
     events.sort(key=lambda e: (e[0], e[1]))
-    walker = _Walker(scene, seen, stage, death_areas)
+    walker = _Walker(scene, seen, stage, cues)
     if seen.moment == "vigil":
         lights = [d for d in seen.directions if any(a.action == "light_in" for a in read_direction(d.text))]
         walker.vigil_later = bool(lights) and lights[0].offset > first_speech

@@ -150,21 +150,22 @@ def render(
         areas = cues.apparition_areas
         for index in range(len(ghosts)):  # each apparition its own special
             pools.append(Pool(areas[index % len(areas)], level, palette.moon, "apparition"))
+    shaped = bool(kinds - {"scene"})  # the base alone (a model's look too) keeps its own balance
     for gid, role in roles.items():
-        if role == "key":
+        if role == "key" and shaped:
             state = look.groups[gid]
             state.intensity = round(min(state.intensity, design.key_ceiling), 3)
             if 0 < state.intensity < design.key_floor:
                 state.intensity = design.key_floor
             state.isolate = isolate or state.isolate
     key = _key_of(look, roles)
-    if not kinds & {"storm", "alone", "death", "swoon"} and not vigil:  # faces first: the other roles below the key
+    if shaped and not kinds & {"storm", "alone", "death", "swoon"} and not vigil:  # faces first: the rest below the key
         cap = design.role_cap * key
         for gid, state in look.groups.items():
             if roles.get(gid) != "key" and state.intensity > cap:
                 state.intensity = round(cap, 3)
     if not vigil and "storm" not in kinds:  # a special sits at the level of the key, not above it
-        ceiling = max(key, design.key_floor) * cues.pool_over_key
+        ceiling = (max(key, design.key_floor) if key > 0 else 0.0) * cues.pool_over_key  # a black stage stays black
         pools = [
             p if p.source == "base" else Pool(p.area, round(min(p.level, ceiling), 3), p.colour, p.source)
             for p in pools

@@ -32,15 +32,10 @@ _MOMENT_ORDER: tuple[CueKind, ...] = ("blackout", "storm", "death", "ghost", "sh
 @dataclass
 class CuePoint:
     offset: int
-    kind: str  # the CueTrigger kind: direction, line or beat
+    kind: str  # the CueTrigger kind: direction or line
     text: str
     moments: list[tuple[CueKind, float]]
     priority: int
-    bump: bool = False
-    opens: bool = False  # a ghost or a soliloquy: a later vanish or entrance takes it back
-    closes: bool = False
-    valence: float = 0.0
-    follow: bool = False
 
 
 def covered(moment: CueKind, seen: SceneReading) -> bool:
@@ -96,17 +91,6 @@ def apply_point(
                     state.groups[gid].intensity = max(state.groups[gid].intensity, round(0.9 * key_of(state, rig), 3))
                     state.groups[gid].colour = palette.moon
                     state.groups[gid].focus_area = "USC"
-        elif moment == "soliloquy":
-            isolate(state, rig, "DC", design, colour=palette.warm)
-        elif moment == "speech":
-            for gid, role in group_roles(rig).items():
-                if role in ("back", "side", "atmosphere"):
-                    state.groups[gid].intensity = round(state.groups[gid].intensity * 0.85, 3)
-                elif role == "special":
-                    if state.groups[gid].intensity <= 0.02:  # a lit torch or taper keeps its colour
-                        state.groups[gid].colour = palette.warm
-                    state.groups[gid].intensity = max(state.groups[gid].intensity, 0.35)
-                    state.groups[gid].focus_area = "DC"
         elif moment == "tighten":
             scale(state, rig, 0.8, ("atmosphere", "side"))
         elif moment == "reveal":
@@ -129,14 +113,12 @@ def apply_point(
         elif moment == "entrance":
             lift(state, rig, 0.08, ("key", "back"))
             lift(state, rig, 0.1, ("atmosphere",))
-        elif moment == "beat":
-            lift(state, rig, round(0.06 * point.valence, 3), ("key", "side"))
     if accent in ("blood", "poison") and any(m in ("death", "battle", "ghost") for m, _ in point.moments):
         for gid, role in group_roles(rig).items():
             if role == "side":
                 state.groups[gid].colour = accents.accents[accent]  # type: ignore[index]
     moments = {m for m, _ in point.moments}
-    if not seen_vigil and not moments & {"storm", "lightning", "soliloquy", "death", "shot"}:
+    if not seen_vigil and not moments & {"storm", "lightning", "death", "shot"}:
         key_on_top(state, rig, design)
     key = key_of(state, rig)
     if 0 < key < design.key_floor:

@@ -134,18 +134,28 @@ def _select(
             continue  # a passing state: the next cue comes before anyone speaks
         kept.append(point)
     bumps = tuple(dict.fromkeys(b for p in folded for b in p.bumps))
-    return (folded[-1] if folded else None), bumps, _merge_lines(scene, kept, cues.merge_lines, cues)
+    opening = folded[-1].layers if folded else walk.opening
+    return (folded[-1] if folded else None), bumps, _merge_lines(scene, kept, cues.merge_lines, cues, opening)
 
 
-def _merge_lines(scene: Scene, points: list[StagePoint], within: int, cues: CueDesign) -> list[StagePoint]:
+def _merge_lines(
+    scene: Scene, points: list[StagePoint], within: int, cues: CueDesign, opening: tuple[Layer, ...]
+) -> list[StagePoint]:
     """Cues on one line, or within a few lines of each other, are one GO: at the first one, named by its moment,
-    to the later state, every moment kept (a closing cue is merged, never dropped)."""
+    to the later state, every moment kept (a closing cue is merged, never dropped). A later point that takes
+    back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue."""
     merged: list[StagePoint] = []
+    before: list[tuple[Layer, ...]] = []  # the layers before each merged point
     line_of = {p.offset: scene.text.count("\n", 0, p.offset) for p in points}
+    previous = opening
     for point in points:
-        closing = all(c == "restore" for c in point.cues)  # a restore right after a moment undoes it: both are seen
-        if merged and not closing and line_of[point.offset] - line_of[merged[-1].offset] <= within:
-            held = merged[-1]
+        held = merged[-1] if merged else None
+        undoes = (  # it only takes back what the first one opened
+            held is not None
+            and bool(_keys(held.layers) - _keys(before[-1]) - _keys(point.layers))
+            and not _keys(point.layers) - _keys(held.layers)
+        )
+        if held is not None and not undoes and line_of[point.offset] - line_of[held.offset] <= within:
             merged[-1] = StagePoint(
                 held.offset,
                 held.kind,
@@ -160,7 +170,13 @@ def _merge_lines(scene: Scene, points: list[StagePoint], within: int, cues: CueD
             )
         else:
             merged.append(point)
+            before.append(previous)
+        previous = point.layers
     return merged
+
+
+def _keys(layers: tuple[Layer, ...]) -> set[str]:
+    return {layer.key for layer in layers}
 
 
 def _visible(before: StageLook, after: StageLook, cues: CueDesign) -> bool:

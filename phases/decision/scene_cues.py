@@ -171,12 +171,12 @@ def _merge_lines(
         else:
             merged.append(point)
             before.append(previous)
-        previous = point.layers
+        previous = tuple(_settled(layer) for layer in point.layers)  # a death has settled by the next point
     return merged
 
 
-def _keys(layers: tuple[Layer, ...]) -> set[str]:
-    return {layer.key for layer in layers}
+def _keys(layers: tuple[Layer, ...]) -> set[tuple[str, str]]:
+    return {(layer.kind, layer.key) for layer in layers}  # a death and its aftermath are not one state
 
 
 def _visible(before: StageLook, after: StageLook, cues: CueDesign) -> bool:

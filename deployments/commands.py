@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from flows.api_access import api_url, server_problem
 from flows.commands import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, fail
 
 from .definitions import SHOW, DeploymentSettings
@@ -123,20 +124,6 @@ def _client_auth(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _server_problem(api: str) -> tuple[str, int] | None:
-    from .serve import api_accepts_us, api_is_up
-
-    if not api_is_up(api):
-        return f"no Prefect server answers at {api}: start it with `cueflow server`", EXIT_FAILED
-    if not api_accepts_us(api):
-        return (
-            f"the Prefect server at {api} refused our credentials (HTTP 401): set PREFECT_API_AUTH_STRING, or"
-            " --auth-string-env VAR, to the server's user:password",
-            EXIT_BAD_INPUT,
-        )
-    return None
-
-
 def _server(args: argparse.Namespace) -> int:
     from .server import port_is_free, run_server
 
@@ -150,13 +137,8 @@ def _server(args: argparse.Namespace) -> int:
     return run_server(args.port, args.database_url, sqlite=args.sqlite, auth_string=credential)
 
 
-def _api_url() -> str | None:
-    url = os.environ.get("PREFECT_API_URL")
-    return url.rstrip("/") if url else None
-
-
 def _deploy(args: argparse.Namespace) -> int:
-    api = _api_url()
+    api = api_url()
     if not api:
         return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
     problem = _client_auth(args) or _cron_problem(args.cron)
@@ -164,9 +146,9 @@ def _deploy(args: argparse.Namespace) -> int:
         return fail(problem, EXIT_BAD_INPUT)
     from .serve import register
 
-    server_problem = _server_problem(api)
-    if server_problem:
-        return fail(*server_problem)
+    unreachable = server_problem(api)
+    if unreachable:
+        return fail(*unreachable)
     for name in register(_settings(args, api)):
         print(f"cueflow: registered {name}", file=sys.stderr)
     print("cueflow: runs wait until `cueflow serve` is running", file=sys.stderr)
@@ -176,7 +158,7 @@ def _deploy(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if args.limit < 1:
         return fail("--limit must be at least 1", EXIT_BAD_INPUT)
-    api = _api_url()
+    api = api_url()
     if not api:
         return fail(NO_SERVER.format(port=DEFAULT_PORT), EXIT_BAD_INPUT)
     problem = _client_auth(args)
@@ -195,9 +177,9 @@ def _serve(args: argparse.Namespace) -> int:
     if problem:
         return fail(problem, EXIT_BAD_INPUT)
 
-    server_problem = _server_problem(api)
-    if server_problem:
-        return fail(*server_problem)
+    unreachable = server_problem(api)
+    if unreachable:
+        return fail(*unreachable)
     for root in args.input_root:
         if not os.path.isdir(root):
             return fail(f"--input-root: {root} is not a directory", EXIT_BAD_INPUT)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from flows.api_access import api_is_up, auth_headers
 from flows.entrypoints import INPUT_ROOTS_VAR, OUTPUT_ROOT_VAR
 
 from .definitions import DeploymentSettings, build_deployments, settings_from_server
@@ -30,33 +31,6 @@ RECENT_POLL = 15.0  # a deployment polled this recently may have another serve b
 
 class ServeError(RuntimeError):
     """serve cannot start or went on without its server; the message is the line the user sees."""
-
-
-def api_is_up(api_url: str, timeout: float = 5) -> bool:
-    import httpx
-
-    try:
-        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=timeout).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def auth_headers() -> dict[str, str]:
-    """Basic auth for cueflow's own calls to the API, from PREFECT_API_AUTH_STRING (as Prefect's client does)."""
-    import base64
-
-    credential = os.environ.get("PREFECT_API_AUTH_STRING")
-    return {"Authorization": "Basic " + base64.b64encode(credential.encode()).decode()} if credential else {}
-
-
-def api_accepts_us(api_url: str) -> bool:
-    """False when the server wants basic auth and PREFECT_API_AUTH_STRING is missing or wrong (/health is open)."""
-    import httpx
-
-    try:
-        return httpx.get(f"{api_url.rstrip('/')}/admin/version", headers=auth_headers(), timeout=5).status_code != 401
-    except httpx.HTTPError:
-        return True  # not an auth problem; the real call reports it
 
 
 def read_deployment(api_url: str, name: str) -> dict[str, Any] | None:

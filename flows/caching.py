@@ -5,7 +5,7 @@ change per-scene results, and a fingerprint of everything under phases/ (code, r
 So an unchanged script re-runs from the cache, and any change to the knowledge base or a phase's code
 invalidates it. Results persist under $PREFECT_HOME/storage (a folder only its owner can enter: the entries
 hold scene text), shared by every process of that user, and expire after CACHE_DAYS days
-($CUEFLOW_CACHE_DAYS); `cueflow clean` deletes expired files.
+($CUEFLOW_CACHE_DAYS); `cueflow clean` deletes old files whose names carry cueflow's key prefix.
 """
 
 import hashlib
@@ -24,6 +24,9 @@ from pydantic import BaseModel
 import phases
 
 from .config import PipelineConfig
+
+# Every key (the cache file's name) starts so: `cueflow clean` deletes these files and no others in the folder.
+CACHE_KEY_PREFIX = "cueflow-scene-"
 
 # Config fields that cannot change what phases 2-4 decide for a scene.
 _NOT_IN_KEY = {
@@ -75,7 +78,7 @@ def _plain(value: Any) -> Any:
 def scene_cache_key(context: TaskRunContext, inputs: dict[str, Any]) -> str:
     payload = {name: _plain(value) for name, value in sorted(inputs.items())}
     text = json.dumps([context.task.name, phases_fingerprint(), payload], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return f"{CACHE_KEY_PREFIX}{hashlib.sha256(text.encode()).hexdigest()}"
 
 
 def cache_days() -> float:

@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--universe", type=universe_number, default=1, metavar="N", help="OLA universe to play to (default 1)")
     run.add_argument("--dry-run", metavar="FILE", help="with --send-dmx: render the DMX frames to FILE, send nothing")
     run.add_argument("--genre", help="the production's genre, e.g. tragedy, comedy, pantomime")
+    run.add_argument("--gold", metavar="FILE", help="a designer's prompt-book calls (JSON) to score the cues against")
     run.add_argument("--llm", action="store_true", help="ask an OpenAI-compatible LLM for the looks")
     run.add_argument("--stop-on-scene-failure", action="store_true", help="stop at the first scene that fails")
     run.add_argument(
@@ -143,6 +144,9 @@ def _run(args: argparse.Namespace) -> int:
     from flows.outputs import OutputFolderBusyError, OutputTargetError, check_file_target, check_output_dir, folder_lock
     from phases.parsing import ParseError, parse_file
 
+    from .dry_run_target import record_opened_files
+
+    record_opened_files()  # so --dry-run can never be a file this run reads
     script = Path(args.script)
     try:
         out = check_output_dir(Path(args.out), script=script)  # a bad --out is found now, not after planning the whole show
@@ -158,6 +162,23 @@ def _run(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    if args.gold:
+        from phases.evaluation import GoldFileError, load_gold
+
+        try:
+            load_gold(Path(args.gold))
+        except GoldFileError as exc:
+            return fail(str(exc), EXIT_BAD_INPUT)
+    unreachable = _server_problem()
+    if unreachable:
+        return fail(*unreachable)
+    if dry_run is not None:
+        from .dry_run_target import dry_run_problem
+
+        reads = [script] + ([Path(rig)] if rig else []) + ([Path(args.gold)] if args.gold else [])
+        problem = dry_run_problem("--dry-run", Path(args.dry_run), reads, out=out)
+        if problem:
+            return fail(problem, EXIT_BAD_INPUT)
     try:
         # Held for the whole run (the pipeline takes it again, re-entrantly): a second run into the same folder
         # fails at once instead of interleaving its files with this one's.
@@ -180,6 +201,7 @@ def _config(
         dmx_universe=args.universe,
         dmx_dry_run_path=str(dry_run) if dry_run else None,
         genre=args.genre,
+        gold_file=str(Path(args.gold).resolve()) if args.gold else None,
         use_llm=args.llm,
         continue_on_scene_failure=not args.stop_on_scene_failure,
         scene_concurrency=args.concurrency,
@@ -232,6 +254,14 @@ def _rig(args: argparse.Namespace) -> str | None | int:
     return fail(problem, EXIT_BAD_INPUT) if problem else str(Path(args.rig).resolve())
 
 
+def _server_problem() -> tuple[str, int] | None:
+    """With PREFECT_API_URL set, a server that is not there or wants a credential we lack: one line, before Prefect."""
+    from .api_access import api_url, server_problem
+
+    url = api_url()
+    return server_problem(url) if url else None
+
+
 def _batch(args: argparse.Namespace) -> int:
     from flows.outputs import OutputTargetError, check_output_dir
 
@@ -245,6 +275,9 @@ def _batch(args: argparse.Namespace) -> int:
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
+    unreachable = _server_problem()
+    if unreachable:
+        return fail(*unreachable)
     from flows import PipelineConfig, run_directory
     from flows.batch import BatchLockedError
     from flows.progress import set_listener

@@ -65,6 +65,12 @@ class PipelineConfig(BaseModel):
         title="Rig file",
         description="Your rig: a cueflow YAML or QLC+ workspace (.qxw) file. Blank: the bundled studio rig.",
     )
+    gold_file: str | None = Field(
+        default=None,
+        min_length=1,
+        title="Gold calls",
+        description="A designer's prompt-book calls (JSON) to score the cues against in the report. Blank: none.",
+    )
     genre: str | None = Field(
         default=None, title="Genre", description="The production's genre: it biases the looks (tragedy, comedy, pantomime...)."
     )

@@ -24,13 +24,28 @@ def _play(args: argparse.Namespace) -> int:
 
     from flows.outputs import OutputTargetError, check_file_target
     from phases.hardware import HardwareError, PlaybackError, PlaybackSettings, load_plan, run_show
+    from phases.hardware.show import PLAN_FILE
 
+    from .dry_run_target import dry_run_problem, record_opened_files
+
+    record_opened_files()  # so --dry-run can never be a file this command reads
     try:
         dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
         plan = load_plan(Path(args.directory))
         settings = PlaybackSettings.defaults(speed=args.dmx_speed, universe_offset=args.universe - 1)
     except (HardwareError, OutputTargetError) as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
+    if dry_run is not None:
+        if args.rig:  # read the rig (and its fixture definitions) now, so they count as read
+            from flows.rig_commands import rig_problem
+
+            problem = rig_problem(args.rig)
+            if problem:
+                return fail(problem, EXIT_BAD_INPUT)
+        reads = [Path(args.directory) / PLAN_FILE] + ([Path(args.rig)] if args.rig else [])
+        problem = dry_run_problem("--dry-run", Path(args.dry_run), reads)
+        if problem:
+            return fail(problem, EXIT_BAD_INPUT)
     try:
         stats = run_show(plan, settings, dry_run=dry_run, rig=args.rig)
     except PlaybackError as exc:

@@ -152,6 +152,9 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
         name = str(first["loc"][0]) if first["loc"] else "config"
         section = "dmx" if name in HARDWARE_FIELDS else "config"
         raise ParameterError(f"{section}.{name}: {first['msg'].removeprefix('Value error, ')}") from None
+    if config.gold_file is not None:  # read like a script: only from under the input roots
+        gold = confine("config.gold_file", config.gold_file, input_roots(), must_exist="file")
+        config = config.model_copy(update={"gold_file": str(gold)})
     if config.rig is None:
         return config
     # A rig file is read like a script: only from under the input roots, and checked before the run starts.

@@ -4,7 +4,7 @@
 - A run's folder is built aside, in a hidden sibling work folder `.NAME.work-XXXXXXXX`, and swapped in whole at
   the end (an atomic exchange where the kernel has one, else two renames). A reader, a crash or a SIGKILL sees
   the old folder or the new one, never a mix. Leftover work folders are removed by the next run into that
-  folder, by `cueflow clean`, and by the batch.
+  folder, by `cueflow clean`, and by the batch: only those holding cueflow's marker (phases/work_marker.py).
 - One run at a time per folder: a lock file `.NAME.lock` beside the folder (fcntl). It stays after the run
   (removing a lock file races with the next run that opens it); it is empty.
 - Folder names for scripts are unique and stable: a slug of the file name plus a short hash of its path.
@@ -28,6 +28,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from phases.atomic_file import atomic_write, current_umask
+from phases.work_marker import last_touched, make_marked_folder, read_mark, remove_mark, write_mark
 
 # A run's outputs are a few MB (Macbeth's preview.html is the largest); refuse a target with less than this free.
 MIN_FREE_BYTES = 16 * 1024 * 1024
@@ -210,8 +211,10 @@ def _is_locked(final: Path) -> bool:
 
 
 def _leftovers(final: Path) -> list[Path]:
-    prefix = f".{final.name}"
-    return [p for p in final.parent.glob(f"{glob_escape(prefix)}.*-*") if p.name[len(prefix) :].startswith((WORK_MARK, OLD_MARK))]
+    """Hidden folders beside `final` that cueflow provably made for it (their marker says so); never by name alone."""
+    prefix = glob_escape(f".{final.name}")
+    named = [*final.parent.glob(f"{prefix}{WORK_MARK}*"), *final.parent.glob(f"{prefix}{OLD_MARK}*")]
+    return [p for p in named if (mark := read_mark(p)) is not None and mark.made_for == final.name and mark.kind != "export"]
 
 
 def glob_escape(text: str) -> str:
@@ -224,32 +227,43 @@ def remove_stale(final: Path) -> None:
     for leftover in sorted(_leftovers(final)):
         if OLD_MARK in leftover.name and not os.path.lexists(final):
             os.rename(leftover, final)
+            remove_mark(final)
         else:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def remove_stale_in(directory: Path) -> list[Path]:
-    """Every leftover work or old folder in `directory` whose run is no longer running; returns what went."""
+def remove_stale_in(directory: Path, cutoff: float | None = None) -> list[Path]:
+    """The leftover work, old and export folders in `directory` that cueflow made (their marker proves it) and
+    nobody uses any more (the run's lock is free and the process that made them is gone), last touched before
+    `cutoff` (a time.time() value; None: any age). Returns what went."""
     removed: list[Path] = []
     if not directory.is_dir():
         return removed
     for entry in sorted(directory.iterdir()):
-        name = entry.name
-        for mark in (WORK_MARK, OLD_MARK):
-            head, sep, _ = name.rpartition(mark)
-            if sep and head.startswith(".") and entry.is_dir() and not entry.is_symlink():
-                final = directory / head[1:]
-                if not _is_locked(final):
-                    with folder_lock(final):
-                        remove_stale(final)
-                    removed.append(entry)
-                break
+        mark = read_mark(entry) if entry.name.startswith(".") else None
+        if mark is None or mark.writer_alive() or (cutoff is not None and last_touched(entry, mark) >= cutoff):
+            continue
+        final = directory / mark.made_for
+        if mark.kind == "export":
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+            continue
+        if not lock_path(final).is_file() or _is_locked(final):  # a run's folders come with the run's lock
+            continue
+        with folder_lock(final):
+            if OLD_MARK in entry.name and not os.path.lexists(final):
+                os.rename(entry, final)  # the last complete result, cut off mid-swap: put back, not deleted
+                remove_mark(final)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
     return removed
 
 
 def new_work_folder(final: Path) -> Path:
+    """The run's hidden work folder beside `final`, marked as cueflow's (call with the folder's lock held)."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{final.name}{WORK_MARK}", dir=final.parent))
+    work = make_marked_folder(final, WORK_MARK.strip(".-"))
     os.chmod(work, 0o777 & ~current_umask())
     return work
 
@@ -278,13 +292,16 @@ def publish(work: Path, final: Path) -> None:
         raise OutputTargetError(f"{final} is not a folder; it is not replaced")
     if not final.exists():
         os.rename(work, final)
-    elif _exchange(work, final):
-        shutil.rmtree(work, ignore_errors=True)  # `work` now holds the previous run's folder
     else:
-        old = final.with_name(f".{final.name}{OLD_MARK}{uuid.uuid4().hex[:8]}")
-        os.rename(final, old)
-        os.rename(work, final)
-        shutil.rmtree(old, ignore_errors=True)
+        write_mark(final, final.name, OLD_MARK.strip(".-"))  # wherever a crash leaves the previous folder, it is ours
+        if _exchange(work, final):
+            shutil.rmtree(work, ignore_errors=True)  # `work` now holds the previous run's folder
+        else:
+            old = final.with_name(f".{final.name}{OLD_MARK}{uuid.uuid4().hex[:8]}")
+            os.rename(final, old)
+            os.rename(work, final)
+            shutil.rmtree(old, ignore_errors=True)
+    remove_mark(final)  # the outputs only
     fd = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)

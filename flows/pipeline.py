@@ -21,52 +21,27 @@ from pathlib import Path
 
 from prefect import flow, tags
 from prefect.runtime import flow_run as current_flow_run
-from prefect.states import Completed, Failed, State
+from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 from pydantic import TypeAdapter, ValidationError
 
-from phases.contracts import (
-    EvaluationReport,
-    LightingInstruction,
-    ParsedScript,
-    PhaseResult,
-    PipelineOutput,
-    PipelineResult,
-    Scene,
-)
-from phases.export import ExportError
-from phases.parsing import ParseError
+from phases.contracts import ParsedScript, PipelineResult, Scene
 
 from . import tasks
-from .artifacts import progress_tracker, publish_run_artifacts
+from .artifacts import progress_tracker
 from .config import PipelineConfig
 from .environment import default_scene_concurrency
 from .errors import HardFailureError, PhaseNotImplementedError
-from .outputs import (
-    OutputFolderBusyError,
-    OutputTargetError,
-    folder_lock,
-    new_work_folder,
-    publish,
-    remove_stale,
-    replace_problem,
-    write_bytes_atomic,
-    write_json_atomic,
-    write_text_atomic,
-)
+from .failure_rules import RunStopped, failure_rule
+from .outputs import OutputFolderBusyError, OutputTargetError, folder_lock, new_work_folder, remove_stale, replace_problem
+from .phase_results import phase_result
+from .plan_run import OUTPUT_FILES, PlanRun
 from .progress import emit
 from .scale_out import dask_task_runner, scenes_on_dask
 from .scene import SceneOutcome, outcome_of, register_scenes, release_scenes, scene_flow, scene_key, script_tag
-from .scene import phase_result as _phase
 
-OUTPUT_FILES = {
-    "scenes": "scenes.json",
-    "lighting_instructions": "lighting_instructions.json",
-    "result": "result.json",
-    "report": "report.json",
-    "preview": "preview.html",
-    "timeline": "timeline.png",
-}
+__all__ = ["OUTPUT_FILES", "lighting_pipeline"]
+
 PROGRESS_MIN_SCENES = 40  # a progress artifact only for runs long enough to watch
 
 
@@ -106,7 +81,7 @@ async def _run_scenes(scenes: list[Scene], config: PipelineConfig, name: str) ->
         async with limit:
             if stop.is_set():
                 outcome = SceneOutcome(scene=scene, error=f"{scene.scene_id}: not run after an earlier scene failed")
-                outcome.phases.append(_phase(4, scene_id=scene.scene_id, status="skipped"))
+                outcome.phases.append(phase_result(4, scene_id=scene.scene_id, status="skipped"))
                 return outcome
             with tags(f"scene:{scene.scene_id}"):
                 state = await scene_flow(scene.scene_id, scene_key(scene), index, len(scenes), config, return_state=True)
@@ -153,7 +128,9 @@ async def lighting_pipeline(
             remove_stale(final)
             work = new_work_folder(final)
             try:
-                return await _plan_into(work, final, started, script_path, text, config, source_name)
+                name = Path(script_path).name if script_path else source_name
+                run = PlanRun(work, final, started, script_path or source_name, name, _dry_run_inside(config, final, work))
+                return await _plan_into(run, script_path, text)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     except (OutputFolderBusyError, OutputTargetError, OSError) as exc:  # nothing was written
@@ -172,185 +149,119 @@ async def lighting_pipeline(
         return Failed(message=error, data=result)
 
 
-async def _plan_into(
-    out: Path,
-    final: Path,
-    started: float,
-    script_path: str | None,
-    text: str | None,
-    config: PipelineConfig,
-    source_name: str,
-) -> PipelineResult | State:
-    """The pipeline's body: files are written to `out` (the work folder), their paths recorded under `final`."""
-    if config.dmx_dry_run_path and Path(config.dmx_dry_run_path).is_relative_to(final):  # a dry run into --out
-        inside = Path(config.dmx_dry_run_path).relative_to(final)
-        config = config.model_copy(update={"dmx_dry_run_path": str(out / inside)})
-    phase_results: list[PhaseResult] = []
-    name = Path(script_path).name if script_path else source_name
-    scenes_so_far: list[Scene] = []
-    plan_so_far: list[LightingInstruction] = []
-    report_so_far: list[EvaluationReport] = []
-
-    def finish(success: bool, error: str | None = None, output: PipelineOutput | None = None) -> PipelineResult | State:
-        result = PipelineResult(
-            success=success,
-            script=script_path or source_name,
-            flow_run_id=str(current_flow_run.id),
-            phases=phase_results,
-            final_output=output,
-            error=error,
-            total_duration=round(time.perf_counter() - started, 6),
-            phase_work_duration=round(sum(p.duration for p in phase_results), 6),
-        )
-        write_json_atomic(out / OUTPUT_FILES["result"], result)
-        publish(out, final)
-        if plan_so_far:
-            try:
-                publish_run_artifacts(result, scenes_so_far, plan_so_far, report_so_far[0] if report_so_far else None)
-            except Exception as exc:  # the record in the UI is a convenience; the files are the result
-                emit("warning", message=f"could not publish Prefect artifacts: {type(exc).__name__}: {exc}")
-        emit("done", result=result)
-        return Completed(data=result) if success else Failed(message=error or "the run failed", data=result)
-
+async def _plan_into(run: PlanRun, script_path: str | None, text: str | None) -> PipelineResult | State:
+    """The pipeline's body, one phase after another; flows/failure_rules.py says what a failure does to the run."""
     if (script_path is None) == (text is None):
-        return finish(False, "give exactly one of script_path and text")
-
-    # Phase 1 is fatal: no scenes, no show.
+        return run.finish("give exactly one of script_path and text")
     try:
-        if config.enable_phase_1:
-            parsed, seconds = await tasks.parse_script(script_path, text, source_name, config)
-            phase_results.append(
-                _phase(
-                    1,
-                    seconds,
-                    script_type=parsed.script_type,
-                    confidence=parsed.confidence,
-                    reader=parsed.reader,
-                    scenes=len(parsed.scenes),
-                )
-            )
-        else:
-            parsed = _load_scenes(script_path, text, name)
-            phase_results.append(_phase(1, status="skipped", scenes=len(parsed.scenes)))
-    except PhaseNotImplementedError as exc:
-        phase_results.append(_phase(1, error=str(exc)))
-        return finish(False, str(exc))
-    except (ParseError, HardFailureError) as exc:
-        error = str(HardFailureError(str(exc)))
-        phase_results.append(_phase(1, error=error))
-        return finish(False, error)
-    except Exception as exc:
-        error = f"phase 1 failed: {type(exc).__name__}: {exc}"
-        phase_results.append(_phase(1, error=error))
-        return finish(False, error)
-    emit("parsed", script_type=parsed.script_type, confidence=parsed.confidence, scenes=len(parsed.scenes))
+        parsed = await _parse(run, script_path, text)
+        outcomes = await _plan_scenes(run, parsed)
+        await _sequence_and_export(run, outcomes)
+        if run.failed_scenes and not run.config.continue_on_scene_failure:
+            reason = next(o.error for o in outcomes if o.error)
+            raise RunStopped(f"scene {run.failed_scenes[0]} failed and continue_on_scene_failure is off: {reason}")
+        await _preview(run)
+        await _evaluate(run, outcomes)
+        await _send_dmx(run)
+    except RunStopped as stopped:
+        return run.finish(stopped.reason)
+    return run.finish()
 
-    if config.enable_phase_5:
+
+async def _parse(run: PlanRun, script_path: str | None, text: str | None) -> ParsedScript:
+    with failure_rule("parse", 1, run.record):
+        if run.config.enable_phase_1:
+            parsed, seconds = await tasks.parse_script(script_path, text, run.name, run.config)
+            facts = {"script_type": parsed.script_type, "confidence": parsed.confidence, "reader": parsed.reader}
+            run.record(phase_result(1, seconds, **facts, scenes=len(parsed.scenes)))
+        else:
+            parsed = _load_scenes(script_path, text, run.name)
+            run.record(phase_result(1, status="skipped", scenes=len(parsed.scenes)))
+    emit("parsed", script_type=parsed.script_type, confidence=parsed.confidence, scenes=len(parsed.scenes))
+    return parsed
+
+
+async def _plan_scenes(run: PlanRun, parsed: ParsedScript) -> list[SceneOutcome]:
+    """Phases 2, 3 and 4, a subflow a scene; a scene that fails is recorded and the others go on."""
+    if run.config.enable_phase_5:
         _warm_plotting()
     try:
-        with tags(script_tag(name)):
-            outcomes = await _run_scenes(parsed.scenes, config, name)
+        with tags(script_tag(run.name)):
+            outcomes = await _run_scenes(parsed.scenes, run.config, run.name)
     except (PhaseNotImplementedError, HardFailureError) as exc:
-        return finish(False, str(exc))
+        raise RunStopped(str(exc)) from None
     for outcome in outcomes:
-        phase_results.extend(outcome.phases)
-    scenes = [o.scene for o in outcomes]
-    scenes_so_far.extend(scenes)
-    failed = [o.scene.scene_id for o in outcomes if o.error]
+        run.phases.extend(outcome.phases)
+    run.scenes = [o.scene for o in outcomes]
+    run.failed_scenes = [o.scene.scene_id for o in outcomes if o.error]
+    run.write("scenes", run.scenes)
+    return outcomes
+
+
+async def _sequence_and_export(run: PlanRun, outcomes: list[SceneOutcome]) -> None:
     planned = [o for o in outcomes if o.cues is not None]
-    write_json_atomic(out / OUTPUT_FILES["scenes"], scenes)
-    files = {"scenes": str(final / OUTPUT_FILES["scenes"])}
-
-    plan: list[LightingInstruction] = []
-    if planned:
-        cues = [cue for o in planned for cue in o.cues or []]
-        plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]), config.rig)  # type: ignore[misc]
-        phase_results.append(_phase(4, seconds, cues=len(plan)))
-        plan_so_far.extend(plan)
-        write_json_atomic(out / OUTPUT_FILES["lighting_instructions"], plan)
-        files["lighting_instructions"] = str(final / OUTPUT_FILES["lighting_instructions"])
-        try:
-            exports, seconds = await tasks.export_cue_files(str(out), Path(name).stem, config.rig)
-            files.update({key: str(final / Path(path).name) for key, path in exports.items()})
-            phase_results.append(_phase(4, seconds, exports=sorted(exports)))
-        except Exception as exc:  # the plan stands; its console files could not be made
-            problem = str(exc) if isinstance(exc, ExportError) else f"{type(exc).__name__}: {exc}"
-            phase_results.append(_phase(4, status="degraded", error=f"export: {problem}"))
-            emit("warning", message=f"could not export the plan: {problem}")
-    if failed and not config.continue_on_scene_failure:
-        error = f"scene {failed[0]} failed and continue_on_scene_failure is off: {next(o.error for o in outcomes if o.error)}"
-        return finish(False, error, _output(final, files, scenes, plan, failed, None))
-
-    report: EvaluationReport | None = None
-    later_error: str | None = None
-    current = 5
-    try:
-        if config.enable_phase_5 and plan:
-            page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), None, config.rig)
-            write_text_atomic(out / OUTPUT_FILES["preview"], page)
-            files["preview"] = str(final / OUTPUT_FILES["preview"])
-            phase_results.append(_phase(5, seconds, bytes=len(page)))
-            png, seconds = await tasks.render_timeline_png(name, quote(scenes), quote(plan), config.rig)
-            write_bytes_atomic(out / OUTPUT_FILES["timeline"], png)
-            files["timeline"] = str(final / OUTPUT_FILES["timeline"])
-            phase_results.append(_phase(5, seconds, bytes=len(png), plot=True))
-        else:
-            phase_results.append(_phase(5, status="skipped"))
-        current = 7
-        if config.enable_phase_7 and plan:
-            knowledge = [o.knowledge for o in planned]
-            second, replan_seconds = None, 0.0
-            if not config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
-                second, replan_seconds = await tasks.replan(quote([o.scene for o in planned]), quote(knowledge), config.rig)  # type: ignore[arg-type]
-            report, seconds = await tasks.evaluate_plan(quote(scenes), quote(plan), quote(second), config.rig)
-            write_json_atomic(out / OUTPUT_FILES["report"], report)
-            report_so_far.append(report)
-            files["report"] = str(final / OUTPUT_FILES["report"])
-            phase_results.append(_phase(7, seconds + replan_seconds, verdict=report.verdict))
-            if config.enable_phase_5:
-                # The preview shows the verdicts too: re-render it now that Phase 7 has run.
-                page, seconds = await tasks.render_preview(name, quote(scenes), quote(plan), quote(report), config.rig)
-                write_text_atomic(out / OUTPUT_FILES["preview"], page)
-                phase_results.append(_phase(5, seconds, bytes=len(page), with_report=True))
-        else:
-            phase_results.append(_phase(7, status="skipped"))
-        current = 8
-        if config.enable_phase_8:
-            stats, seconds = await tasks.send_dmx(quote(plan), config)
-            phase_results.append(_phase(8, seconds, **stats))
-        else:
-            phase_results.append(_phase(8, status="skipped", reason="enable_phase_8 is off"))
-    except Exception as exc:
-        later_error = (
-            str(exc) if isinstance(exc, PhaseNotImplementedError) else f"phase {current} failed: {type(exc).__name__}: {exc}"
-        )
-        phase_results.append(_phase(current, error=later_error))
-
-    output = _output(final, files, scenes, plan, failed, report)
-    if later_error:
-        return finish(False, later_error, output)
-    if failed:
-        return finish(False, f"{len(failed)} of {len(scenes)} scenes failed: {', '.join(failed[:5])}", output)
-    return finish(True, None, output)
+    if not planned:
+        return
+    cues = [cue for o in planned for cue in o.cues or []]
+    run.plan, seconds = await tasks.sequence_plan(quote(cues), quote([o.scene for o in planned]), run.config.rig)  # type: ignore[misc]
+    run.record(phase_result(4, seconds, cues=len(run.plan)))
+    run.write("lighting_instructions", run.plan)
+    with failure_rule("export", 4, run.record):
+        exports, seconds = await tasks.export_cue_files(str(run.work), Path(run.name).stem, run.config.rig)
+        run.files.update({key: str(run.final / Path(path).name) for key, path in exports.items()})
+        run.record(phase_result(4, seconds, exports=sorted(exports)))
 
 
-def _output(
-    out: Path,
-    files: dict[str, str],
-    scenes: list[Scene],
-    plan: list[LightingInstruction],
-    failed: list[str],
-    report: EvaluationReport | None,
-) -> PipelineOutput:
-    files = {**files, "result": str(out / OUTPUT_FILES["result"])}
-    return PipelineOutput(
-        output_dir=str(out),
-        files=files,
-        scene_count=len(scenes),
-        instruction_count=len(plan),
-        failed_scenes=failed,
-        evaluation_verdict=report.verdict if report else None,
-    )
+async def _preview(run: PlanRun) -> None:
+    if not (run.config.enable_phase_5 and run.plan):
+        run.record(phase_result(5, status="skipped"))
+        return
+    with failure_rule("preview", 5, run.record):
+        page, seconds = await tasks.render_preview(run.name, quote(run.scenes), quote(run.plan), None, run.config.rig)
+        run.write("preview", page)
+        run.record(phase_result(5, seconds, bytes=len(page)))
+        png, seconds = await tasks.render_timeline_png(run.name, quote(run.scenes), quote(run.plan), run.config.rig)
+        run.write("timeline", png)
+        run.record(phase_result(5, seconds, bytes=len(png), plot=True))
+
+
+async def _evaluate(run: PlanRun, outcomes: list[SceneOutcome]) -> None:
+    if not (run.config.enable_phase_7 and run.plan):
+        run.record(phase_result(7, status="skipped"))
+        return
+    planned = [o for o in outcomes if o.cues is not None]
+    with failure_rule("evaluation", 7, run.record):
+        second, replan_seconds = None, 0.0
+        if not run.config.use_llm:  # a model's answers may vary by design: determinism is a rules-mode promise
+            scenes, knowledge = quote([o.scene for o in planned]), quote([o.knowledge for o in planned])
+            second, replan_seconds = await tasks.replan(scenes, knowledge, run.config.rig)  # type: ignore[arg-type]
+        scenes, plan, config = quote(run.scenes), quote(run.plan), run.config
+        run.report, seconds = await tasks.evaluate_plan(scenes, plan, quote(second), config.rig, config.gold_file)
+        run.write("report", run.report)
+        run.record(phase_result(7, seconds + replan_seconds, verdict=run.report.verdict))
+    if run.config.enable_phase_5:
+        with failure_rule("preview", 5, run.record):  # the preview shows the verdicts too: render it again
+            report = quote(run.report)
+            page, seconds = await tasks.render_preview(run.name, quote(run.scenes), quote(run.plan), report, run.config.rig)
+            run.write("preview", page)
+            run.record(phase_result(5, seconds, bytes=len(page), with_report=True))
+
+
+async def _send_dmx(run: PlanRun) -> None:
+    if not run.config.enable_phase_8:
+        run.record(phase_result(8, status="skipped", reason="enable_phase_8 is off"))
+        return
+    with failure_rule("dmx", 8, run.record):
+        stats, seconds = await tasks.send_dmx(quote(run.plan), run.config)
+        run.record(phase_result(8, seconds, **stats))
+
+
+def _dry_run_inside(config: PipelineConfig, final: Path, work: Path) -> PipelineConfig:
+    """A DMX dry run into --out is written into the work folder, so it is swapped in with the rest."""
+    target = config.dmx_dry_run_path
+    if not target or not Path(target).is_relative_to(final):
+        return config
+    return config.model_copy(update={"dmx_dry_run_path": str(work / Path(target).relative_to(final))})
 
 
 def _load_scenes(script_path: str | None, text: str | None, name: str) -> ParsedScript:

@@ -1,10 +1,16 @@
-"""`cueflow rig check PATH`: the patch of a rig file, its problems, and what each group will be used for.
+"""`cueflow rig check PATH`: the patch of a rig file, its problems, what each group will be used for, the roles
+it lacks and how the design adapts, what each mode is sent (the safe values held), and where its movers point.
 
 Imports nothing heavy at module level: `cueflow --help` and bad input stay fast.
 """
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from phases.contracts import Fixture, Rig
+    from phases.rig.profiles import FixtureProfile
 
 ROLE_USE = {
     "key": "key and fill light on faces (the front wash; McCandless pairs per area)",
@@ -42,34 +48,134 @@ def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str
 
     loaded = load_rig(path, tuple(fixture_dirs), strict=False)
     rig = loaded.rig
-    role = {g.group_id: g.role for g in rig.groups}
+    group = {g.group_id: g for g in rig.groups}
     footprint = {
         f.fixture_id: loaded.profiles[f.patch.profile].footprint for f in rig.fixtures if f.patch.profile in loaded.profiles
     }
+    read = "".join(f", with {Path(c).name}" for c in loaded.companions)
     lines = [
-        f"rig {rig.name!r} ({loaded.kind}, {Path(loaded.source).name}): {len(rig.fixtures)} fixtures, {len(rig.groups)} groups",
+        f"rig {rig.name!r} ({loaded.kind}, {Path(loaded.source).name}{read}): {len(rig.fixtures)} fixtures, "
+        f"{len(rig.groups)} groups",
         "",
+        f"{'#':>4}  {'fixture':<30}{'group':<22}{'role':<12}{'patch':>9}{'ch':>5}  definition / mode",
     ]
-    lines.append(f"{'#':>4}  {'fixture':<28}{'group':<20}{'role':<12}{'patch':>9}{'ch':>5}  definition / mode")
     for f in rig.fixtures:
         p = f.patch
         made = f"{f.manufacturer} {f.model}" if f.manufacturer else p.profile
         mode = f" / {p.mode}" if p.mode else ""
+        g = group[f.group_id]
         lines.append(
-            f"{f.fixture_number or '':>4}  {f.fixture_id:<28}{f.group_id:<20}{role[f.group_id] or '?':<12}"
-            f"{f'{p.universe}.{p.address}':>9}{footprint.get(f.fixture_id, '?'):>5}  {made}{mode}"
+            f"{f.fixture_number or '':>4}  {_cut(f.name or f.fixture_id, 29):<30}{_cut(g.name or g.group_id, 21):<22}"
+            f"{g.role or '?':<12}{f'{p.universe}.{p.address}':>9}{footprint.get(f.fixture_id, '?'):>5}  {made}{mode}"
         )
     lines += ["", "groups:"]
     for g in rig.groups:
         how = loaded.role_source.get(g.group_id, "")
-        lines.append(
-            f"  {g.group_id} ({len(rig.fixtures_in(g.group_id))} fixtures): {g.role} ({how}) - {ROLE_USE[g.role or 'key']}"
-        )
+        count = len(rig.fixtures_in(g.group_id))
+        lines.append(f"  {g.name or g.group_id} ({count} fixtures): {g.role} ({how}) - {ROLE_USE[g.role or 'key']}")
+    lines += _lacking(rig, loaded.role_source)
+    lines += _channels(rig, loaded.profiles)
+    lines += _focus(rig, loaded.profiles)
     for note in loaded.notes:
         lines.append(f"note: {note}")
     problems = list(loaded.problems)
     lines += [""] + ([f"problem: {p}" for p in problems] or ["patch: no overlaps, nothing past channel 512"])
     return "\n".join(lines), problems
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _numbers(fixtures: list["Fixture"]) -> str:
+    numbers = [f.fixture_number for f in fixtures if f.fixture_number]
+    if not numbers:
+        return ", ".join(f.fixture_id for f in fixtures)
+    runs: list[str] = []
+    for n in numbers:
+        if runs and runs[-1].split("-")[-1] == str(n - 1):
+            runs[-1] = f"{runs[-1].split('-')[0]}-{n}"
+        else:
+            runs.append(str(n))
+    return "#" + ", #".join(runs)
+
+
+def _lacking(rig: "Rig", how: dict[str, str]) -> list[str]:
+    from phases.rig.roles import missing_roles
+
+    missing = missing_roles(rig, how)
+    if not missing:
+        return ["", "roles: the rig has every role (key, back, side, special, atmosphere, practical)"]
+    return ["", f"roles the rig lacks ({', '.join(missing)}), and how the design adapts:"] + [
+        f"  {role}: {text}" for role, text in missing.items()
+    ]
+
+
+def _channels(rig: "Rig", profiles: dict[str, "FixtureProfile"]) -> list[str]:
+    """Per definition and mode: what each channel is sent (driven inside its safe range, or held)."""
+    from phases.rig.channel_plan import plan_mode
+
+    lines = ["", "what each mode is sent (driven channels inside their safe ranges; every other channel held):"]
+    users: dict[str, list[Fixture]] = {}
+    for f in rig.fixtures:
+        users.setdefault(f.patch.profile, []).append(f)
+    for name, fixtures in users.items():
+        profile = profiles.get(name)
+        if profile is None:
+            continue
+        plan = plan_mode(profile)
+        made = f"{profile.manufacturer} {profile.model} / {profile.mode}" if profile.manufacturer else profile.name
+        state = "can be lit" if plan.can_light else "HELD DARK: it cannot be lit without a strobe, program or the like"
+        lines.append(f"  {made} ({len(fixtures)} fixtures: {_numbers(fixtures)}): {state}")
+        driven, held = [], []
+        for c in plan.channels:
+            label = c.name or f"channel {c.offset + 1}"
+            if c.drive in ("pan", "tilt"):
+                low, high = sorted((c.span.dark, c.span.bright))  # type: ignore[union-attr]
+                driven.append(f"{label} ({c.drive}) {low}-{high}")
+            elif c.drive not in (None, "fine") and c.span is not None:
+                rng = "0-255" if c.span.full else f"{min(c.span.dark, c.span.bright)}-{max(c.span.dark, c.span.bright)}"
+                off = "" if c.span.full else f", {c.span.off} at 0"
+                driven.append(f"{label} ({c.drive}) {rng}{off}")
+            elif c.drive is None:
+                said = f" ({_cut(c.hold_label, 40)})" if c.hold_label and c.hold_label != label else ""
+                held.append(f"{label} {c.hold}{said}")
+        if driven:
+            lines.append(f"    driven: {'; '.join(driven)}")
+        if held:
+            lines.append(f"    held: {'; '.join(held)}")
+        for note in plan.notes:
+            lines.append(f"    note: {note}")
+    return lines
+
+
+def _focus(rig: "Rig", profiles: dict[str, "FixtureProfile"]) -> list[str]:
+    """Every mover: the focus positions it has (recorded, computed from where it hangs) or none (home)."""
+    from phases.hardware.focus import Focuser
+    from phases.rig.channel_plan import plan_mode
+
+    focuser = Focuser(rig)
+    movers = [f for f in rig.fixtures if f.patch.profile in profiles and plan_mode(profiles[f.patch.profile]).position]
+    if not movers:
+        return []
+    points = ", ".join(rig.focus_points)
+    lines = ["", f"focus ({len(movers)} movers; focus points: {points}):"]
+    for f in movers:
+        name = f.name or f.fixture_id
+        own = f" (its own area {f.focus_area})" if f.focus_area else ""
+        if f.focus:
+            lines.append(f"  {name}: recorded positions for {', '.join(f.focus)}{own}; elsewhere home (centre)")
+        elif f.mounting is not None:
+            p = f.position
+            out = [n for n in rig.focus_points if not focuser.reachable(f, profiles[f.patch.profile], n)]
+            reach = f"; out of reach: {', '.join(out)}" if out else ""
+            lines.append(
+                f"  {name}: computed from where it hangs ({f.mounting.orientation} at {p.x:g}, {p.y:g}, {p.z:g}) "
+                f"for every focus point{own}{reach}"
+            )
+        else:
+            lines.append(f"  {name}: NO FOCUS: home (pan and tilt at centre) in every cue; give it positions in its focus file")
+    return lines
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -21,31 +21,8 @@ from . import tasks
 from .caching import cached
 from .config import PipelineConfig
 from .contract_check import check_cues
-from .errors import ContractViolationError, NonFatalError, PhaseNotImplementedError
-from .progress import emit
-
-PHASE_NAMES = {1: "parse", 2: "emotion", 3: "knowledge", 4: "decision", 5: "preview", 7: "evaluation", 8: "dmx"}
-
-
-def phase_result(
-    phase: int,
-    seconds: float = 0.0,
-    scene_id: str | None = None,
-    error: str | None = None,
-    status: str | None = None,
-    **data: object,
-) -> PhaseResult:
-    status = status or ("failed" if error else "completed")
-    return PhaseResult(
-        phase=phase,
-        name=PHASE_NAMES[phase],
-        success=status in ("completed", "skipped", "degraded"),
-        status=status,
-        scene_id=scene_id,
-        data=data,
-        error=error,
-        duration=round(seconds, 6),
-    )  # type: ignore[arg-type]
+from .failure_rules import SceneFailed, failure_rule
+from .phase_results import phase_result
 
 
 async def _call(task: Task[Any, Any], *args: object) -> tuple[Any, float, bool]:
@@ -140,43 +117,42 @@ async def _scene_phases(scene: Scene, index: int, total: int, config: PipelineCo
     read_emotion, retrieve_knowledge, decide_lighting = _scene_tasks(config.caches_scene_work)
     outcome = SceneOutcome(scene=scene)
     sid = scene.scene_id
-    if config.enable_phase_2:
-        try:
+    record = outcome.phases.append
+    if not config.enable_phase_2:
+        record(phase_result(2, scene_id=sid, status="skipped"))
+    with failure_rule("emotion", 2, record, sid):
+        if config.enable_phase_2:
             outcome.scene, seconds, hit = await _call(read_emotion, quote(scene))
             emotion = outcome.scene.emotion
-            outcome.phases.append(phase_result(2, seconds, sid, primary=emotion.primary if emotion else None, cached=hit))
-        except PhaseNotImplementedError:
-            raise
-        except Exception as exc:  # NonFatalError semantics: the scene goes on without an emotion
-            error = NonFatalError(f"{sid}: emotion failed ({type(exc).__name__}: {exc}); going on without it")
-            outcome.phases.append(phase_result(2, 0.0, sid, error=str(error)))
-            emit("warning", message=str(error))
-    else:
-        outcome.phases.append(phase_result(2, scene_id=sid, status="skipped"))
+            record(phase_result(2, seconds, sid, primary=emotion.primary if emotion else None, cached=hit))
     try:
-        if config.enable_phase_3:
-            outcome.knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
-            outcome.phases.append(phase_result(3, seconds, sid, rules=len(outcome.knowledge.rules), cached=hit))
-        else:
-            kb = phases.knowledge.load_knowledge(rig=config.rig)
-            outcome.knowledge = SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
-            outcome.phases.append(phase_result(3, scene_id=sid, status="skipped"))
+        with failure_rule("scene", 3, record, sid):
+            outcome.knowledge = await _knowledge(retrieve_knowledge, outcome, index, total, config)
         if not config.enable_phase_4:
-            outcome.phases.append(phase_result(4, scene_id=sid, status="skipped"))
+            record(phase_result(4, scene_id=sid, status="skipped"))
             return outcome
-        cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
-        kb = phases.knowledge.load_knowledge(rig=config.rig)
-        outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
-        outcome.phases.append(phase_result(4, seconds, sid, cues=len(outcome.cues), cached=hit))
-        return outcome
-    except PhaseNotImplementedError:
-        raise
-    except Exception as exc:
-        kind = "contract violation" if isinstance(exc, ContractViolationError) else type(exc).__name__
-        outcome.error = f"{sid}: {kind}: {exc}" if not isinstance(exc, ContractViolationError) else str(exc)
-        failed_phase = 4 if outcome.knowledge is not None else 3
-        outcome.phases.append(phase_result(failed_phase, 0.0, sid, error=outcome.error))
+        with failure_rule("scene", 4, record, sid):
+            cues, seconds, hit = await _call(decide_lighting, quote(outcome.scene), quote(outcome.knowledge), config)
+            kb = phases.knowledge.load_knowledge(rig=config.rig)
+            outcome.cues = check_cues(cues, outcome.scene, kb.rig, set(kb.colours))
+            record(phase_result(4, seconds, sid, cues=len(outcome.cues), cached=hit))
+    except SceneFailed as failed:
+        outcome.error = failed.reason
         return Failed(message=outcome.error, data=outcome)
+    return outcome
+
+
+async def _knowledge(
+    retrieve_knowledge: Task[Any, Any], outcome: SceneOutcome, index: int, total: int, config: PipelineConfig
+) -> SceneKnowledge:
+    sid = outcome.scene.scene_id
+    if config.enable_phase_3:
+        knowledge, seconds, hit = await _call(retrieve_knowledge, quote(outcome.scene), index, total, config)
+        outcome.phases.append(phase_result(3, seconds, sid, rules=len(knowledge.rules), cached=hit))
+        return knowledge
+    kb = phases.knowledge.load_knowledge(rig=config.rig)
+    outcome.phases.append(phase_result(3, scene_id=sid, status="skipped"))
+    return SceneKnowledge(scene_id=sid, rules=[], fixture_ids=[], kb_version=kb.version)
 
 
 async def outcome_of(state: State, scene: Scene) -> "SceneOutcome":

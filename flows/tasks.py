@@ -143,11 +143,17 @@ async def render_timeline_png(
 
 @task(name="phase-7-evaluate", **LEAN)
 async def evaluate_plan(
-    scenes: list[Scene], plan: list[LightingInstruction], second: list[LightingInstruction] | None, rig: str | None = None
+    scenes: list[Scene],
+    plan: list[LightingInstruction],
+    second: list[LightingInstruction] | None,
+    rig: str | None = None,
+    gold_file: str | None = None,
 ) -> Timed[EvaluationReport]:
     def run() -> EvaluationReport:
         kb = knowledge_base(rig)
-        return phases.evaluation.evaluate(scenes, plan, kb.rig, list(kb.colours.values()), list(kb.rules), second_plan=second)
+        gold = phases.evaluation.load_gold(Path(gold_file)) if gold_file else None
+        colours, rules = list(kb.colours.values()), list(kb.rules)
+        return phases.evaluation.evaluate(scenes, plan, kb.rig, colours, rules, second_plan=second, gold=gold)
 
     return timed(run, 7)
 

@@ -2,6 +2,7 @@
 and stopped by the tests. Nothing is mocked. A private PostgreSQL cluster comes from deployments/postgres_cluster.py."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deployments.postgres_cluster import free_port
+from deployments.postgres_cluster import PostgresCluster, data_folder, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
@@ -158,6 +159,17 @@ class PrefectStack:
     def stop(self) -> None:
         _stop(self.serve_process)
         _stop(self.server)
+
+    def private_cluster(self) -> "PostgresCluster":
+        """The private PostgreSQL cluster `cueflow server` keeps for this stack's home (its default database)."""
+        return PostgresCluster.persistent(self.base / "home" / "server" / "postgres")
+
+    def remove(self) -> None:
+        """Stop everything and delete the stack's folders, the private cluster's data included (as root it lives in
+        /var/tmp, outside the stack's folder)."""
+        self.stop()
+        shutil.rmtree(data_folder(self.base / "home" / "server" / "postgres"), ignore_errors=True)
+        shutil.rmtree(self.base, ignore_errors=True)
 
     # --- reading the server's records through its REST API ---
 

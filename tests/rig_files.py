@@ -14,7 +14,8 @@ FIXTURES = [
     ("Mover", "GLP", "Impression", "Extended", 0, 20, 13),
     ("Dimmer pack", "Proel", "Analogue Dimmer 6Ch", "6Ch Mode", 0, 40, 6),
 ]
-GROUPS = [("FOH wash", [0, 1]), ("Movers", [2]), ("Side booms", [3])]
+# A group holds heads: a fixture alone is its head 0; (fixture, n) is its first n heads (the dimmer pack's six).
+GROUPS = [("FOH wash", [0, 1]), ("Movers", [2]), ("Side booms", [(3, 6)])]
 # UKing B55 8-Channel: macro, colour macro, strobe, master dimmer, red, green, blue, white.
 PAR = {"dimmer": 3, "red": 4, "green": 5, "blue": 6, "white": 7}
 # GLP Impression Extended: pan, pan fine, tilt, tilt fine, r, r fine, g, g fine, b, b fine, shutter, dimmer, dimmer fine.
@@ -37,7 +38,8 @@ def workspace_xml(fixtures=FIXTURES, groups=GROUPS, namespace: bool = True) -> s
             f"<Channels>{channels}</Channels></Fixture>"
         )
     for group_id, (name, members) in enumerate(groups):
-        heads = "".join(f'<Head X="{i}" Y="0" Fixture="{m}">0</Head>' for i, m in enumerate(members))
+        cells = [(m, 0) if isinstance(m, int) else (m[0], h) for m in members for h in range(1 if isinstance(m, int) else m[1])]
+        heads = "".join(f'<Head X="{i}" Y="0" Fixture="{m}">{h}</Head>' for i, (m, h) in enumerate(cells))
         parts.append(f'  <FixtureGroup ID="{group_id}"><Name>{name}</Name><Size X="{len(members)}" Y="1"/>{heads}</FixtureGroup>')
     parts += [" </Engine>", "</Workspace>", ""]
     return "\n".join(parts)

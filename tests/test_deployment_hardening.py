@@ -3,7 +3,6 @@ the credential; a run's parameters cannot send the serving machine's LLM key els
 Dask scheduler or ask for 64 workers; bad paths end Failed naming the parameter."""
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -39,8 +38,7 @@ def stack(listener):
     stack.serve("--cron", NEVER)
     stack.wait_for_deployments("lighting-pipeline/on-demand")
     yield stack
-    stack.stop()
-    shutil.rmtree(stack.base, ignore_errors=True)
+    stack.remove()
 
 
 def _failed_with(stack: PrefectStack, **parameters: object) -> str:
@@ -86,6 +84,25 @@ def test_cueflow_deploy_without_the_credential_is_one_line(stack):
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "HTTP 401" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_run_batch_and_clean_without_the_credential_are_one_line(stack, tmp_path):
+    """Issue 23: before, each ended in a 401 traceback from inside Prefect's client."""
+    env_auth = stack.auth_string
+    stack.auth_string = None  # a client that does not know the credential
+    try:
+        runs = [
+            stack.cueflow("run", str(stack.inputs / "one.txt"), "--out", str(tmp_path / "o")),
+            stack.cueflow("batch", str(stack.inputs), "--out", str(tmp_path / "b")),
+            stack.cueflow("clean", "--older-than", "0"),
+        ]
+    finally:
+        stack.auth_string = env_auth
+    for done in runs:
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1, done.stderr
+        assert "refused our credentials (HTTP 401)" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists() and not (tmp_path / "b").exists()
 
 
 def test_server_auth_variable_must_be_set(stack):

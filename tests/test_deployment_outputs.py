@@ -2,7 +2,6 @@
 batch owns, and output names that never collide."""
 
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,8 +26,7 @@ def served():
     stack.serve("--cron", NEVER)
     stack.wait_for_deployments("lighting-pipeline/on-demand", "directory-batch/scheduled")
     yield stack
-    stack.stop()
-    shutil.rmtree(stack.base, ignore_errors=True)
+    stack.remove()
 
 
 def _every_output_text(folder: Path) -> str:

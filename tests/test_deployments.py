@@ -24,8 +24,7 @@ def stack():
     stack = PrefectStack(Path(tempfile.mkdtemp(prefix="cueflow-deploy-")))
     stack.start()
     yield stack
-    stack.stop()
-    shutil.rmtree(stack.base, ignore_errors=True)
+    stack.remove()
 
 
 @pytest.fixture(scope="module")

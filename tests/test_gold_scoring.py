@@ -1,5 +1,6 @@
 """Scoring a plan against a designer's gold calls (phases/evaluation/gold.py), by the gold README's rule."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,57 @@ def test_every_gold_anchor_lands_on_its_line_of_the_play(shared_data: Path, play
     raw = path.read_text(encoding="utf-8-sig").splitlines()
     for moment in [*score.moments, *score.must_not]:
         assert moment.anchor in raw[moment.line - 1] or moment.anchor.split()[0] in raw[moment.line - 1]
+
+
+def test_a_gold_file_that_is_not_one_is_refused_in_one_line(tmp_path: Path):
+    import os
+
+    from phases.evaluation import GoldFileError, load_gold
+
+    fifo = tmp_path / "calls.json"
+    os.mkfifo(fifo)
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"play": "x", "cues": [{"scene": "one", "anchor": "a", "must": true}]}')
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (4 * 1024 * 1024 + 1))
+    missing = tmp_path / "no.json"
+    for path, words in ((fifo, "not a regular file"), (wrong, "cues.0.scene"), (big, "at most"), (missing, "No such")):
+        with pytest.raises(GoldFileError) as caught:
+            load_gold(path)
+        assert words in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_cueflow_run_refuses_a_bad_gold_file_before_it_plans(tmp_path: Path):
+    from tests.test_cli import cueflow
+
+    from .conftest import EXAMPLE
+
+    bad = tmp_path / "gold.json"
+    bad.write_text("[1, 2]")
+    proc = cueflow("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--gold", str(bad), timeout=60)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a gold file" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.prefect
+def test_cueflow_run_scores_its_cues_against_a_gold_file_in_the_report(tmp_path: Path):
+    from tests.test_cli import cueflow
+
+    from .conftest import EXAMPLE
+
+    scenes = parse_file(EXAMPLE).scenes
+    first = scenes[0]
+    line = next(li for li in first.text.splitlines() if li.strip().startswith("[") and len(li.strip()) > 8).strip()
+    gold = {
+        "play": "the_keepers_light",
+        "scenes": [{"scene": "1.1", "time": "night"}],
+        "cues": [{"scene": "1.1", "anchor": line[:60], "kind": "other", "must": True}],
+        "must_not": [],
+    }
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold))
+    proc = cueflow("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--gold", str(path), "--no-emotion")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    result = next(m for m in report["metrics"] if m["name"] == "gold_cues")
+    assert result["value"] is not None and "must cues found" in result["detail"], result

@@ -14,6 +14,7 @@ FW_DSL = slice(0, 6)  # led_par_16bit: dimmer, fine, r, g, b, w
 BL_USL = slice(48, 53)  # rgbw_dimmer: dimmer, r, g, b, w
 SF_SL_HEAD, SF_SL_SHIN = slice(80, 85), 85  # rgba_dimmer; the shin is capped at 0.7
 SP_DC, SP_USC, SP_MOVER_DIMMER = 120, 121, 134
+SP_MOVER_PAN_TILT = slice(130, 134)  # moving_head_basic: pan, pan fine, tilt, tilt fine
 CYC_TOP_L, AMB_HOUSE_L = 160, 190  # ambient group capped at 0.9; the house flood at 0.8
 
 
@@ -54,13 +55,20 @@ def test_constraints_cap_the_output():
     assert frame[SP_DC] == 255 and frame[SP_USC] == 255  # fixed-gel dimmers: the dimmer only
 
 
-def test_blackout_cue_and_time_before_the_first_cue_are_all_zeros():
+def _without_mover_position(frame: bytes) -> bytes:
+    return frame[: SP_MOVER_PAN_TILT.start] + bytes(4) + frame[SP_MOVER_PAN_TILT.stop :]
+
+
+def test_blackout_cue_and_time_before_the_first_cue_are_dark_with_the_mover_at_its_focus():
     show = renderer(blackout_plan())
-    assert show.frame_at(1.0)[1] == bytes(512)
-    assert show.frame_at(2.0)[1] == bytes(512)
+    for t in (1.0, 2.0):
+        frame = show.frame_at(t)[1]
+        assert _without_mover_position(frame) == bytes(512)
+        assert frame[SP_MOVER_PAN_TILT] != bytes(4)  # dark, but pointing at its area (CS), not at the end stop
     late = renderer([cue(1, 5, 6, {"front_wash": (1.0, "daylight")})])
-    assert late.frame_at(0.0)[1] == bytes(512)
-    assert late.frame_at(5.0)[1] != bytes(512)
+    assert _without_mover_position(late.frame_at(0.0)[1]) == bytes(512)
+    assert late.frame_at(5.0)[1] != late.frame_at(0.0)[1]
+    assert show.blackout()[1] == bytes(130) + bytes([128, 0, 128, 0]) + bytes(378)  # at rest: home, not 0/0
 
 
 def test_transition_delay_and_groups_left_out_fade_with_the_cue():

@@ -62,3 +62,33 @@ def test_no_import_cycles_between_cueflow_modules():
 
     cycles = sorted(m for m in graph if reaches(m, m, {m}))
     assert not cycles, f"import cycles through: {cycles}"
+
+
+def _phase_packages() -> dict[str, set[str]]:
+    """phases package -> the phases packages it imports, at module level or inside functions."""
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "phases").rglob("*.py"):
+        parts = path.relative_to(ROOT / "phases").parts
+        package = parts[0] if len(parts) > 1 else path.stem
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("phases."):
+                targets = [node.module.split(".")[1]]  # type: ignore[union-attr]
+            elif isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
+                targets = [node.module.split(".")[0]]
+            elif isinstance(node, ast.Import):
+                targets = [a.name.split(".")[1] for a in node.names if a.name.startswith("phases.")]
+            else:
+                continue
+            graph.setdefault(package, set()).update(t for t in targets if t != package)
+    return graph
+
+
+def test_no_import_cycles_between_phases():
+    """The rig owns its data (the bundled rig, profiles): rig imports neither knowledge nor hardware, lazily or not."""
+    graph = _phase_packages()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(t == goal or (t not in seen and reaches(t, goal, seen | {t})) for t in graph.get(start, ()))
+
+    assert graph["rig"] <= {"contracts"}
+    assert sorted(m for m in graph if reaches(m, m, {m})) == []

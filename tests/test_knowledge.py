@@ -94,8 +94,8 @@ def test_bad_colour_table_names_the_file_and_the_field(tmp_path: Path):
 
 def test_invalid_yaml_names_the_file(tmp_path: Path):
     directory = _copy_data(tmp_path)
-    (directory / "rig.yaml").write_text("groups: [unclosed\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=r"^rig\.yaml: invalid YAML"):
+    (directory / "colours.yaml").write_text("- {name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"^colours\.yaml: invalid YAML"):
         load_knowledge(directory)
 
 

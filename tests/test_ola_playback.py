@@ -65,10 +65,12 @@ def test_two_cue_plan_with_a_fade_reads_back_exactly(olad):
     assert list(fetched[0:6]) == [255, 255, 0, 40, 70, 165]  # full, steel blue on RGBW
 
 
-def test_blackout_cue_reads_back_all_zeros(olad):
-    frames, fetched, _ = _play(blackout_plan(), speed=4.0)
+def test_blackout_cue_reads_back_dark(olad):
+    frames, fetched, show = _play(blackout_plan(), speed=4.0)
     assert any(f[0] == 255 for f in frames)  # it was up first
-    assert fetched == bytes(512) and frames[-1] == bytes(512)
+    assert fetched == frames[-1] == show.frame_at(2.0)[1]
+    mover = slice(130, 134)  # the moving head's pan and tilt: still pointing at its area while dark
+    assert fetched[: mover.start] + fetched[mover.stop :] == bytes(508) and fetched[mover] != bytes(4)
 
 
 def test_stop_pause_seek_and_go(olad):
@@ -99,7 +101,7 @@ def test_stop_pause_seek_and_go(olad):
     stats = result["stats"]
     assert stats.status == "stopped" and 300.0 <= stats.show_seconds < 310.0
     link = OlaLink("127.0.0.1", 9010, 1.0, 2.0)
-    assert link.fetch(1) == bytes(512)  # stopping blacks out
+    assert link.fetch(1) == show.blackout()[1] == bytes(130) + bytes([128, 0, 128, 0]) + bytes(378)  # stopping: at rest
     link.close()
 
 

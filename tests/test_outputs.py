@@ -233,7 +233,9 @@ def test_run_folder_is_the_old_run_or_the_new_one_whole(tmp_path, macbeth):
         assert snapshot(out) == old, moment
     assert work_folders(tmp_path, "show")  # what the kills left; the next run or `cueflow clean` removes it
 
-    done = cueflow(home, "clean", str(tmp_path), "--keep-runs")
+    done = cueflow(home, "clean", str(tmp_path), "--keep-runs")  # too young for the default 30 days
+    assert done.returncode == 0 and "and 0 leftover work folders" in done.stderr, done.stderr
+    done = cueflow(home, "clean", str(tmp_path), "--keep-runs", "--older-than", "0")
     assert done.returncode == 0 and "and 1 leftover work folders" in done.stderr, done.stderr
     assert not work_folders(tmp_path, "show") and snapshot(out) == old
 

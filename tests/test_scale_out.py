@@ -18,7 +18,7 @@ def stack():
     stack = PrefectStack(base=base)
     stack.start()
     yield stack
-    stack.stop()
+    stack.remove()
 
 
 def _outputs(folder: Path) -> dict[str, object]:

@@ -25,8 +25,7 @@ def stack(macbeth):
     # A long show, so the run is still going when it is interrupted.
     shutil.copy(macbeth, stack.inputs / "macbeth.txt")
     yield stack
-    stack.stop()
-    shutil.rmtree(stack.base, ignore_errors=True)
+    stack.remove()
 
 
 def _running_with_record(stack: PrefectStack, run_id: str) -> dict[str, object]:

@@ -18,7 +18,7 @@ from .lighting import (
     TransitionType,
 )
 from .pipeline import BatchItem, BatchSummary, PhaseResult, PipelineOutput, PipelineResult
-from .rig import DmxPatch, Fixture, FixtureConstraints, GroupRole, Position, Rig, RigGroup
+from .rig import Aim, DmxPatch, Fixture, FixtureConstraints, GroupRole, Mounting, Position, Rig, RigGroup
 from .scene import (
     SHOW_CLOCK_LIMIT,
     DialogueLine,
@@ -41,6 +41,7 @@ __all__ = [
     "GoldMustNot",
     "GoldScene",
     "SHOW_CLOCK_LIMIT",
+    "Aim",
     "AreaLevel",
     "CueTrigger",
     "CueTriggerKind",
@@ -55,6 +56,7 @@ __all__ = [
     "Colour",
     "DialogueLine",
     "DmxPatch",
+    "Mounting",
     "Effect",
     "Emotion",
     "EmotionLabel",

@@ -20,6 +20,27 @@ class Position(Contract):
     z: float
 
 
+class Mounting(Contract):
+    """How a moving head or scanner is hung, so pan and tilt can be computed from where it is and its target."""
+
+    orientation: Literal["hung", "standing"] = Field(
+        description="hung: base up, the beam points straight down at tilt centre; standing: base down, straight up."
+    )
+    pan_home: float = Field(
+        default=0.0, ge=-360, le=360,
+        description="Degrees: the way the beam leans at pan centre, clockwise seen from above, 0 towards the audience.",
+    )  # fmt: skip
+    invert_pan: bool = False
+    invert_tilt: bool = False
+
+
+class Aim(Contract):
+    """A focus position of a mover, in degrees from its home (pan and tilt at the centre of their range)."""
+
+    pan: float = Field(ge=-720, le=720)
+    tilt: float = Field(ge=-360, le=360)
+
+
 class DmxPatch(Contract):
     universe: int = Field(ge=1, le=63999)
     address: int = Field(ge=1, le=512)
@@ -55,6 +76,21 @@ class Fixture(Contract):
     fixed_color: str | None = Field(
         default=None, description="The gel of a fixture that cannot mix colour (no 'color' capability)."
     )
+    name: str | None = Field(
+        default=None, max_length=120, description="The rig file's own name for the fixture (fixture_id is a slug of it)."
+    )
+    unit: str | None = Field(
+        default=None, max_length=120,
+        description="A head of a multi-head unit (a dimmer pack): the unit's name in the rig file; null for a unit of its own.",
+    )  # fmt: skip
+    head: int | None = Field(default=None, ge=1, le=512, description="Which head of `unit` this is, from 1.")
+    mounting: Mounting | None = Field(
+        default=None, description="A mover's hanging, when its position is real: pan and tilt are aimed from it."
+    )
+    focus: dict[str, Aim] = Field(
+        default_factory=dict,
+        description="A mover's recorded focus positions: area or named position -> pan and tilt (from a focus file).",
+    )
 
     @model_validator(mode="after")
     def _colour_source(self) -> "Fixture":
@@ -70,6 +106,7 @@ class RigGroup(Contract):
     role: GroupRole | None = Field(
         default=None, description="key (front wash), back, side, special, atmosphere (cyc) or practical; inferred when absent."
     )
+    name: str | None = Field(default=None, max_length=120, description="The rig file's own name for the group.")
 
 
 class Rig(Contract):
@@ -78,6 +115,10 @@ class Rig(Contract):
     fixtures: list[Fixture] = Field(min_length=1)
     power_budget_groups_at_full: int = Field(
         default=3, ge=1, description="How many groups may sit at full at once within the power budget."
+    )
+    focus_points: dict[str, Position] = Field(
+        default_factory=dict,
+        description="Where movers point: acting areas (DSL, DC, ...) and named positions, in stage metres.",
     )
 
     @model_validator(mode="after")

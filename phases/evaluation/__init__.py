@@ -2,15 +2,26 @@
 
 from collections.abc import Sequence
 
-from phases.contracts import Colour, EvaluationReport, LightingInstruction, LightingRule, Rig, Scene
+from phases.contracts import Colour, EvaluationReport, GoldCalls, LightingInstruction, LightingRule, Rig, Scene
 
+from .cue_states import CUE_STATE_METRICS
 from .design_metrics import DESIGN_METRICS
+from .gold import GoldFileError, load_gold
 from .metrics import BASIC_METRICS, PlanContext, worst
 from .thresholds import Thresholds, ThresholdsError, default_thresholds
 
-ALL_METRICS = (*BASIC_METRICS, *DESIGN_METRICS)
+ALL_METRICS = (*BASIC_METRICS, *DESIGN_METRICS, *CUE_STATE_METRICS)
 
-__all__ = ["ALL_METRICS", "PlanContext", "Thresholds", "ThresholdsError", "default_thresholds", "evaluate"]
+__all__ = [
+    "ALL_METRICS",
+    "GoldFileError",
+    "load_gold",
+    "PlanContext",
+    "Thresholds",
+    "ThresholdsError",
+    "default_thresholds",
+    "evaluate",
+]
 
 
 def evaluate(
@@ -21,6 +32,7 @@ def evaluate(
     rules: Sequence[LightingRule],
     thresholds: Thresholds | None = None,
     second_plan: Sequence[LightingInstruction] | None = None,
+    gold: GoldCalls | None = None,
 ) -> EvaluationReport:
     thresholds = thresholds or default_thresholds()
     ctx = PlanContext(
@@ -31,6 +43,7 @@ def evaluate(
         rules=rules,
         thresholds=thresholds,
         second_plan=second_plan,
+        gold=gold,
     )
     results = [metric(ctx) for metric in ALL_METRICS]
     return EvaluationReport(

@@ -6,15 +6,46 @@ starts, structure cues or follows) within 2 lines of any gold cue; a must-not mo
 lies within 1 line of it. Time of day compares light against dark, on the time the scene's base cue assumed.
 """
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
 
 from phases.contracts import GoldCalls, LightingInstruction, Scene
+from phases.contracts.validation import field_error
 
 from .thresholds import vocabulary
 
 INTERNAL_EXCLUDED = ("scene_start", "structure", "follow")
+GOLD_FILE_LIMIT = 4 * 1024 * 1024  # the three dev plays' files are 20-40 KB
+
+
+class GoldFileError(ValueError):
+    """A gold file that cannot be read or is not of the gold shape: one line, naming the file."""
+
+
+def load_gold(path: Path) -> GoldCalls:
+    """A gold file: a regular JSON file of at most GOLD_FILE_LIMIT bytes, in the GoldCalls shape."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens at once here, then is refused below
+    except OSError as exc:
+        raise GoldFileError(f"{path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise GoldFileError(f"{path}: not a regular file")
+        if info.st_size > GOLD_FILE_LIMIT:
+            raise GoldFileError(f"{path}: {info.st_size} bytes; a gold file is at most {GOLD_FILE_LIMIT} bytes")
+        raw = handle.read(GOLD_FILE_LIMIT + 1)
+    try:
+        return GoldCalls.model_validate_json(raw)
+    except ValidationError as exc:
+        where, message = field_error(exc)
+        raise GoldFileError(f"{path}: not a gold file: {where}: {message}"[:300]) from None
 _SCENE_NUMBER = re.compile(r"^\s*(?:scene|scena|scoena|sc\.)\s+([ivxlc]+|\d+)\b", re.IGNORECASE)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 

@@ -20,7 +20,6 @@ class Thresholds(BaseModel):
     coherence_intensity_tolerance: float = Field(ge=0, le=1)
     coherence_kelvin_tolerance: float = Field(ge=0)
     coherence_warn: float = Field(ge=0, le=1)
-    coherence_fail: float = Field(ge=0, le=1)
     coherence_min_confidence: float = Field(ge=0, le=1)
     coverage_warn: float = Field(ge=0, le=1)
     coverage_fail: float = Field(ge=0, le=1)
@@ -40,6 +39,19 @@ class Thresholds(BaseModel):
     direction_offset_tolerance: float = Field(ge=0)
     directions_warn: float = Field(ge=0, le=1)
     directions_fail: float = Field(ge=0, le=1)
+    visible_change: float = Field(gt=0, le=1)
+    no_op_warn: float = Field(ge=0, le=1)
+    no_op_fail: float = Field(ge=0, le=1)
+    ratchet_tolerance: float = Field(ge=0, le=1)
+    ratchet_warn: float = Field(ge=0, le=1)
+    ratchet_fail: float = Field(ge=0, le=1)
+    special_open_lines: int = Field(ge=0)
+    time_words_warn: float = Field(ge=0, le=1)
+    time_words_fail: float = Field(ge=0, le=1)
+    gold_recall_warn: float = Field(ge=0, le=1)
+    gold_recall_fail: float = Field(ge=0, le=1)
+    gold_precision_warn: float = Field(ge=0, le=1)
+    gold_must_not_max: int = Field(ge=0)
 
 
 class Vocabulary(BaseModel):
@@ -54,6 +66,9 @@ class Vocabulary(BaseModel):
     shaping_roles: tuple[str, ...]
     after_the_end: tuple[str, ...]
     not_a_hold: tuple[str, ...]
+    scene_change_note: str
+    opening_share: float = Field(gt=0, le=1)
+    present_time_statements: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from phases.contracts import Colour, LightingInstruction, Rig, Scene
 from phases.contracts.validation import field_error
 from phases.hardware.profiles import FixtureProfile
-from phases.rig import RigError, load_rig
+from phases.rig import RigError, default_rig_path, load_rig
 
 from .errors import ExportError
 
@@ -122,6 +122,6 @@ def load_plan(directory: Path, rig_path: Path | None = None) -> Plan:
         assert isinstance(parsed, list)
         scenes = {s.scene_id: s for s in parsed}
     colours = load_colours()
-    chosen = rig_path or KNOWLEDGE_DATA / "rig.yaml"
+    chosen = rig_path or default_rig_path()
     rig, profiles = load_rig_file(chosen, colours)
     return Plan(name=_show_name(directory), cues=cues, scenes=scenes, rig=rig, colours=colours, profiles=profiles)

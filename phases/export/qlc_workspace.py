@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from phases.data_files import load_yaml_model
+from phases.hardware.patch import PatchedFixture
 
 from .cue_list import ConsoleCue, ConsoleShow, number_text, seconds_text
 from .cue_states import cue_channel_values
@@ -89,8 +90,14 @@ def write_workspace(show: ConsoleShow) -> bytes:
     iomap = _sub(engine, "InputOutputMap")
     for universe in sorted({p.universe for p in patched}):
         _sub(iomap, "Universe", Name=f"Universe {universe}", ID=str(universe - 1))
-    for fixture_id, p in enumerate(patched):
-        f = p.fixture
+    units: list[list[PatchedFixture]] = []  # the heads of a dimmer pack (Fixture.unit) are one QLC+ fixture
+    for p in patched:
+        if p.fixture.unit is not None and units and units[-1][0].fixture.unit == p.fixture.unit:
+            units[-1].append(p)
+        else:
+            units.append([p])
+    for fixture_id, heads in enumerate(units):
+        p, f = heads[0], heads[0].fixture
         element = _sub(engine, "Fixture")
         manufacturer, model = f.manufacturer or p.profile.manufacturer, f.model or p.profile.model
         own = bool(manufacturer and model)
@@ -98,22 +105,22 @@ def write_workspace(show: ConsoleShow) -> bytes:
         _sub(element, "Model", model if own else settings.generic["model"])
         _sub(element, "Mode", (f.patch.mode or p.profile.mode or p.profile.name) if own else settings.generic["mode"])
         _sub(element, "ID", str(fixture_id))
-        _sub(element, "Name", f.fixture_id)
+        _sub(element, "Name", f.unit or f.name or f.fixture_id)
         _sub(element, "Universe", str(p.universe - 1))
         _sub(element, "Address", str(p.start))
-        _sub(element, "Channels", str(p.profile.footprint))
+        _sub(element, "Channels", str(sum(h.profile.footprint for h in heads)))
     for group_number, group in enumerate(show.rig.groups):  # the rig's groups, so a re-import keeps them
-        members = [i for i, p in enumerate(patched) if p.fixture.group_id == group.group_id]
+        members = [(i, h) for i, heads in enumerate(units) for h, p in enumerate(heads) if p.fixture.group_id == group.group_id]
         element = _sub(engine, "FixtureGroup", ID=str(group_number))
-        _sub(element, "Name", group.group_id)
+        _sub(element, "Name", group.name or group.group_id)
         _sub(element, "Size", X=str(max(1, len(members))), Y="1")
-        for x, member in enumerate(members):
-            _sub(element, "Head", "0", X=str(x), Y="0", Fixture=str(member))
+        for x, (member, head) in enumerate(members):
+            _sub(element, "Head", str(head), X=str(x), Y="0", Fixture=str(member))
     for function_id, (cue, state) in enumerate(zip(show.cues, states, strict=True)):
         scene = _sub(engine, "Function", ID=str(function_id), Type="Scene", Name=scene_name(cue))
         _sub(scene, "Speed", FadeIn=_ms(cue.up_time), FadeOut=_ms(cue.down_time), Duration="0")
-        for fixture_id, p in enumerate(patched):
-            channel_values = state[p.fixture.fixture_id]
+        for fixture_id, heads in enumerate(units):
+            channel_values = [v for h in heads for v in state[h.fixture.fixture_id]]
             _sub(scene, "FixtureVal", ",".join(f"{i},{v}" for i, v in enumerate(channel_values)), ID=str(fixture_id))
     chaser_id = len(show.cues)
     chaser = _sub(engine, "Function", ID=str(chaser_id), Type="Chaser", Name=f"{show.name} cue list")

@@ -8,13 +8,13 @@ is removed, so neither a partial file nor a temporary one is left behind.
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from phases.atomic_file import current_umask
 from phases.contracts import Rig
+from phases.work_marker import make_marked_folder, remove_mark
 
 from .cue_list import ConsoleShow, console_show
 from .cue_sheet_csv import write_csv
@@ -63,7 +63,7 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
         raise ExportError(f"{out_dir}: exists and is not a directory")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.export-", dir=parent))
+        work = make_marked_folder(out_dir, "export")  # `cueflow clean` removes it after a crash: the marker proves it ours
     except OSError as exc:
         raise ExportError(f"{out_dir}: cannot write there ({exc.strerror or type(exc).__name__})") from None
     try:
@@ -78,11 +78,13 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
             out_dir.rmdir()
         if not out_dir.exists():
             os.replace(work, out_dir)
+            remove_mark(out_dir)
         else:
             if not os.access(out_dir, os.W_OK | os.X_OK):
                 raise ExportError(f"{out_dir}: not writable")
             for file_name, _ in files.values():
                 os.replace(work / file_name, out_dir / file_name)
+            remove_mark(work)
             work.rmdir()
         _fsync(out_dir)
     except OSError as exc:

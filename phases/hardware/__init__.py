@@ -1,11 +1,12 @@
 """Phase 8: play the lighting plan to DMX through OLA (profiles, patch, renderer, player, dry run)."""
 
+from phases.rig.profiles import FixtureProfile, load_profiles
+
 from .dry_run import read_frames, render_to_file
 from .errors import HardwareError, PatchError, PlaybackError, ProfileError
 from .ola_link import OlaLink, olad_problem
 from .patch import PatchedFixture, patch_rig
 from .player import PlaybackStats, ShowPlayer
-from .profiles import FixtureProfile, load_profiles
 from .renderer import ShowRenderer
 from .settings import PlaybackSettings
 from .show import build_renderer, load_plan, run_show

@@ -1,12 +1,12 @@
 """Phase 8 errors. Every message is one line a user can act on."""
 
+from phases.rig.errors import ProfileError  # a hand-written profile is the rig's data
+
+__all__ = ["HardwareError", "PatchError", "PlaybackError", "ProfileError"]
+
 
 class HardwareError(Exception):
     """Base of Phase 8's errors."""
-
-
-class ProfileError(HardwareError):
-    """A fixture profile file is missing or malformed."""
 
 
 class PatchError(HardwareError):

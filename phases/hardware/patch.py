@@ -3,11 +3,9 @@
 from dataclasses import dataclass
 
 from phases.contracts import Fixture, Rig
+from phases.rig.profiles import UNIVERSE_SIZE, FixtureProfile
 
 from .errors import PatchError
-from .profiles import FixtureProfile
-
-UNIVERSE_SIZE = 512
 
 
 @dataclass(frozen=True)

@@ -9,26 +9,31 @@ Deterministic and free of I/O: the same plan and time give the same bytes. Rules
 - a fixture coming up from black takes its new colour at once, and one going to black keeps its colour;
 - the group's effect is layered on top (its clock starts at the GO of the cue that set it; a later cue that
   leaves the effect as it was lets it run on), then the rig group's and fixture's max_intensity cap the level;
-- dimmer channels carry the level (16-bit when the profile has a fine channel); colour emitters carry the
-  mixed colour at full, or scaled by the level when the profile has no dimmer; at level 0 they are 0;
-  CMY flags carry the complement; every head of a multi-head mode is driven alike; any other channel
-  (pan/tilt, shutter, gobo...) holds the default its definition gives.
+- a mover points where its cue focuses it (focus.py): the group's focus_area, else its own area, else home;
+  it moves at once while dark (to the focus of the next cue that lights it), with the cue's fade while lit,
+  and a fixture fading out stays where it was until it is dark;
+- what goes to each channel comes from what its definition says each range does (drive.py): dimmer channels
+  carry the level inside their dimmer range (16-bit when the whole channel is the range and it has a fine
+  byte); colour emitters carry the mixed colour at full, or scaled by the level when there is no dimmer;
+  CMY flags carry the complement; pan and tilt their focus; every other channel (shutter, gobo, macros...)
+  holds a safe value (shutter open, no function). A fixture that could be lit only by strobing or a program
+  stays dark. Every head of a multi-head mode is driven alike.
 """
 
 import bisect
 from dataclasses import dataclass
 
 from phases.contracts import Colour, Effect, GroupInstruction, LightingInstruction, Rig, Transition
+from phases.rig.profiles import FixtureProfile
 
 from .colour_mixing import RGB, emitter_colours, mix
+from .drive import writer
 from .effects import apply_effect
 from .errors import HardwareError
+from .focus import Focus, Focuser
 from .patch import UNIVERSE_SIZE, PatchedFixture, patch_rig
-from .profiles import FixtureProfile
 
 CUT = Transition(type="cut", duration=0)
-EXTRA_EMITTERS = ("white", "amber")
-SINGLE_EMITTERS = ("white", "amber", "uv", "lime")
 
 
 @dataclass(frozen=True)
@@ -47,14 +52,29 @@ class _Target:
     state: GroupState
     transition: Transition
     effect: Effect | None
+    focus: str | None = None  # the group's focus in this cue
+
+
+@dataclass(frozen=True)
+class FixtureState:
+    """What Phase 8 sends one fixture at a moment: the values every view of the show (the preview, the
+    exports) takes from here so that it shows what the rig will do."""
+
+    level: float  # 0..1, effects and caps applied (0 for a fixture held dark)
+    colour: RGB  # 0..255 each
+    pan: float  # 0..1 of pan's travel (0.5: home); 0.5 for a fixture without pan
+    tilt: float
+    focus: str | None  # the area or position it points at (None: home, or not a mover)
+    effect: Effect | None  # the effect running on it
 
 
 def _lerp(a: float, b: float, p: float) -> float:
     return a + (b - a) * p
 
 
-def _byte(value: float) -> int:
-    return max(0, min(255, int(value + 0.5)))
+def _still(focus: Focus | None, level: float, colour: RGB, effect: Effect | None) -> FixtureState:
+    pan, tilt = (focus.pan, focus.tilt) if focus else (0.5, 0.5)
+    return FixtureState(level, colour, pan, tilt, focus.target if focus else None, effect)
 
 
 class ShowRenderer:
@@ -80,8 +100,8 @@ class ShowRenderer:
         for f in self.fixtures:
             if "color" not in f.fixture.capabilities and f.fixture.fixed_color:
                 self._fixed[f.fixture.fixture_id] = self._colour(f.fixture.fixed_color, f.fixture.fixture_id)
-        self._layouts = {f.profile.name: _layout(f.profile) for f in self.fixtures}
-        self._defaults = {f.profile.name: bytes(c.default for c in f.profile.channels) for f in self.fixtures}
+        self._writers = {f.profile.name: writer(f.profile) for f in self.fixtures}
+        self._dark = {f.fixture.fixture_id for f in self.fixtures if not self._writers[f.profile.name].plan.can_light}
         self._starts = [c.time_window.start for c in self.cues]
         self._targets = [self._cue_targets(c) for c in self.cues]
         self._effect_origin = self._effect_origins()
@@ -91,6 +111,7 @@ class ShowRenderer:
             self._from.append(state)
             if index + 1 < len(self.cues):
                 state = self._states(index, self._starts[index + 1])
+        self._aims, self._aim_from = self._focus_plan(rig)
         ends = [c.time_window.end for c in self.cues]
         for start, targets in zip(self._starts, self._targets, strict=True):
             ends += [start + t.transition.delay + t.transition.duration for t in targets.values()]
@@ -147,23 +168,76 @@ class ShowRenderer:
                     if fid == override.fixture_id or (override.area is not None and f.fixture.focus_area == override.area):
                         states[fid] = GroupState(override.intensity, colour or states[fid].colour)
             transition = g.transition or CUT
-            targets.update({fid: _Target(state, transition, g.parameters.effect) for fid, state in states.items()})
+            targets.update(
+                {fid: _Target(state, transition, g.parameters.effect, g.focus_area) for fid, state in states.items()}
+            )
         return targets
+
+    def _focus_plan(self, rig: Rig) -> tuple[list[dict[str, Focus]], list[dict[str, tuple[float, float]]]]:
+        """Each mover's focus in each cue, and where it stands when each cue begins. While dark it points
+        where the next cue that lights it will want it (moving in the dark), never at the end stop."""
+        movers = [f for f in self.fixtures if self._writers[f.profile.name].pan or self._writers[f.profile.name].tilt]
+        focuser = Focuser(rig)
+        aims: list[dict[str, Focus]] = [{} for _ in self.cues]
+        for f in movers:
+            fid = f.fixture.fixture_id
+            lit = [targets[fid].state.level > 0 and fid not in self._dark for targets in self._targets]
+            wanted = [focuser.focus(f.fixture, f.profile, targets[fid].focus) for targets in self._targets]
+            coming: list[Focus | None] = [None] * len(wanted)
+            following: Focus | None = None
+            for index in range(len(wanted) - 1, -1, -1):
+                coming[index] = following
+                if lit[index]:
+                    following = wanted[index]
+            last: Focus | None = None
+            for index, focus in enumerate(wanted):
+                if lit[index]:
+                    aims[index][fid] = last = focus
+                else:  # dark: already where the next cue that lights it wants it, else where it was
+                    aims[index][fid] = coming[index] or last or focus
+        starts: list[dict[str, tuple[float, float]]] = []
+        for index in range(len(self.cues)):
+            if index == 0:
+                starts.append({fid: (a.pan, a.tilt) for fid, a in aims[0].items()})
+                continue
+            starts.append(self._positions(index - 1, self._starts[index], aims, starts))
+        return aims, starts
+
+    def _positions(
+        self, index: int, t: float, aims: list[dict[str, Focus]], starts: list[dict[str, tuple[float, float]]]
+    ) -> dict[str, tuple[float, float]]:
+        """Every mover's pan and tilt (0..1) during cue `index` at show time t."""
+        out: dict[str, tuple[float, float]] = {}
+        for fid, focus in aims[index].items():
+            before = starts[index][fid]
+            to = (focus.pan, focus.tilt)
+            if before == to:
+                out[fid] = to
+                continue
+            target = self._targets[index][fid]
+            progress = self._progress(index, t, target.transition)
+            if self._from[index][fid].level == 0 or fid in self._dark:
+                out[fid] = to  # dark when the cue begins: it moves at once, unseen
+            elif target.state.level > 0:
+                out[fid] = (_lerp(before[0], to[0], progress), _lerp(before[1], to[1], progress))
+            else:
+                out[fid] = before if progress < 1.0 else to  # fading out: it moves once it is dark
+        return out
+
+    def _progress(self, index: int, t: float, tr: Transition) -> float:
+        into = t - self._starts[index] - tr.delay
+        if into < 0:
+            return 0.0
+        if tr.type == "cut" or tr.duration == 0:
+            return 1.0
+        return min(1.0, into / tr.duration)
 
     def _states(self, index: int, t: float) -> dict[str, GroupState]:
         """Every fixture's level and colour during cue `index` at show time t (before effects and caps)."""
-        start = self._starts[index]
         states: dict[str, GroupState] = {}
         for fixture_id, target in self._targets[index].items():
             before = self._from[index][fixture_id]
-            tr = target.transition
-            into = t - start - tr.delay
-            if into < 0:
-                progress = 0.0
-            elif tr.type == "cut" or tr.duration == 0:
-                progress = 1.0
-            else:
-                progress = min(1.0, into / tr.duration)
+            progress = self._progress(index, t, target.transition)
             to = target.state
             from_colour = to.colour if before.level == 0 else before.colour
             to_colour = before.colour if to.level == 0 and before.level > 0 else to.colour
@@ -171,13 +245,18 @@ class ShowRenderer:
             states[fixture_id] = GroupState(_lerp(before.level, to.level, progress), colour)  # type: ignore[arg-type]
         return states
 
-    def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:
-        """Each fixture's final level (effects and caps applied) and colour at show time t."""
+    def fixture_states(self, t: float) -> dict[str, FixtureState]:
+        """Every fixture's level, colour, pan, tilt, focus and effect at show time t: exactly what frame_at sends."""
         index = bisect.bisect_right(self._starts, t) - 1
         if index < 0:
-            return {f.fixture.fixture_id: (0.0, (0.0, 0.0, 0.0)) for f in self.fixtures}
+            first = self._aims[0] if self._aims else {}
+            return {
+                f.fixture.fixture_id: _still(first.get(f.fixture.fixture_id), 0.0, (0.0, 0.0, 0.0), None)
+                for f in self.fixtures
+            }
         states = self._states(index, t)
-        levels: dict[str, tuple[float, RGB]] = {}
+        positions = self._positions(index, t, self._aims, self._aim_from) if self._aims[index] else {}
+        out: dict[str, FixtureState] = {}
         for f in self.fixtures:
             fixture_id, group_id = f.fixture.fixture_id, f.fixture.group_id
             state = states[fixture_id]
@@ -191,62 +270,42 @@ class ShowRenderer:
             level = min(level, self.group_cap[group_id], limits.max_intensity)
             if level > 0:
                 level = max(level, min(limits.min_intensity, limits.max_intensity))
+            if fixture_id in self._dark:  # its definition lets it be lit only by a strobe or a program
+                level = 0.0
             colour = self._fixed.get(fixture_id, state.colour)
-            levels[fixture_id] = (max(0.0, min(1.0, level)), colour)
-        return levels
+            aimed = self._aims[index].get(fixture_id)
+            pan, tilt = positions.get(fixture_id, (0.5, 0.5))
+            out[fixture_id] = FixtureState(
+                max(0.0, min(1.0, level)), colour, pan, tilt, aimed.target if aimed else None, effect
+            )
+        return out
+
+    def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:
+        """Each fixture's final level (effects and caps applied) and colour at show time t."""
+        return {fid: (s.level, s.colour) for fid, s in self.fixture_states(t).items()}
 
     def frame_at(self, t: float) -> dict[int, bytes]:
         """The 512-channel frame of every patched universe at show time t (seconds)."""
         frames = {u: bytearray(UNIVERSE_SIZE) for u in self.universes}
-        levels = self.fixture_levels(t)
+        states = self.fixture_states(t)
+        mixes: dict[tuple[RGB, tuple[str, ...]], dict[str, float]] = {}
         for f in self.fixtures:
-            frame = frames[f.universe]
-            profile, start = f.profile, f.start
-            layout = self._layouts[profile.name]
-            frame[start : start + profile.footprint] = self._defaults[profile.name]
-            level, colour = levels[f.fixture.fixture_id]
-            has_dimmer = "dimmer" in layout
-            _put(frame, start, layout, "dimmer", level * 255)
-            if "red" in layout:
-                emitters = ("red", "green", "blue", *EXTRA_EMITTERS)
-                values = dict.fromkeys(emitters, 0.0)
-                if level > 0:
-                    extras = tuple(e for e in EXTRA_EMITTERS if e in layout)
-                    scale = 1.0 if has_dimmer else level
-                    values.update({role: value * scale for role, value in mix(colour, extras, self.emitters).items()})
-                for role in emitters:
-                    _put(frame, start, layout, role, values[role])
-            elif profile.subtractive:
-                if level == 0:
-                    continue
-                scale = 1.0 if has_dimmer else level
-                for role, value in zip(("cyan", "magenta", "yellow"), colour, strict=True):
-                    _put(frame, start, layout, role, 255 - value * scale)
-            else:  # single-colour emitters only (white, warm/cool white, amber, UV): their own colour, at the level
-                value = (255.0 if has_dimmer else level * 255) if level > 0 else 0.0
-                for role in SINGLE_EMITTERS:
-                    _put(frame, start, layout, role, value)
+            out = self._writers[f.profile.name]
+            state = states[f.fixture.fixture_id]
+            mixed = None
+            if out.emitters and not out.single and state.level > 0:
+                key = (state.colour, out.extras)
+                mixed = mixes.get(key)
+                if mixed is None:
+                    mixed = mixes[key] = mix(state.colour, out.extras, self.emitters)
+            out.write(frames[f.universe], f.start, state.level, state.colour, mixed, state.pan, state.tilt)
         return {u: bytes(frame) for u, frame in frames.items()}
 
     def blackout(self) -> dict[int, bytes]:
-        """All channels 0 on every patched universe: what the player sends when it stops or fails."""
-        return {u: bytes(UNIVERSE_SIZE) for u in self.universes}
-
-
-Layout = dict[str, tuple[tuple[int, ...], tuple[int, ...]]]  # role -> (coarse offsets, their fine offsets)
-
-
-def _layout(profile: FixtureProfile) -> Layout:
-    roles = {c.role for c in profile.channels}
-    return {r: (tuple(profile.offsets(r)), tuple(profile.offsets(f"{r}_fine"))) for r in roles if not r.endswith("_fine")}
-
-
-def _put(frame: bytearray, start: int, layout: Layout, role: str, value: float) -> None:
-    """Write `value` (0..255, fractional) to every channel of `role`, 16-bit where the mode has its fine byte."""
-    coarse, fine = layout.get(role, ((), ()))
-    for head, offset in enumerate(coarse):
-        if head < len(fine):
-            wide = max(0, min(65535, int(value * 257 + 0.5)))
-            frame[start + offset], frame[start + fine[head]] = wide >> 8, wide & 0xFF
-        else:
-            frame[start + offset] = _byte(value)
+        """Every fixture at rest (level 0, every other channel at its safe value) on every patched universe: what
+        the player sends when it stops or fails. Not all zeros: 0 is a program or a strobe on some fixtures."""
+        frames = {u: bytearray(UNIVERSE_SIZE) for u in self.universes}
+        for f in self.fixtures:
+            rest = self._writers[f.profile.name].rest
+            frames[f.universe][f.start : f.start + len(rest)] = rest
+        return {u: bytes(frame) for u, frame in frames.items()}

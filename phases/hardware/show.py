@@ -7,12 +7,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from phases.contracts import LightingInstruction
 from phases.contracts.validation import field_error
+from phases.rig.profiles import load_profiles
 
 from .dry_run import render_to_file
 from .errors import HardwareError
 from .ola_link import OlaLink
 from .player import ShowPlayer
-from .profiles import load_profiles
 from .renderer import ShowRenderer
 from .settings import PlaybackSettings
 

@@ -1,4 +1,5 @@
-"""Load and validate the knowledge files: rules, colour table and rig."""
+"""Load and validate the knowledge files (rules, colour table) with the rig they are applied to: the bundled
+rig (phases/rig/data/rig.yaml, the rig phase's own data) or the one given with --rig."""
 
 import hashlib
 from dataclasses import dataclass
@@ -108,14 +109,17 @@ def _by_role(balance: dict[str, float], default_roles: dict[str, str | None], ri
 
 @lru_cache(maxsize=4)
 def _load_cached(directory: Path) -> KnowledgeBase:
-    files = {name: directory / f"{name}.yaml" for name in ("rules", "colours", "rig")}
+    files = {name: directory / f"{name}.yaml" for name in ("rules", "colours")}
     rules = _validate(files["rules"], TypeAdapter(list[LightingRule]), _load_yaml(files["rules"]))
     colours = _validate(files["colours"], TypeAdapter(list[Colour]), _load_yaml(files["colours"]))
-    rig = _validate(files["rig"], Rig, _load_yaml(files["rig"]))
-    assert isinstance(rules, list) and isinstance(colours, list) and isinstance(rig, Rig)
-    from phases.rig.roles import with_roles  # groups the rig file gives no role get an inferred one
+    assert isinstance(rules, list) and isinstance(colours, list)
+    from phases.rig import RigError, default_rig_path, load_rig  # the bundled rig is the rig phase's data
 
-    rig, _ = with_roles(rig)
+    try:
+        rig = load_rig(default_rig_path()).rig
+    except RigError as exc:
+        raise KnowledgeError(str(exc)) from None
+    files["rig"] = default_rig_path()
     table = {c.name: c for c in colours}
     ids = [r.rule_id for r in rules]
     duplicate = next((i for i in ids if ids.count(i) > 1), None)
@@ -135,7 +139,7 @@ def _load_cached(directory: Path) -> KnowledgeBase:
     for index, fixture in enumerate(rig.fixtures):
         if fixture.fixed_color and fixture.fixed_color not in table:
             raise KnowledgeError(
-                f"rig.yaml: field fixtures.{index}.fixed_color: colour {fixture.fixed_color!r} is not in colours.yaml"
+                f"{files['rig'].name}: field fixtures.{index}.fixed_color: colour {fixture.fixed_color!r} is not in colours.yaml"
             )
     if any(set(r.group_balance) & ROLES for r in rules):  # rules that speak of roles: to this rig's groups
         own = {g.group_id: g.role for g in rig.groups}

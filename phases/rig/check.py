@@ -1,8 +1,8 @@
 """Every problem of a rig's DMX patch at once: overlaps, channels past 512, unknown profiles."""
 
 from phases.contracts import Rig
-from phases.hardware.patch import UNIVERSE_SIZE
-from phases.hardware.profiles import FixtureProfile
+
+from .profiles import UNIVERSE_SIZE, FixtureProfile
 
 
 def patch_problems(rig: Rig, profiles: dict[str, FixtureProfile]) -> list[str]:
@@ -12,15 +12,16 @@ def patch_problems(rig: Rig, profiles: dict[str, FixtureProfile]) -> list[str]:
         p = fixture.patch
         profile = profiles.get(p.profile)
         if profile is None:
-            problems.append(f"fixture {fixture.fixture_id}: unknown profile {p.profile!r}")
+            problems.append(f"fixture {fixture.name or fixture.fixture_id}: unknown profile {p.profile!r}")
             continue
         last = p.address + profile.footprint - 1
+        name = fixture.name or fixture.fixture_id
         if last > UNIVERSE_SIZE:
             problems.append(
-                f"fixture {fixture.fixture_id}: universe {p.universe} address {p.address} + {profile.footprint} channels "
+                f"fixture {name}: universe {p.universe} address {p.address} + {profile.footprint} channels "
                 f"ends at {last}, past channel {UNIVERSE_SIZE}"
             )
-        spans.setdefault(p.universe, []).append((p.address, min(last, UNIVERSE_SIZE), fixture.fixture_id))
+        spans.setdefault(p.universe, []).append((p.address, min(last, UNIVERSE_SIZE), fixture.name or fixture.fixture_id))
     for universe, items in sorted(spans.items()):
         items.sort(key=lambda item: item[0])  # stable: at one address, the fixture listed later is the one reported
         reach: tuple[int, int, str] | None = None

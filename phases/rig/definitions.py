@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from phases.contracts.rig import Capability
-from phases.hardware.profiles import FINE_OF, Channel, FixtureProfile
 
 from .errors import RigError
+from .profiles import FINE_OF, Channel, FixtureProfile
 
 CAPABILITY_OF_ROLE: dict[str, Capability] = {
     "dimmer": "intensity",
@@ -38,6 +38,7 @@ class FixtureDefinition:
     modes: dict[str, tuple[Channel, ...]]
     source: str  # the file it came from
     notes: tuple[str, ...] = field(default=())
+    travel: tuple[float | None, float | None] = (None, None)  # pan and tilt travel in degrees, when the file says
 
     def mode_name(self, mode: str | None) -> str:
         """The mode asked for (matched without regard to case), or the only mode when none is asked for."""
@@ -61,6 +62,8 @@ class FixtureDefinition:
                 manufacturer=self.manufacturer,
                 model=self.model,
                 mode=name,
+                pan_degrees=self.travel[0] if any(c.role == "pan" for c in channels) else None,
+                tilt_degrees=self.travel[1] if any(c.role == "tilt" for c in channels) else None,
             )
         except ValidationError as exc:
             raise RigError(f"{self.manufacturer} {self.model} mode {name}: {exc.errors()[0]['msg']}") from None

@@ -3,3 +3,7 @@
 
 class RigError(ValueError):
     """A rig file or fixture definition cannot be used as given."""
+
+
+class ProfileError(RigError):
+    """A hand-written fixture profile file is missing or malformed."""

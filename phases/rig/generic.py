@@ -1,6 +1,6 @@
 """QLC+'s built-in generic dimmer (no .qxf): N channels, each the hand-written generic dimmer's one channel."""
 
-from phases.hardware.profiles import FixtureProfile, load_profiles
+from .profiles import FixtureProfile, load_profiles
 
 
 def generic_dimmer(channels: int, mode: str | None = None) -> FixtureProfile:

@@ -7,10 +7,10 @@ spelled as in the library's manufacturers.json when that file is found next to t
 import json
 from pathlib import Path
 
-from phases.hardware.profiles import Channel
-
+from .capabilities import classify_ofl
 from .definitions import FixtureDefinition
 from .errors import RigError
+from .profiles import CapabilityRange, Channel
 from .xml_files import load_data
 
 MAX_JSON_BYTES = 4 * 1024 * 1024
@@ -41,7 +41,10 @@ def read_ofl(path: Path, manufacturer: str | None = None) -> FixtureDefinition:
         if not isinstance(spec, dict):
             raise RigError(f"{path}: channel {key!r} must be an object")
         role = _role(spec, key, wheels)
-        channels[key] = Channel(role=role, name=key, default=_default(spec, path, key))  # type: ignore[arg-type]
+        ranges = _ranges(spec, wheels)
+        if role in EMITTING and not any(r.kind == "level" for r in ranges):
+            role = "other"
+        channels[key] = Channel(role=role, name=key, default=_default(spec, path, key), ranges=ranges)  # type: ignore[arg-type]
         for alias in spec.get("fineChannelAliases") or []:
             fine = f"{role}_fine" if role in ("dimmer", "pan", "tilt", "red", "green", "blue", "white", "amber") else "other"
             channels[alias] = Channel(role=fine, name=alias)  # type: ignore[arg-type]
@@ -69,8 +72,20 @@ def read_ofl(path: Path, manufacturer: str | None = None) -> FixtureDefinition:
         raise RigError(f"{path}: {data['name']} defines no modes")
     categories = [c for c in data.get("categories") or [] if isinstance(c, str)]
     return FixtureDefinition(
-        manufacturer or _manufacturer(path), data["name"], categories[0] if categories else "Other", modes, str(path)
-    )
+        manufacturer or _manufacturer(path), data["name"], categories[0] if categories else "Other", modes, str(path),
+        travel=_travel(data),
+    )  # fmt: skip
+
+
+def _travel(data: dict[str, object]) -> tuple[float | None, float | None]:
+    physical = data.get("physical")
+    focus = physical.get("focus") if isinstance(physical, dict) else None
+    found: list[float | None] = []
+    for key, limit in (("panMax", 1080), ("tiltMax", 720)):
+        value = focus.get(key) if isinstance(focus, dict) else None
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= limit
+        found.append(float(value) if ok else None)  # type: ignore[arg-type]
+    return found[0], found[1]
 
 
 def _capabilities(spec: dict[str, object]) -> list[dict[str, object]]:
@@ -78,6 +93,57 @@ def _capabilities(spec: dict[str, object]) -> list[dict[str, object]]:
         return [spec["capability"]]  # type: ignore[list-item]
     caps = spec.get("capabilities")
     return [c for c in caps if isinstance(c, dict)] if isinstance(caps, list) else []
+
+
+EMITTING = ("dimmer", "red", "green", "blue", "white", "amber", "uv", "lime", "cyan", "magenta", "yellow")
+
+
+def _ranges(spec: dict[str, object], wheels: object) -> tuple[CapabilityRange, ...]:
+    """Each capability's DMX range (8-bit: a 16-bit range is read by its coarse byte) and class."""
+    caps = _capabilities(spec)
+    sixteen = spec.get("dmxValueResolution") == "16bit"
+    found: list[CapabilityRange] = []
+    for cap in caps:
+        dmx = cap.get("dmxRange")
+        if isinstance(dmx, list) and len(dmx) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in dmx):
+            low, high = (v >> 8 if sixteen or max(dmx) > 255 else v for v in dmx)
+        elif len(caps) == 1:
+            low, high = 0, 255
+        else:
+            continue
+        if not 0 <= low <= high <= 255:
+            continue
+        wheel = str(cap.get("wheel") or "")
+        kind = classify_ofl(cap, wheel_is_gobo=load_data("ofl")["gobo_word"] in wheel.lower())  # type: ignore[operator]
+        label = str(cap.get("comment") or cap.get("effectName") or cap.get("shutterEffect") or cap.get("type") or "")
+        colours = cap.get("colors")
+        colour = colours[0] if isinstance(colours, list) and colours and isinstance(colours[0], str) else None
+        found.append(
+            CapabilityRange(
+                min=low, max=high, kind=kind, label=label,
+                decreasing=kind == "level" and _decreasing(cap),
+                colour=colour if colour and len(colour) == 7 and colour.startswith("#") else None,
+            )
+        )  # fmt: skip
+    if not found:
+        return (CapabilityRange(min=0, max=255, kind="unknown", label="no capabilities"),)
+    return tuple(sorted(found, key=lambda r: r.min))
+
+
+def _decreasing(cap: dict[str, object]) -> bool:
+    start, end = cap.get("brightnessStart"), cap.get("brightnessEnd")
+    order = {"off": 0, "dark": 0, "bright": 100}
+
+    def number(value: object) -> float | None:
+        if isinstance(value, str):
+            value = order.get(value, value.rstrip("%"))
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+
+    a, b = number(start), number(end)
+    return a is not None and b is not None and a > b
 
 
 def _role(spec: dict[str, object], key: str, wheels: object) -> str:

@@ -1,9 +1,10 @@
 """Turn a fixture definition's mode into a patched cueflow Fixture (shared by the .qxw and YAML readers)."""
 
 from phases.contracts import DmxPatch, Fixture, Position
-from phases.hardware.profiles import FixtureProfile
 
+from .channel_plan import plan_mode
 from .definitions import FixtureDefinition, capabilities
+from .profiles import FixtureProfile
 from .xml_files import load_data
 
 # The gel a fixture that cannot mix colour is given when the rig file names none.
@@ -44,3 +45,21 @@ def make_fixture(
         model=profile.model,
         fixed_color=colour,
     )
+
+
+def split_heads(profile: FixtureProfile) -> list[FixtureProfile] | None:
+    """A dimmer pack (every channel a dimmer of its own) as one single-channel profile per head; else None."""
+    if profile.footprint < 2 or any(c.role != "dimmer" for c in profile.channels):
+        return None
+    if not all(plan_mode(profile.model_copy(update={"channels": (c,)})).dims for c in profile.channels):
+        return None
+    heads = []
+    for index, channel in enumerate(profile.channels):
+        heads.append(
+            FixtureProfile(
+                name=f"{profile.name}_head{index + 1}"[:80] if len(set(profile.channels)) > 1 else f"{profile.name}_head",
+                description=f"one head of {profile.description or profile.name}",
+                channels=(channel,), manufacturer=profile.manufacturer, model=profile.model, mode=profile.mode,
+            )
+        )  # fmt: skip
+    return heads

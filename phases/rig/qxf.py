@@ -1,12 +1,13 @@
 """QLC+ fixture definitions (.qxf): channels, their capabilities and modes -> FixtureDefinition."""
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from phases.hardware.profiles import Channel
-
+from .capabilities import at_rest, classify_qlc, decreasing, preset_ranges
 from .definitions import FixtureDefinition
 from .errors import RigError
+from .profiles import CapabilityRange, Channel
 from .xml_files import load_data, read_xml, text
 
 
@@ -45,29 +46,84 @@ def read_qxf(path: Path) -> FixtureDefinition:
             modes[mode_name] = _one_master(ordered, presets)
     if not modes:
         raise RigError(f"{path}: {manufacturer} {model} defines no modes")
-    return FixtureDefinition(manufacturer, model, text(root, "Type") or "Other", modes, str(path))
+    return FixtureDefinition(manufacturer, model, text(root, "Type") or "Other", modes, str(path), travel=_travel(root))
+
+
+def _travel(root: ET.Element) -> tuple[float | None, float | None]:
+    """PanMax and TiltMax of <Physical><Focus>, in degrees (0, absent or absurd: not known)."""
+    focus = root.find("Physical/Focus")
+    found: list[float | None] = []
+    for attribute, limit in (("PanMax", 1080), ("TiltMax", 720)):
+        try:
+            value = float(focus.get(attribute, "0")) if focus is not None else 0.0
+        except ValueError:
+            value = 0.0
+        found.append(value if 0 < value <= limit else None)
+    return found[0], found[1]
 
 
 def _channel(element: ET.Element, name: str) -> Channel:
     data = load_data("qlcplus")
     preset = element.get("Preset")
-    group = element.find("Group")
+    group_element = element.find("Group")
+    group = (group_element.text or "").strip() if group_element is not None and group_element.text else ""
+    ranges = _ranges(element, name, group, preset)
     role = "other"
     if preset is not None:
         role = data["presets"].get(preset, "other")  # type: ignore[attr-defined]
-    elif group is not None and group.text:
-        role = data["groups"].get(group.text.strip(), "other")  # type: ignore[attr-defined]
+    elif group:
+        role = data["groups"].get(group, "other")  # type: ignore[attr-defined]
         colour = text(element, "Colour")
         lowered = name.lower()
         if role == "dimmer" and colour:
             role = data["colours"].get(colour, "other")  # type: ignore[attr-defined]
         elif role in ("dimmer", "other"):
             word = next((w for w in data["name_words"] if w in lowered.split() or lowered.startswith(w)), None)  # type: ignore[attr-defined]
-            if word and (role == "dimmer" or group.text.strip() == "Beam"):
+            if word and (role == "dimmer" or group == "Beam"):
                 role = data["name_words"][word]  # type: ignore[index]
-        if group.get("Byte") == "1":
+        if role in EMITTING and not any(r.kind == "level" for r in ranges):
+            role = "other"  # an Intensity channel whose capabilities hold no level (a colour temperature, a mode)
+        if group_element is not None and group_element.get("Byte") == "1":
             role = f"{role}_fine" if role in ("dimmer", "pan", "tilt", "red", "green", "blue", "white", "amber") else "other"
-    return Channel(role=role, name=name, default=_default(element))  # type: ignore[arg-type]
+    return Channel(role=role, name=name, default=_default(element), ranges=ranges)  # type: ignore[arg-type]
+
+
+EMITTING = ("dimmer", "red", "green", "blue", "white", "amber", "uv", "lime", "cyan", "magenta", "yellow")
+
+
+def _ranges(element: ET.Element, name: str, group: str, preset: str | None) -> tuple[CapabilityRange, ...]:
+    """Each <Capability> classified (capabilities.yaml); a preset channel without any gets QLC+'s one range."""
+    found: list[CapabilityRange] = []
+    for capability in element.findall("Capability"):
+        try:
+            low, high = int(capability.get("Min", "")), int(capability.get("Max", ""))
+        except ValueError:
+            continue  # QLC+ drops a capability it cannot read
+        if not 0 <= low <= high <= 255:
+            continue
+        label = (capability.text or "").strip()
+        kind = classify_qlc(label, group, capability.get("Preset"), name)
+        colour = capability.get("Res1") or capability.get("Color")
+        found.append(
+            CapabilityRange(
+                min=low, max=high, kind=kind, label=label, decreasing=kind == "level" and decreasing(label),
+                colour=colour if colour and _HEX.fullmatch(colour) else None,
+            )
+        )  # fmt: skip
+    if len(found) == 1 and (found[0].min, found[0].max) == (0, 255) and found[0].kind == "unknown" and group == "Intensity":
+        only = found[0]  # one proportional range over the whole channel ("Channel 1" of a dimmer pack)
+        return (only.model_copy(update={"kind": "level"}),)
+    if len(found) == 1:
+        return at_rest(found[0])
+    if found:
+        return tuple(sorted(found, key=lambda r: r.min))
+    if preset is not None:
+        return preset_ranges(preset, name)
+    default = load_data("capabilities")["group_default"].get(group)  # type: ignore[attr-defined]
+    return (CapabilityRange(min=0, max=255, kind=default or "unknown", label=f"{name} ({group or 'no group'})"),)
+
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def _default(element: ET.Element) -> int:

@@ -1,9 +1,13 @@
-"""The project's own rig YAML (phases/knowledge/data/rig.yaml is the default).
+"""The project's own rig YAML (phases/rig/data/rig.yaml is the default).
 
 Beyond the Rig contract it accepts, per fixture, a real definition instead of a hand-written profile:
 `manufacturer` + `model` (looked up in the fixture library) or `definition: FILE` (.qxf or OFL .json, relative
 to the rig file), with the mode in `patch.mode`; then `patch.profile` and `capabilities` may be left out.
 A top-level `fixture_library: [DIR, ...]` adds folders to search. Group roles may be left out (inferred).
+A dimmer pack (a mode of dimmer channels only) becomes its heads, `<fixture_id>_1`, `_2`..., each levelled on
+its own; `heads: [{focus_area, group_id, name, position}]` places them. `focus_points: {NAME: {x, y, z}}`
+names where movers may point (default: the standard acting areas, data/stage.yaml); a mover's `mounting`
+(hung or standing, default by height) lets cueflow compute its pan and tilt for each.
 """
 
 from pathlib import Path
@@ -12,12 +16,12 @@ import yaml
 from pydantic import ValidationError
 
 from phases.contracts import Rig
-from phases.hardware.profiles import FixtureProfile
 
 from .definitions import FixtureDefinition, capabilities
 from .errors import RigError
 from .library import FixtureLibrary, read_definition
-from .patching import DEFAULT_WHITE, WHITE_FOR_TYPE, fixture_type
+from .patching import DEFAULT_WHITE, WHITE_FOR_TYPE, fixture_type, split_heads
+from .profiles import FixtureProfile
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 
@@ -73,12 +77,19 @@ def read_yaml_rig(path: Path, library_dirs: tuple[Path, ...] = ()) -> tuple[Rig,
     profiles: dict[str, FixtureProfile] = {}
     fixtures = data.get("fixtures")
     if isinstance(fixtures, list):
+        expanded: list[object] = []
         for index, item in enumerate(fixtures):
             if isinstance(item, dict) and (item.get("definition") or item.get("manufacturer")):
                 where = (
                     f"{path.name}: line {_line(tree, ('fixtures', index)) or '?'}: fixture {item.get('fixture_id', index + 1)}"
                 )
-                _resolve(item, path.parent, library, profiles, where)
+                profile = _resolve(item, path.parent, library, profiles, where)
+                heads = split_heads(profile)
+                if heads is not None:
+                    expanded += _heads(item, heads, profiles, where)
+                    continue
+            expanded.append(item)
+        data["fixtures"] = fixtures = expanded
     try:
         rig = Rig.model_validate(data)
     except ValidationError as exc:
@@ -95,9 +106,40 @@ def read_yaml_rig(path: Path, library_dirs: tuple[Path, ...] = ()) -> tuple[Rig,
     return rig, profiles
 
 
+def _heads(
+    item: dict[str, object], heads: list[FixtureProfile], profiles: dict[str, FixtureProfile], where: str
+) -> list[dict[str, object]]:
+    """A dimmer pack's heads, each a fixture of its own (`<fixture_id>_<n>`); `heads: [{focus_area, group_id,
+    name, position}, ...]` sets them one by one."""
+    given = item.pop("heads", None) or []
+    if not isinstance(given, list) or len(given) > len(heads) or not all(isinstance(h, dict) for h in given):
+        raise RigError(f"{where}: heads must be a list of at most {len(heads)} mappings (one per head)")
+    patch = item["patch"]
+    assert isinstance(patch, dict)
+    unit = str(item.get("name") or item.get("fixture_id"))
+    out = []
+    for index, head in enumerate(heads):
+        profiles[head.name] = head
+        own = given[index] if index < len(given) else {}
+        unknown = set(own) - {"focus_area", "group_id", "name", "position"}
+        if unknown:
+            raise RigError(f"{where}: head {index + 1}: unknown field {sorted(unknown)[0]!r}")
+        address = patch.get("address")
+        out.append(
+            {
+                **item, **own,
+                "fixture_id": f"{item.get('fixture_id')}_{index + 1}",
+                "name": own.get("name") or f"{unit} / {index + 1}",
+                "unit": unit, "head": index + 1,
+                "patch": {**patch, "profile": head.name, "address": address + index if isinstance(address, int) else address},
+            }
+        )  # fmt: skip
+    return out
+
+
 def _resolve(
     item: dict[str, object], folder: Path, library: FixtureLibrary, profiles: dict[str, FixtureProfile], where: str
-) -> None:
+) -> FixtureProfile:
     patch = item.get("patch")
     if not isinstance(patch, dict):
         raise RigError(f"{where}: needs a patch (universe, address, mode)")
@@ -117,3 +159,4 @@ def _resolve(
     item.setdefault("capabilities", capabilities(profile))
     if "color" not in item["capabilities"]:  # type: ignore[operator]
         item.setdefault("fixed_color", WHITE_FOR_TYPE.get(str(item["fixture_type"]), DEFAULT_WHITE))
+    return profile

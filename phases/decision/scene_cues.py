@@ -5,6 +5,7 @@ points before the first line into the opening state, merges points on one line i
 audience would not see (a cue that moves no group by the visible threshold and changes no colour, focus or
 effect) and what needs no GO (people leaving after the scene's last line), and gives each cue its label and fade."""
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -155,7 +156,10 @@ def _merge_lines(
             and bool(_keys(held.layers) - _keys(before[-1]) - _keys(point.layers))
             and not _keys(point.layers) - _keys(held.layers)
         )
-        if held is not None and not undoes and line_of[point.offset] - line_of[held.offset] <= within:
+        near = held is not None and line_of[point.offset] - line_of[held.offset] <= within
+        if near and held is not None and held.population_only and not point.population_only:
+            merged[-1] = dataclasses.replace(point, cues=[*held.cues, *point.cues])  # one GO, on the moment
+        elif near and held is not None and not undoes:
             merged[-1] = StagePoint(
                 held.offset,
                 held.kind,

@@ -34,6 +34,8 @@ SHOW_KINDS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?;:]")
 # A light brought on among other things is set down ("with wine and a taper"); carried alone, it goes with them.
 _SET_DOWN = re.compile(r"\bwith\b[^.;]*\band (?:a |his |her )?(?:taper|candle|lamp|light)", re.IGNORECASE)
+# A light the speaker holds: "this taper", "my lantern".
+_IN_HAND = re.compile(r"\b(?:this|my)\s+(?:torch|taper|lanthorn|lantern|lamp|candle)\b", re.IGNORECASE)
 # Moments that pass: a bump over the state, then a follow back to it.
 BUMP_KINDS = ("lightning", "thunder", "shot", "unmask")
 
@@ -195,6 +197,7 @@ class _Walker:
                     self.pop.leave(act.names, act.crowd)
                     continue
                 closing = POPULATION_STATES
+                self.open.pop("glow", None)  # the light seen coming has come, or has not: the glow goes
                 if act.crowd or self.pop.count() >= self.stage.narrow_from:
                     closing += ("narrow", "aftermath")  # the stage is back to its population
                 if self._is_open("alone") and self._brief_visit(events, index, added):
@@ -223,6 +226,7 @@ class _Walker:
                     gone = self.pop.leave((self.last_speaker,), False) if self.last_speaker else []
                 left += gone
                 closed = self._close("swoon", "charm", "reveal", "dance")
+                closed = self.open.pop("glow", None) is not None or closed
                 closed = self._close_gone(gone) or closed
                 if self.pop.empty:
                     closed = self._close(*PEOPLE_STATES) or closed
@@ -287,8 +291,8 @@ class _Walker:
         if action == "sleep":
             self._open(Layer("sleep", "sleep", names))
             return ["sleep"]
-        if action == "wake":
-            return []  # waking is not a dawn, nor brighter: the sleepers' state goes when they do
+        if action == "wake":  # not a dawn, nor brighter than the scene: the sleepers' darker state goes
+            return ["restore"] if self._close("sleep") else []
         if action == "light_in":
             bearer = names[-1:] if names and not _SET_DOWN.search(text) else ()
             self.open.pop("glow", None)
@@ -412,10 +416,13 @@ class _Walker:
         return []
 
     def _spoken(self, kind: str, text: str) -> list[CueKind]:
-        if kind == "light_in":  # a light called for or seen coming: a glow until it is brought on
+        if kind == "light_in":
             if self._is_open("light_in"):
                 return []
-            self._open(Layer("light_in", "glow", accent="glow"))
+            if _IN_HAND.search(text) and self.last_speaker:  # "This lanthorn doth the horned moon present"
+                self._open(Layer("light_in", self._new_key("light_in"), (self.last_speaker,)))
+            else:  # a light called for, or seen coming: a glow, until it is brought on or the stage changes
+                self._open(Layer("light_in", "glow", accent="glow"))
             return ["light_in"]
         if kind == "fire":
             if self._is_open("fire"):

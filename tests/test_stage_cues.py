@@ -492,3 +492,88 @@ def test_the_stage_vocabulary_is_data_and_a_broken_file_says_so(tmp_path, monkey
             stage_data.stage_vocabulary()
     finally:
         stage_data.stage_vocabulary.cache_clear()
+
+
+WORDS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth")
+SOLILOQUY = "\n".join(f"{w} words of a soliloquy spoken alone, the stage his own." for w in WORDS)
+LAYOUTS = {
+    "capitals alone": ("HAMLET.\n{line}", "HORATIO.\n{line}", "OSRIC.\n{line}"),
+    "capitals, no stop": ("HAMLET\n{line}", "HORATIO\n{line}", "OSRIC\n{line}"),
+    "abbreviated alone": ("Ham.\n{line}", "Hor.\n{line}", "Osr.\n{line}"),
+    "Folio, indented": ("  Ham. {line}", "  Hor. {line}", "  Osr. {line}"),
+    "abbreviated at the margin": ("Ham. {line}", "Hor. {line}", "Osr. {line}"),
+    "capitals before the words": ("HAMLET  {line}", "HORATIO  {line}", "OSRIC  {line}"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_soliloquy_is_found_in_every_typography_of_speaker_names(engine, kb, layout):
+    ham, hor, osr = LAYOUTS[layout]
+    speech = [ham.format(line="Horatio, what news?"), hor.format(line="None, my lord."), ham.format(line="Then go.")]
+    speech += [hor.format(line="I go, my lord."), ham.format(line="Farewell.")]
+    text = "SCENE II. A room in the castle.\n\n[Enter HAMLET and HORATIO.]\n\n" + "\n\n".join(speech)
+    text += "\n\n[Exit HORATIO.]\n\n" + ham.format(line=SOLILOQUY) + "\n\n[Enter OSRIC.]\n\n"
+    text += "\n\n".join([osr.format(line="My lord!"), ham.format(line="Osric?"), osr.format(line="The king, my lord.")]) + "\n"
+    scenes, plan = _plan(engine, kb, text)
+    cues = _of(plan, scenes[0])
+    alone = [c for c in cues if c.label.startswith("Alone")]
+    assert len(alone) == 1 and "First words" in alone[0].label, [c.label for c in cues]
+    assert _group(alone[0], "specials").parameters.intensity > 0
+    assert any(c.label.startswith("Restore") and "OSRIC" in (c.called_on.text or "") for c in cues)
+
+
+def test_deaths_one_after_another_are_each_seen_and_a_stab_then_dies_is_one(engine, kb):
+    text = """SCENE II. A hall in the castle.
+
+[Enter KING, QUEEN, HAMLET, LAERTES, and Lords.]
+
+QUEEN.
+The drink, the drink! I am poison'd.
+
+[Dies.]
+
+HAMLET.
+O villainy! Treachery! Seek it out.
+
+LAERTES.
+It is here, Hamlet: Hamlet, thou art slain.
+The king, the king's to blame.
+
+HAMLET.
+Then, venom, to thy work.
+
+[Stabs the KING.]
+
+KING.
+O, yet defend me, friends; I am but hurt.
+
+[Dies.]
+
+LAERTES.
+He is justly served. Exchange forgiveness with me, noble Hamlet.
+Mine and my father's death come not upon thee.
+
+[Dies.]
+
+HAMLET.
+Heaven make thee free of it! I follow thee.
+I am dead, Horatio. Wretched queen, adieu!
+You that look pale and tremble at this chance,
+That are but mutes or audience to this act,
+Had I but time, as this fell sergeant, death,
+Is strict in his arrest, O, I could tell you.
+The rest is silence.
+
+[Dies.]
+
+HORATIO.
+Now cracks a noble heart.
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _of(plan, scenes[0])
+    deaths = [c for c in cues if c.label.startswith("Death")]
+    assert [d.called_on.text for d in deaths] == ["Dies.", "Stabs the KING.", "Dies.", "Dies."]  # the King's "Dies" is his stab
+    for death in deaths[1:]:  # each death the same contraction, none darker than the first
+        assert [g.parameters.intensity for g in death.groups] == [g.parameters.intensity for g in deaths[0].groups]
+    for death in deaths:  # and each is seen: it follows the settled state of the death before
+        assert _seen_change(cues[cues.index(death) - 1], death, kb)

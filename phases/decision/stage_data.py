@@ -13,9 +13,9 @@ from phases.data_files import load_yaml_model
 from .settings import DATA, DecisionDataError
 
 Action = Literal[
-    "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon", "death", "sleep",
-    "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm", "upper", "reveal", "place",
-    "inner_play",
+    "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
+    "wound", "death", "sleep", "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm",
+    "upper", "reveal", "place", "inner_play",
 ]  # fmt: skip
 SpokenAction = Literal["light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news"]
 

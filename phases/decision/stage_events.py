@@ -89,7 +89,7 @@ class _Walker:
         self.deaths = 0
         self.vigil_later = False
         self._entering_ghosts: tuple[str, ...] = ()
-        self.dying = False  # a death cued, and nobody has come or gone since
+        self.wounded = False  # a stab cued as the death, and no "Dies" nor anyone coming or going since
 
     # -- states
     def _open(self, layer: Layer) -> None:
@@ -189,7 +189,7 @@ class _Walker:
         left: list[str] = []
         for act in acts:
             if act.action in ("enter", "exit"):
-                self.dying = False
+                self.wounded = False
             if act.action == "enter":
                 moved = True
                 added = self.pop.enter(act.names, act.crowd)
@@ -274,13 +274,14 @@ class _Walker:
             return ["vanish"] if self._vanish(names) else []
         if action == "lower":
             return ["restore"] if self._lower(names) else []
-        if action == "death":
+        if action in ("wound", "death"):
             if self.inner_play:
                 self._open(Layer("comic", "comic"))
                 return ["comic"]
-            if self.dying:
+            if self.wounded:
+                self.wounded = action == "wound"
                 return []  # "Stabbing him" ... "Dies", nobody coming or going between: one death, one cue
-            self.dying = True
+            self.wounded = action == "wound"
             self._close("battle", "swoon", "aftermath")
             self._open(Layer("death", "death", area=self.death_areas[0]))
             return ["death"]
@@ -473,7 +474,8 @@ def _first_line(text: str, speech: Speech) -> str:
         return f"{rows[0] if rows else ''} ({speech.speaker})"
     if rows and rows[0].startswith(speech.speaker + ".") and len(rows[0]) > len(speech.speaker) + 1:
         return f"{speech.speaker}: {rows[0][len(speech.speaker) + 1 :].strip()}"  # "Orl. As I remember..."
-    words = rows[1] if len(rows) > 1 and rows[0].rstrip(".").upper() == rows[0].rstrip(".") else (rows[0] if rows else "")
+    named = rows and rows[0].rstrip(".") in (speech.speaker, speech.speaker.upper())  # "HAMLET." or "Ham." alone
+    words = rows[1] if named and len(rows) > 1 else (rows[0] if rows else "")
     return f"{speech.speaker}: {words}"
 
 

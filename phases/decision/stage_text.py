@@ -14,13 +14,15 @@ _UNCLOSED = re.compile(r"^[ \t]*\[([^\[\]\n]{1,200}(?:\n[^\[\]\n]{1,200}){0,3})(
 _PARENTHESISED = re.compile(r"^[ \t]*\(([^()\n]{1,300})\)[ \t]*$", re.MULTILINE)
 _TRANSITION = re.compile(r"^[ \t]*>?[ \t]*((?:[A-Z]+[ .]+)*(?:TO|BLACK|OUT|FADE)[A-Z ]*)[:.]?[ \t]*$", re.MULTILINE)
 _CAPS_ALONE = re.compile(r"^[ \t]*([A-Z][A-Z'’ \-]{0,40}[A-Z])\.?[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
-_CAPS_INLINE = re.compile(r"^[ \t]*([A-Z][A-Z'’\-]*(?: [A-Z][A-Z'’\-]*){0,3})\.[ \t]+(?=\S)", re.MULTILINE)
+_CAPS_INLINE = re.compile(r"^[ \t]*([A-Z][A-Z'’\-]*(?: [A-Z][A-Z'’\-]*){0,3})(?:\.[ \t]+|[ \t]{2,}|\t)(?=\S)", re.MULTILINE)
 _ABBREVIATED_ALONE = re.compile(
     r"(?:^|\n[ \t]*\n)[ \t]*((?:\d\.?[ \t]*)?[A-Z][A-Za-z'’\-]*(?:\.?[ \t]*[A-Z][A-Za-z'’\-]*){0,2})\.[ \t]*\n(?=[ \t]*\S)"
 )
 _FOLIO_INLINE = re.compile(
     r"^[ \t]+((?:\d\.?[ \t]*)?[A-Z][A-Za-z'’\-]*(?:\.?[ \t]*[A-Z][A-Za-z'’\-]*){0,2})\.[ \t]+(?=\S)", re.MULTILINE
 )
+# The same at the margin ("Rom. But soft, what light"): a speaker only when the name comes back again and again.
+_ABBREVIATED_INLINE = re.compile(r"^([A-Z][a-z'’\-]{1,12}(?:\.[A-Z][a-z'’\-]{1,12})?)\.[ \t]+(?=\S)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class Speech:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace collapsed, and a text's italics markup taken off ("_Enter Ghost._" is "Enter Ghost.")."""
+    return " ".join(text.replace("_", " ").replace("*", " ").split())
 
 
 def find_directions(text: str) -> list[Direction]:
@@ -108,10 +111,23 @@ def find_speeches(text: str, directions: list[Direction] | None = None) -> list[
         for _, name in marks:  # "Orlando.", "Orlan." and "Orl." are one speaker
             counts[name[:2].upper()] = counts.get(name[:2].upper(), 0) + 1
         marks = [(at, n) for at, n in marks if counts[n[:2].upper()] >= 2 and n.upper() not in not_speakers] or caps
+    if not marks:
+        marks = _margin_abbreviations(text, not_speakers)
     marks = sorted(set(marks))
     inside = _direction_spans(directions)
     marks = [(at, " ".join(name.split())) for at, name in marks if not _within(at, inside)]
     return _with_continuations(text, marks, directions)
+
+
+def _margin_abbreviations(text: str, not_speakers: frozenset[str]) -> list[tuple[int, str]]:
+    """Abbreviated speakers at the margin, before their words: names that open two lines or more, at least two
+    of them (a verse line opening "Come." once is not a speaker)."""
+    found = [(m.start(1), m.group(1)) for m in _ABBREVIATED_INLINE.finditer(text)]
+    counts: dict[str, int] = {}
+    for _, name in found:
+        counts[name] = counts.get(name, 0) + 1
+    names = {n for n, count in counts.items() if count >= 2 and n.upper() not in not_speakers}
+    return [(at, n) for at, n in found if n in names] if len(names) >= 2 else []
 
 
 def _has_abbreviations(text: str) -> bool:

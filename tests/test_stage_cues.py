@@ -577,3 +577,44 @@ Now cracks a noble heart.
         assert [g.parameters.intensity for g in death.groups] == [g.parameters.intensity for g in deaths[0].groups]
     for death in deaths:  # and each is seen: it follows the settled state of the death before
         assert _seen_change(cues[cues.index(death) - 1], death, kb)
+
+
+def test_directions_bracketed_for_some_and_a_paragraph_of_their_own_for_others(engine, kb):
+    text = """SCENE I. Elsinore. A platform before the Castle.
+
+ Enter Francisco and Barnardo, two sentinels.
+
+BARNARDO.
+Who's there?
+
+FRANCISCO.
+Nay, answer me. Stand and unfold yourself.
+
+BARNARDO.
+Long live the King!
+
+ Enter Ghost.
+
+MARCELLUS.
+Peace, break thee off; look where it comes again!
+
+BARNARDO.
+In the same figure, like the King that's dead.
+
+MARCELLUS.
+Speak to it, Horatio. It is offended.
+
+ [_Exit Ghost._]
+
+BARNARDO.
+See, it stalks away.
+
+MARCELLUS.
+'Tis gone, and will not answer.
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _of(plan, scenes[0])
+    ghost = next(c for c in cues if c.label.startswith("Apparition"))
+    gone = next(c for c in cues if "Exit Ghost" in (c.called_on.text or ""))
+    assert "Enter Ghost" in (ghost.called_on.text or "") and _fixture(ghost, "sp_usc_profile", kb) > 0
+    assert gone.label.startswith("Restore") and _fixture(gone, "sp_usc_profile", kb) == 0

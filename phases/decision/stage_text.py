@@ -60,14 +60,17 @@ def find_directions(text: str) -> list[Direction]:
     found = [d for d in found if len(d.text) >= 3]  # "[n]": an editor's note mark, not a direction
     if not found:  # no bracketed directions: the First Folio's own lines
         found = _direction_lines(text)
+    else:  # brackets for some ("[_Exit._]") and their own paragraph for others (" Enter Ghost.")
+        found += _direction_lines(text, paragraphs_only=True)
     found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _PARENTHESISED.finditer(text)]
     found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _TRANSITION.finditer(text)]
     return sorted((d for d in found if d.text), key=lambda d: d.offset)
 
 
-def _direction_lines(text: str) -> list[Direction]:
+def _direction_lines(text: str, paragraphs_only: bool = False) -> list[Direction]:
     """First Folio directions: a line that opens with Enter, Exit, Flourish... and the unindented lines that
-    carry it on (`Enter Duke Senior: Amyens, and two or three Lords like` / `Forresters.`)."""
+    carry it on (`Enter Duke Senior: Amyens, and two or three Lords like` / `Forresters.`). In a text that
+    brackets some of its directions, only such a line that opens a paragraph (never a line of verse)."""
     opener = stage_vocabulary().opener
     found: list[Direction] = []
     lines = text.split("\n")
@@ -75,7 +78,8 @@ def _direction_lines(text: str) -> list[Direction]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if opener.match(line) and not _FOLIO_INLINE.match(line):
+        opens_paragraph = index == 0 or not lines[index - 1].strip()
+        if opener.match(line) and not _FOLIO_INLINE.match(line) and (opens_paragraph or not paragraphs_only):
             start, end, parts = at + len(line) - len(line.lstrip()), at + len(line), [line.strip()]
             while (
                 not parts[-1].endswith(".")

@@ -50,7 +50,7 @@ def test_run_refuses_its_rig_a_fixture_definition_and_cueflows_own_files(tmp_pat
     workspace = write_workspace(tmp_path / "rig")
     definition = Path(FixtureLibrary().find("UKing", "B55 Par Can 12 LED RGBW 12W").source)
     (tmp_path / "def-link.qxf").symlink_to(definition)
-    bundled = ROOT / "phases" / "knowledge" / "data" / "rig.yaml"
+    bundled = ROOT / "phases" / "rig" / "data" / "rig.yaml"
     protected = {workspace: _digest(workspace), definition: _digest(definition), bundled: _digest(bundled)}
     home, out = tmp_path / "home", str(tmp_path / "o")
     for target, words in [

@@ -158,9 +158,13 @@ def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
 
 
 def final_exit(scene: Scene) -> Direction | None:
-    """The scene's last Exit or Exeunt, when it closes the scene (in its last stretch)."""
-    exits = [d for d in find_directions(scene.text) if d.is_exit and d.offset >= _body_start(scene)]
+    """The scene's last Exit or Exeunt, when it closes the scene: in its last stretch, and nobody speaks after it
+    (an epilogue after the last Exeunt is spoken in light, and the fade comes after it)."""
+    found = find_directions(scene.text)
+    exits = [d for d in found if d.is_exit and d.offset >= _body_start(scene)]
     if not exits or exits[-1].offset < 0.8 * len(scene.text):
+        return None
+    if any(s.offset > exits[-1].offset and s.lines for s in find_speeches(scene.text, found)):
         return None
     return exits[-1]
 

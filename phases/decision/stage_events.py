@@ -132,6 +132,8 @@ class _Walker:
             if isinstance(item, Speech):
                 if item.offstage:
                     continue
+                if self.pop.empty and offset > first_speech and not self._is_open("alone"):
+                    self._alone_on_an_empty_stage(events, index, item, alone_at)  # an epilogue, a speech unannounced
                 who = self.pop.speak(item.speaker)
                 self.last_speaker = who
                 if offset in alone_at and alone_at[offset] == who and not self._is_open("alone"):
@@ -335,6 +337,14 @@ class _Walker:
             self._open(Layer("inner_play", "inner_play"))
             return ["inner_play"]
         return []
+
+    def _alone_on_an_empty_stage(
+        self, events: list[tuple[int, int, object]], index: int, speech: Speech, alone_at: dict[int, str]
+    ) -> None:
+        speeches, _ = _speeches_until_entrance(events, index - 1)
+        if speeches and all(self.pop.same(s.speaker, speech.speaker) for s in speeches):
+            if sum(s.lines for s in speeches) >= self.stage.alone_min_lines:
+                alone_at[speech.offset] = self.pop.resolve(speech.speaker)[0]
 
     def _brief_visit(self, events: list[tuple[int, int, object]], index: int, added: list[str]) -> bool:
         """Those who come in to someone alone leave again soon, and nobody else comes: the soliloquy goes on."""

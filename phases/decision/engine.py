@@ -1,5 +1,6 @@
 """LightingDecisionEngine: a scene plus its retrieved knowledge becomes the scene's cues (LightingInstructions)."""
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -193,6 +194,7 @@ class LightingDecisionEngine:
             times.append(min(at, window.end))
             kept.append(cue)
         ends = [*times[1:], window.end]
+        breaks = [m.start() for m in re.finditer("\n", scene.text)] if len(kept) > 8 else None  # many cues: one pass
         rules_used = [RuleUse(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules]
         verbatim = {" ".join(e.split()): e for e in scene.explicit_lighting}  # honoured as the script wrote them
         number_base = float(int(scene.scene_id.split("_")[1]))
@@ -203,7 +205,7 @@ class LightingDecisionEngine:
                     kind="scene_start",
                     text=(scene.heading or None) and scene.heading[:240],
                     char_offset=0,
-                    script_line=self._line(scene, 0),
+                    script_line=self._line(scene, 0, breaks),
                 )
                 transition, source = self._opening_transition(seen), "rules"
                 if transition.type == "cut":
@@ -234,7 +236,7 @@ class LightingDecisionEngine:
                     kind=point.kind,  # type: ignore[arg-type]
                     text=point.text[:240] or None,
                     char_offset=point.offset,
-                    script_line=self._line(scene, point.offset),
+                    script_line=self._line(scene, point.offset, breaks),
                 )
                 kind = "cut" if cue.fade == 0 else "fade"
                 transition, source = Transition(type=kind, duration=min(cue.fade, 600)), "script"
@@ -292,9 +294,9 @@ class LightingDecisionEngine:
         return Transition(type="fade", duration=self.design.fades.scene_change_moderate)
 
     @staticmethod
-    def _line(scene: Scene, offset: int) -> int | None:
+    def _line(scene: Scene, offset: int, breaks: list[int] | None = None) -> int | None:
         base = scene.source.start_line if scene.source else 1
-        return base + scene.text.count("\n", 0, offset)
+        return base + (bisect.bisect_left(breaks, offset) if breaks is not None else scene.text.count("\n", 0, offset))
 
     def _groups(self, stage: Look | StageLook, transition: Transition, lead_delay: float = 0.0) -> list[GroupInstruction]:
         """Each group's instruction. Specials light their own pools (a taper and a ghost at once), an isolation

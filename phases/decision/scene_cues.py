@@ -5,7 +5,9 @@ points before the first line into the opening state, merges points on one line i
 audience would not see (a cue that moves no group by the visible threshold and changes no colour, focus or
 effect) and what needs no GO (people leaving after the scene's last line), and gives each cue its label and fade."""
 
+import bisect
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -123,13 +125,15 @@ def _select(
     first_speech = speeches[0].offset if speeches else len(scene.text)
     last_speech = speeches[-1].offset if speeches else -1
     points = walk.points
-    folded = [p for p in points if p.offset < first_speech or (p.offset == first_speech and not walk.opening_transit)]
-    rest = [p for p in points if p not in folded]
+    opens = [p.offset < first_speech or (p.offset == first_speech and not walk.opening_transit) for p in points]
+    folded = [p for p, opening in zip(points, opens, strict=True) if opening]
+    rest = [p for p, opening in zip(points, opens, strict=True) if not opening]
     rest = [p for p in rest if p.offset <= last_speech or any(c in SHOW_KINDS for c in p.cues)]
     starts = [s.offset for s in speeches]
     kept: list[StagePoint] = []
     for index, point in enumerate(rest):
-        after = next((s for s in starts if s > point.offset), len(scene.text))
+        next_speech = bisect.bisect_right(starts, point.offset)
+        after = starts[next_speech] if next_speech < len(starts) else len(scene.text)
         following = rest[index + 1] if index + 1 < len(rest) else None
         if point.population_only and following is not None and following.offset <= after:
             continue  # a passing state: the next cue comes before anyone speaks
@@ -147,7 +151,8 @@ def _merge_lines(
     back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue."""
     merged: list[StagePoint] = []
     before: list[tuple[Layer, ...]] = []  # the layers before each merged point
-    line_of = {p.offset: scene.text.count("\n", 0, p.offset) for p in points}
+    breaks = [m.start() for m in re.finditer("\n", scene.text)] if points else []
+    line_of = {p.offset: bisect.bisect_left(breaks, p.offset) for p in points}
     previous = opening
     for point in points:
         held = merged[-1] if merged else None

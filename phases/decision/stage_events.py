@@ -7,7 +7,9 @@ never an increment on the cue before, so the stage returns to its state when it 
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from phases.contracts import Scene, TimeOfDay
 
@@ -341,8 +343,8 @@ class _Walker:
     def _alone_on_an_empty_stage(
         self, events: list[tuple[int, int, object]], index: int, speech: Speech, alone_at: dict[int, str]
     ) -> None:
-        speeches, _ = _speeches_until_entrance(events, index - 1)
-        if speeches and all(self.pop.same(s.speaker, speech.speaker) for s in speeches):
+        speeches, _ = _speeches_until_entrance(events, index - 1, lambda s: self.pop.same(s.speaker, speech.speaker))
+        if speeches:
             if sum(s.lines for s in speeches) >= self.stage.alone_min_lines:
                 alone_at[speech.offset] = self.pop.resolve(speech.speaker)[0]
 
@@ -403,12 +405,12 @@ class _Walker:
         """A character left alone (isolated when they speak), or a crowd thinned to a few (the stage narrows)."""
         present = self.pop.named
         if len(present) == 1 and not self.pop.crowd and not self._is_open("alone"):
-            speeches, returning = _speeches_until_entrance(events, index)
             who = present[0]
+            speeches, returning = _speeches_until_entrance(events, index, lambda s: self.pop.same(s.speaker, who))
             lines = sum(s.lines for s in speeches)
             back = any(self.pop.same(n, g) for a in returning for n in a.names for g in left)
             brief = back and lines < self.stage.alone_brief_lines  # stepping out and straight back in
-            if speeches and all(self.pop.same(s.speaker, who) for s in speeches) and not brief:
+            if speeches and not brief:
                 if lines >= self.stage.alone_min_lines:
                     alone_at[speeches[0].offset] = self.pop.resolve(speeches[0].speaker)[0]
                     return []
@@ -420,8 +422,10 @@ class _Walker:
             and (before >= self.stage.narrow_from and left >= self.stage.narrow_leaving or before_crowd)
             and not self._is_open("narrow")
         ):
-            speeches, _ = _speeches_until_entrance(events, index)
-            if speeches and all(any(self.pop.same(s.speaker, p) for p in present) for s in speeches):
+            speeches, _ = _speeches_until_entrance(
+                events, index, lambda s: any(self.pop.same(s.speaker, p) for p in present)
+            )
+            if speeches:
                 self._open(Layer("narrow", "narrow", tuple(present)))
                 return ["narrow"]
         return []
@@ -463,17 +467,28 @@ class _Walker:
         return ["time"]
 
 
-def _speeches_until_entrance(events: list[tuple[int, int, object]], index: int) -> tuple[list[Speech], list[Act]]:
-    """The speeches after events[index] up to the next direction that brings someone on, and its entrances."""
+def _speeches_until_entrance(
+    events: list[tuple[int, int, object]], index: int, accept: Callable[[Speech], bool]
+) -> tuple[list[Speech], list[Act]]:
+    """The speeches after events[index] up to the next direction that brings someone on, and its entrances; or
+    nothing, as soon as one of them is a speech `accept` refuses (so a long scene is never read twice over)."""
     found: list[Speech] = []
-    for _, _, item in events[index + 1 :]:
+    for position in range(index + 1, len(events)):
+        item = events[position][2]
         if isinstance(item, Direction):
-            entering = [a for a in read_direction(item.text) if a.action == "enter" and not a.transit]
+            entering = _entrances(item.text)
             if entering:
-                return found, entering
+                return found, list(entering)
         if isinstance(item, Speech) and not item.offstage:
+            if not accept(item):
+                return [], []
             found.append(item)
     return found, []
+
+
+@lru_cache(maxsize=4096)
+def _entrances(text: str) -> tuple[Act, ...]:
+    return tuple(a for a in read_direction(text) if a.action == "enter" and not a.transit)
 
 
 def _first_line(text: str, speech: Speech) -> str:

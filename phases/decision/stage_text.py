@@ -3,6 +3,7 @@ directions or First Folio direction lines; speakers in capitals (`HAMLET.`, `THE
 line (`Ham.`), or abbreviated before the words (`  Orl. As I remember`). A speech that carries on after a
 direction (`[Exit Messala.]` and Titinius goes on talking) is a speech of the same speaker."""
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -118,8 +119,9 @@ def find_speeches(text: str, directions: list[Direction] | None = None) -> list[
     if not marks:
         marks = _margin_abbreviations(text, not_speakers)
     marks = sorted(set(marks))
-    inside = _direction_spans(directions)
-    marks = [(at, " ".join(name.split())) for at, name in marks if not _within(at, inside)]
+    spans = sorted((d.offset, d.end) for d in directions)
+    starts = [start for start, _ in spans]
+    marks = [(at, " ".join(name.split())) for at, name in marks if not _within(at, spans, starts)]
     return _with_continuations(text, marks, directions)
 
 
@@ -138,12 +140,10 @@ def _has_abbreviations(text: str) -> bool:
     return bool(_FOLIO_INLINE.search(text) or _ABBREVIATED_ALONE.search(text))
 
 
-def _direction_spans(directions: list[Direction]) -> list[tuple[int, int]]:
-    return [(d.offset, d.end) for d in directions]
-
-
-def _within(at: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= at < end for start, end in spans)
+def _within(at: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Is `at` inside a direction (spans sorted by start; a direction's text is never a speaker's line)."""
+    index = bisect.bisect_right(starts, at) - 1
+    return index >= 0 and at < max(end for _, end in spans[max(0, index - 2) : index + 1])
 
 
 def _with_continuations(text: str, marks: list[tuple[int, str]], directions: list[Direction]) -> list[Speech]:
@@ -159,7 +159,10 @@ def _with_continuations(text: str, marks: list[tuple[int, str]], directions: lis
     speaker: str | None = None
     heard = False
     for index, (at, kind, name, _) in enumerate(events):
-        following = next((e for e in events[index + 1 :] if e[0] > at or e[1] != kind), None)
+        later = index + 1
+        while later < len(events) and events[later][0] == at and events[later][1] == kind:
+            later += 1  # (the same mark twice)
+        following = events[later] if later < len(events) else None
         end = following[0] if following else len(text)
         if kind == 1:
             speaker = name

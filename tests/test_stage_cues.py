@@ -618,3 +618,21 @@ MARCELLUS.
     gone = next(c for c in cues if "Exit Ghost" in (c.called_on.text or ""))
     assert "Enter Ghost" in (ghost.called_on.text or "") and _fixture(ghost, "sp_usc_profile", kb) > 0
     assert gone.label.startswith("Restore") and _fixture(gone, "sp_usc_profile", kb) == 0
+
+
+def test_the_cue_design_is_data_and_a_state_without_its_values_says_so(tmp_path, monkeypatch):
+    from phases.decision import cue_design as module
+    from phases.decision import settings
+
+    design = cue_design()
+    assert design.visible_change > 0 and design.kinds["death"].fade >= 0 and design.states["death"].pool
+    death = "  death: {key: 0.75, surround: 0.55, pool: 0.85}"
+    broken = (settings.DATA / "cues.yaml").read_text().replace(death, "  death: {key: 0.75}")
+    (tmp_path / "cues.yaml").write_text(broken)
+    monkeypatch.setattr(module, "DATA", tmp_path)
+    module.cue_design.cache_clear()
+    try:
+        with pytest.raises(DecisionDataError, match=r"cues\.yaml: field states\.death: surround, pool required"):
+            module.cue_design()
+    finally:
+        module.cue_design.cache_clear()

@@ -30,7 +30,7 @@ def names_in(text: str, stage: Stage) -> tuple[str, ...]:
     """The people a list names: "Lady Macbeth, with a taper" -> ("LADY MACBETH",); possessives ("Caesar's body")
     and the vocabulary's extras and small words are not people."""
     names: list[str] = []
-    for part in re.split(r",|;|\band\b|&|\bwith\b|\bmeeting\b|\bfollowed by\b|\bat (?:one|another)\b", text):
+    for part in stage.name_separators.split(text):
         words = [w for w in _NAME_WORD.findall(part) if not w.endswith(("'s", "’s")) and w.upper() not in stage.not_names]
         words = [w for w in words if not stage.crowd.fullmatch(w)]
         if words:

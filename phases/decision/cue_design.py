@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phases.contracts import TimeOfDay
+from phases.contracts import Effect, TimeOfDay
 from phases.data_files import load_yaml_model
 
 from .settings import DATA, DecisionDataError
@@ -16,7 +16,7 @@ CueKind = Literal[
     "darken", "glimmer", "upper", "place", "sleep", "narrow", "wake", "lightning", "thunder", "restore", "news",
 ]  # fmt: skip
 StateKind = Literal[
-    "narrow", "alone", "death", "aftermath", "comic", "swoon", "sleep", "charm", "reveal", "dance", "revel",
+    "storm", "narrow", "alone", "death", "aftermath", "comic", "swoon", "sleep", "charm", "reveal", "dance", "revel",
     "inner_play", "upper", "light_in", "fog", "darken", "glimmer", "apparition", "news",
 ]  # fmt: skip
 Share = float
@@ -46,6 +46,9 @@ class StateShape(_Frozen):
     pool: float | None = Field(default=None, ge=0, le=1)
     night_key: Share | None = Field(default=None, ge=0, le=1)
     ghost_dims_to: Share | None = Field(default=None, ge=0, le=1)
+    pool_key_share: Share | None = Field(default=None, ge=0, le=1)
+    pool_min_key: float | None = Field(default=None, ge=0, le=1)
+    pool_min: float | None = Field(default=None, ge=0, le=1)
     glow: Share | None = Field(default=None, ge=0, le=1)  # a light called for, not yet brought on
 
 
@@ -67,6 +70,8 @@ class CueDesign(_Frozen):
     merge_lines: int = Field(ge=0, le=50)
     pool_over_key: float = Field(gt=0, le=3)
     states: dict[StateKind, StateShape]
+    effects: dict[Literal["flame", "glimmer", "shot"], Effect]
+    flash_depth: dict[Literal["lightning", "thunder"], float]
 
     def shape(self, kind: StateKind) -> StateShape:
         return self.states.get(kind) or StateShape()
@@ -78,4 +83,27 @@ def cue_design() -> CueDesign:
     missing = sorted(set(CueKind.__args__) - set(design.kinds))  # type: ignore[attr-defined]
     if missing:
         raise DecisionDataError(f"cues.yaml: field kinds: no entry for {', '.join(missing)}")
+    for kind, fields in _REQUIRED.items():
+        shape = design.states.get(kind)  # type: ignore[call-overload]
+        absent = [f for f in fields if shape is None or getattr(shape, f) is None]
+        if absent:
+            raise DecisionDataError(f"cues.yaml: field states.{kind}: {', '.join(absent)} required")
     return design
+
+
+# The values each state's look is made of: none has a default in the code.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "storm": ("key",),
+    "narrow": ("key_area_share", "surround"),
+    "news": ("key_area_share", "surround"),
+    "alone": ("key_area_share", "surround", "pool"),
+    "swoon": ("key_area_share", "surround", "pool"),
+    "death": ("key", "surround", "pool"),
+    "aftermath": ("key", "surround", "pool"),
+    "comic": ("pool",),
+    "reveal": ("key_lift", "pool"),
+    "charm": ("pool",),
+    "upper": ("pool",),
+    "light_in": ("pool", "pool_key_share", "pool_min_key", "night_key", "ghost_dims_to", "glow"),
+    "apparition": ("key", "pool", "pool_min"),
+}

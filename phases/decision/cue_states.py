@@ -7,7 +7,7 @@ special of the rig (by focus area, then a moving head, then any free one)."""
 
 from dataclasses import dataclass, field
 
-from phases.contracts import AreaLevel, Effect, Rig
+from phases.contracts import AreaLevel, Rig
 
 from .cue_design import CueDesign
 from .design_data import DesignSettings, Palette, Palettes
@@ -70,7 +70,7 @@ def render(
     area_share: float | None = None
     isolate: str | None = None
     if "storm" in kinds:
-        scale(look, rig, 0.8, ("key",))
+        scale(look, rig, shapes["storm"].key or 1.0, ("key",))
         storm(look, rig, accents, seed)
     if "battle" in kinds:
         battle(look, rig, palette)
@@ -80,7 +80,7 @@ def render(
     if "glimmer" in kinds:
         for gid, role in roles.items():
             if role == "atmosphere":
-                look.groups[gid].effect = Effect(type="flicker", rate_hz=1.5, depth=0.35)
+                look.groups[gid].effect = cues.effects["glimmer"]
     for kind in ("revel", "dance", "inner_play"):
         if kind in kinds:
             _shape(look, roles, shapes[kind], design, palette.warm)  # type: ignore[index]
@@ -106,47 +106,46 @@ def render(
         shape = shapes.get(layer.kind)  # type: ignore[call-overload]
         if layer.kind == "death":
             _shape(look, roles, shape, design)
-            pools.append(Pool(layer.area or "DC", shape.pool or 0.85, palette.cool, "death"))
+            pools.append(Pool(layer.area or "DC", shape.pool, palette.cool, "death"))
         elif layer.kind == "aftermath":  # the body, or the one who fell, still lit
             _shape(look, roles, shape, design)
             colour = palette.cool if layer.accent == "death" else palette.warm
-            pools.append(Pool(layer.area or cues.pool_areas.get("swoon", "DC"), shape.pool or 0.5, colour, "aftermath"))
+            pools.append(Pool(layer.area or cues.pool_areas.get("swoon", "DC"), shape.pool, colour, "aftermath"))
         elif layer.kind in ("comic", "reveal", "unmask", "upper"):
             shape = shapes.get("reveal" if layer.kind == "unmask" else layer.kind)  # type: ignore[call-overload]
             if shape.key_lift:
                 _shape(look, roles, shape, design)
             area = cues.pool_areas.get(layer.kind, "DC")
-            pools.append(Pool(area, shape.pool or 0.7, palette.warm, layer.kind))
+            pools.append(Pool(area, shape.pool, palette.warm, layer.kind))
         elif layer.kind == "charm":
             supernatural(look, rig, accents)
-            pools.append(Pool(cues.pool_areas.get("charm", "USC"), shape.pool or 0.6, palette.moon, "charm"))
+            pools.append(Pool(cues.pool_areas.get("charm", "USC"), shape.pool, palette.moon, "charm"))
     ghosts = [layer for layer in layers if layer.kind == "apparition"]
     lights = [layer for layer in layers if layer.kind in ("light_in", "fire")]
     if lights:
         shape = shapes["light_in"]
-        dim = shape.ghost_dims_to if ghosts and shape.ghost_dims_to is not None else 1.0
+        dim = shape.ghost_dims_to if ghosts else 1.0
         for layer in lights:
             colour = accents.accents["fire"] if layer.accent == "fire" else palette.torch
             area = cues.pool_areas.get(layer.kind, "CS")
-            level = (shape.pool or 0.6) if vigil else min(shape.pool or 0.6, 0.9 * max(base_key, 0.3))
+            level = shape.pool if vigil else min(shape.pool, shape.pool_key_share * max(base_key, shape.pool_min_key))
             if layer.accent == "glow":
-                level *= shape.glow or 0.5
+                level *= shape.glow
             pools.append(Pool(area, round(level * dim, 3), colour, layer.kind))
             for gid, role in roles.items():
                 if role == "side":
                     look.groups[gid].colour = colour
-                    look.groups[gid].effect = Effect(type="flicker", rate_hz=6.0, depth=0.2)
+                    look.groups[gid].effect = cues.effects["flame"]
                 elif role == "practical":
-                    look.groups[gid].intensity = max(look.groups[gid].intensity, shape.pool or 0.6)
-                    look.groups[gid].effect = Effect(type="flicker", rate_hz=6.0, depth=0.2)
-        if night and not vigil and shape.night_key is not None:
+                    look.groups[gid].intensity = max(look.groups[gid].intensity, shape.pool)
+                    look.groups[gid].effect = cues.effects["flame"]
+        if night and not vigil:
             scale(look, rig, shape.night_key, ("key",))
     if ghosts:
         shape = shapes["apparition"]
         supernatural(look, rig, accents)
-        if shape.key is not None:
-            scale(look, rig, shape.key, ("key",))
-        level = round(max(0.6, min(1.0, (shape.pool or 0.9) * base_key)), 3)
+        scale(look, rig, shape.key, ("key",))
+        level = round(max(shape.pool_min, min(1.0, shape.pool * base_key)), 3)
         areas = cues.apparition_areas
         for index in range(len(ghosts)):  # each apparition its own special
             pools.append(Pool(areas[index % len(areas)], level, palette.moon, "apparition"))

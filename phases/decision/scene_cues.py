@@ -225,17 +225,16 @@ def _bumped(
         shape = cues.shape("reveal")
         for gid, role in group_roles(rig).items():
             if role == "key":
-                look.groups[gid].intensity = round(min(1.0, look.groups[gid].intensity + (shape.key_lift or 0.1)), 3)
-        pools = [*stage.pools, Pool(cues.pool_areas.get("unmask", "DC"), shape.pool or 0.8, palette.warm, "unmask")]
+                look.groups[gid].intensity = round(min(1.0, look.groups[gid].intensity + (shape.key_lift or 0)), 3)
+        pools = [*stage.pools, Pool(cues.pool_areas.get("unmask", "DC"), shape.pool or 0, palette.warm, "unmask")]
         return StageLook(look, pools, stage.area_share, assign_pools(pools, rig))
     if "shot" in point.bumps and not {"lightning", "thunder"} & set(point.bumps):
-        from phases.contracts import Effect
-
         for gid, role in group_roles(rig).items():
             if role in ("side", "atmosphere"):
-                look.groups[gid].effect = Effect(type="flash", rate_hz=4.0, depth=1.0, duration=0.5)
+                look.groups[gid].effect = cues.effects["shot"]
     else:
-        lightning(look, rig, accents, seed + point.offset, 1.0 if "lightning" in point.bumps else 0.6)
+        flash = "lightning" if "lightning" in point.bumps else "thunder"
+        lightning(look, rig, accents, seed + point.offset, cues.flash_depth[flash])
     return StageLook(look, stage.pools, stage.area_share, stage.fixtures)
 
 

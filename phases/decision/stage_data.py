@@ -48,6 +48,9 @@ class StageVocabulary(_Frozen):
     transit: str
     crowd: str
     masked: str
+    name_separators: str
+    set_down: str
+    in_hand: str
     not_names: list[str]
     actions: list[ActionEntry] = Field(min_length=1)
     inner_play_end: str
@@ -60,7 +63,10 @@ class StageVocabulary(_Frozen):
     narrow_from: int = Field(ge=2, le=50)
     narrow_leaving: int = Field(ge=1, le=50)
 
-    @field_validator("sound_only", "enter", "exit", "all_but", "transit", "crowd", "masked", "inner_play_end", "not_now")
+    @field_validator(
+        "sound_only", "enter", "exit", "all_but", "transit", "crowd", "masked", "name_separators", "set_down", "in_hand",
+        "inner_play_end", "not_now",
+    )  # fmt: skip
     @classmethod
     def _regex(cls, value: str) -> str:
         re.compile(value)
@@ -87,6 +93,9 @@ class Stage:
     transit: re.Pattern[str]
     crowd: re.Pattern[str]
     masked: re.Pattern[str]
+    name_separators: re.Pattern[str]
+    set_down: re.Pattern[str]
+    in_hand: re.Pattern[str]
     not_names: frozenset[str]
     actions: tuple[tuple[re.Pattern[str], Action], ...]
     any_action: re.Pattern[str]
@@ -122,6 +131,9 @@ def stage_vocabulary() -> Stage:
         transit=re.compile(data.transit, flags),
         crowd=re.compile(data.crowd, flags),
         masked=re.compile(data.masked, flags),
+        name_separators=re.compile(data.name_separators, flags),
+        set_down=re.compile(data.set_down, flags),
+        in_hand=re.compile(data.in_hand, flags),
         not_names=frozenset(w.upper() for w in data.not_names),
         actions=actions,
         any_action=re.compile("|".join(f"(?:{e.pattern})" for e in data.actions), flags),

@@ -34,10 +34,6 @@ SHOW_KINDS = frozenset(
      "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask"}
 )  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?;:]")
-# A light brought on among other things is set down ("with wine and a taper"); carried alone, it goes with them.
-_SET_DOWN = re.compile(r"\bwith\b[^.;]*\band (?:a |his |her )?(?:taper|candle|lamp|light)", re.IGNORECASE)
-# A light the speaker holds: "this taper", "my lantern".
-_IN_HAND = re.compile(r"\b(?:this|my)\s+(?:torch|taper|lanthorn|lantern|lamp|candle)\b", re.IGNORECASE)
 # Moments that pass: a bump over the state, then a follow back to it.
 BUMP_KINDS = ("lightning", "thunder", "shot", "unmask")
 
@@ -299,7 +295,7 @@ class _Walker:
         if action == "wake":  # not a dawn, nor brighter than the scene: the sleepers' darker state goes
             return ["restore"] if self._close("sleep") else []
         if action == "light_in":
-            bearer = names[-1:] if names and not _SET_DOWN.search(text) else ()
+            bearer = names[-1:] if names and not self.stage.set_down.search(text) else ()
             self.open.pop("glow", None)
             self._open(Layer("light_in", self._new_key("light_in"), bearer))
             if self.seen.moment == "vigil" and "scene" not in self.open:
@@ -434,7 +430,7 @@ class _Walker:
         if kind == "light_in":
             if self._is_open("light_in"):
                 return []
-            if _IN_HAND.search(text) and self.last_speaker:  # "This lanthorn doth the horned moon present"
+            if self.stage.in_hand.search(text) and self.last_speaker:  # "This lanthorn doth the horned moon present"
                 self._open(Layer("light_in", self._new_key("light_in"), (self.last_speaker,)))
             else:  # a light called for, or seen coming: a glow, until it is brought on or the stage changes
                 self._open(Layer("light_in", "glow", accent="glow"))

@@ -282,8 +282,10 @@ class _Walker:
                 self.wounded = action == "wound"
                 return []  # "Stabbing him" ... "Dies", nobody coming or going between: one death, one cue
             self.wounded = action == "wound"
-            self._close("battle", "swoon", "aftermath")
-            self._open(Layer("death", "death", area=self.death_areas[0]))
+            held = next((layer for layer in self.open.values() if layer.kind in ("death", "aftermath")), None)
+            after = self.death_areas.index(held.area) + 1 if held is not None and held.area in self.death_areas else 0
+            self._close("battle", "swoon", "aftermath")  # the next death, while the last is still lit: the next pool
+            self._open(Layer("death", "death", area=self.death_areas[after % len(self.death_areas)]))
             return ["death"]
         if action == "swoon":
             self._close("aftermath")

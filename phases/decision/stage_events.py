@@ -84,7 +84,6 @@ class _Walker:
         self.last_speaker: str | None = None
         self.counter = 0
         self.inner_play = False
-        self.deaths = 0
         self.vigil_later = False
         self._entering_ghosts: tuple[str, ...] = ()
         self.wounded = False  # a stab cued as the death, and no "Dies" nor anyone coming or going since
@@ -142,9 +141,9 @@ class _Walker:
                     self._point(offset, "line", _first_line(self.scene.text, item), ["alone"])
                 continue
             if isinstance(item, Direction):
-                cues, follow = self._direction(item, events, index, alone_at)
+                cues = self._direction(item, events, index, alone_at)
                 if cues:
-                    self._point(item.offset, "direction", item.text, cues, follow=follow)
+                    self._point(item.offset, "direction", item.text, cues)
                 continue
             kind, text, value = item  # type: ignore[misc]
             cues = self._spoken(kind, text) if kind != "time" else self._time_change(value)
@@ -158,12 +157,10 @@ class _Walker:
     def _is_open(self, kind: str) -> bool:
         return any(layer.kind == kind for layer in self.open.values())
 
-    def _point(self, offset: int, kind: str, text: str, cues: list[CueKind], follow: StagePoint | None = None) -> None:
+    def _point(self, offset: int, kind: str, text: str, cues: list[CueKind]) -> None:
         bumps = tuple(c for c in cues if c in BUMP_KINDS)
         population_only = all(c in ("restore", "narrow") for c in cues)
-        self.points.append(
-            StagePoint(offset, kind, text, cues, self.snapshot(), self.time, bumps, follow, population_only)
-        )
+        self.points.append(StagePoint(offset, kind, text, cues, self.snapshot(), self.time, bumps, None, population_only))
         self._settle()
 
     def _settle(self) -> None:
@@ -175,10 +172,12 @@ class _Walker:
 
     def _direction(
         self, direction: Direction, events: list[tuple[int, int, object]], index: int, alone_at: dict[int, str]
-    ) -> tuple[list[CueKind], StagePoint | None]:
+    ) -> list[CueKind]:
+        """What the direction does to the stage; a direction that shows something and then clears the stage
+        ("Dance. Then exeunt all but...") is recorded here as a point with a follow, and returns nothing."""
         acts = read_direction(direction.text)
         if not acts:
-            return [], None
+            return []
         cues: list[CueKind] = []
         before = self.pop.count()
         before_crowd = self.pop.crowd
@@ -249,8 +248,8 @@ class _Walker:
                 StagePoint(direction.offset, "direction", direction.text, first, layers, self.time, bumps, follow)
             )
             self._settle()
-            return [], None
-        return cues, None
+            return []
+        return cues
 
     def _act(self, act: Act, text: str) -> list[CueKind]:
         action = act.action

@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 APT_PACKAGES := ola ola-python chromium postgresql qlcplus
+# The preview's 3D stage: three.js from the npm registry (package-lock.json), bundled by esbuild into the package,
+# where the page inlines it. node_modules and the bundle are built here, never committed, never fetched at run time.
+STAGE_JS := phases/preview/vendor/three-stage.min.js
 
 .PHONY: setup demo test lint schemas bench system-deps clean
 
@@ -18,7 +21,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -c "import prefect.server.api.server"  # fails loudly if the server cannot import
 	rm -f $(VENV)/.installed-* && touch $@
 
-setup: $(STAMP)
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the preview's 3D stage: install Node.js 18+ with npm (Debian: apt-get install nodejs npm)"; exit 2; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(STAGE_JS): node_modules/.package-lock.json phases/preview/js/three_entry.js
+	npm run --silent build-stage
+
+setup: $(STAMP) $(STAGE_JS)
 
 # Main job: plan the lighting for the bundled example play.
 demo: setup
@@ -48,4 +58,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache node_modules phases/preview/vendor

@@ -167,6 +167,21 @@ def _config(options: object, output_dir: Path, enable_phase_8: object, dmx: obje
     return config.model_copy(update={"rig": str(rig)})
 
 
+def _recorded_rig(folder: Path) -> str | None:
+    """The rig the plan in `folder` recorded (rig_patch.json), read like a script from under the input roots;
+    None for the bundled rig. A recorded rig file that is missing or has changed is a refusal."""
+    from phases.export import ExportError, rig_for_plan
+    from phases.export.rig_record import BUNDLED_RIG
+
+    try:
+        path, _ = rig_for_plan(folder, None)
+    except ExportError as exc:
+        raise ParameterError(f"plan_dir: {exc}") from None
+    if path == BUNDLED_RIG:
+        return None
+    return str(confine("plan_dir rig", str(path), input_roots(), must_exist="file"))
+
+
 def _run_id() -> object:
     from prefect.runtime import flow_run
 
@@ -368,6 +383,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
             plan = TypeAdapter(list[LightingInstruction]).validate_json(plan_file.read_bytes())
         except ValidationError as exc:
             raise ParameterError(f"plan_dir: {plan_file.name} is not a valid plan ({exc.error_count()} errors)") from None
+        rig = _recorded_rig(folder)
         try:
             config = PipelineConfig(
                 output_dir=str(folder),
@@ -375,6 +391,7 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
                 dmx_speed=speed,
                 dmx_universe=universe,
                 dmx_dry_run_path=None if hardware else str(folder / DRY_RUN_FILE),
+                rig=rig,
             )
         except ValidationError as exc:
             first = exc.errors()[0]

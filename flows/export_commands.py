@@ -6,6 +6,8 @@ Imports nothing heavy at module level: `cueflow --help` and bad input stay fast.
 import argparse
 from pathlib import Path
 
+from flows.commands import bounded
+
 FORMAT_NAMES = ("ascii", "qlc", "csv", "sheet")
 
 
@@ -22,8 +24,23 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help=f"one of {', '.join(FORMAT_NAMES)}; repeat for several (default: all)",
     )
     export.add_argument("--out", metavar="DIR", help="where to write the files (default: PLAN_DIR, beside the plan)")
-    export.add_argument("--rig", metavar="PATH", help="the rig the plan was made for (default: the recorded or bundled rig)")
+    export.add_argument(
+        "--rig", metavar="PATH", help="export for this rig file instead of the one the plan recorded (rig_patch.json)"
+    )
+    export.add_argument(
+        "--lines-per-page",
+        type=bounded(int, "a whole number", 10, 500),
+        metavar="N",
+        help="page a script that was not a PDF at N lines (default: a standard script page, 55)",
+    )
+    export.add_argument(
+        "--into",
+        metavar="WORKSPACE",
+        help="with --format qlc: add the cue list to a copy of this QLC+ workspace, keeping its fixtures, functions, "
+        "virtual console and I/O patch",
+    )
     export.set_defaults(handler=_export)
+
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -35,7 +52,15 @@ def _export(args: argparse.Namespace) -> int:
     plan_dir = Path(args.plan_dir)
     out = Path(args.out) if args.out else plan_dir
     try:
-        written = export_plan(plan_dir, list(args.formats or FORMAT_NAMES), out, Path(args.rig) if args.rig else None)
+        written = export_plan(
+            plan_dir,
+            list(args.formats or FORMAT_NAMES),
+            out,
+            Path(args.rig) if args.rig else None,
+            lines_per_page=args.lines_per_page,
+            on_note=lambda note: print(f"cueflow: note: {note}", file=sys.stderr),
+            qlc_into=Path(args.into) if args.into else None,
+        )
     except ExportError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
     for name, path in written.items():

@@ -45,9 +45,11 @@ def rig_problem(path: str) -> str | None:
 def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str]]:
     """(the printed report, the problems). Raises RigError when the file cannot be read at all."""
     from phases.rig import load_rig
+    from phases.rig.channels import channel_numbers
 
     loaded = load_rig(path, tuple(fixture_dirs), strict=False)
     rig = loaded.rig
+    numbers = channel_numbers(rig)  # the console channels the ASCII export and the recorded patch use
     group = {g.group_id: g for g in rig.groups}
     footprint = {
         f.fixture_id: loaded.profiles[f.patch.profile].footprint for f in rig.fixtures if f.patch.profile in loaded.profiles
@@ -65,7 +67,7 @@ def report(path: str, fixture_dirs: tuple[str, ...] = ()) -> tuple[str, list[str
         mode = f" / {p.mode}" if p.mode else ""
         g = group[f.group_id]
         lines.append(
-            f"{f.fixture_number or '':>4}  {_cut(f.name or f.fixture_id, 29):<30}{_cut(g.name or g.group_id, 21):<22}"
+            f"{numbers[f.fixture_id]:>4}  {_cut(f.name or f.fixture_id, 29):<30}{_cut(g.name or g.group_id, 21):<22}"
             f"{g.role or '?':<12}{f'{p.universe}.{p.address}':>9}{footprint.get(f.fixture_id, '?'):>5}  {made}{mode}"
         )
     lines += ["", "groups:"]
@@ -113,40 +115,43 @@ def _lacking(rig: "Rig", how: dict[str, str]) -> list[str]:
 
 def _channels(rig: "Rig", profiles: dict[str, "FixtureProfile"]) -> list[str]:
     """Per definition and mode: what each channel is sent (driven inside its safe range, or held)."""
+    lines = ["", "what each mode is sent (driven channels inside their safe ranges; every other channel held):"]
+    said: dict[tuple[str, ...], list[Fixture]] = {}  # the heads of a pack say the same: once for all of them
+    for f in rig.fixtures:
+        profile = profiles.get(f.patch.profile)
+        if profile is not None:
+            said.setdefault(_sent(profile), []).append(f)
+    for text, fixtures in said.items():
+        count = f"{len(fixtures)} fixture{'s' if len(fixtures) > 1 else ''}"
+        lines.append(f"  {text[0]} ({count}: {_numbers(fixtures)}): {text[1]}")
+        lines += list(text[2:])
+    return lines
+
+
+def _sent(profile: "FixtureProfile") -> tuple[str, ...]:
+    """What a mode is sent, as rig check prints it: definition / mode, whether it can be lit, then its lines."""
     from phases.rig.channel_plan import plan_mode
 
-    lines = ["", "what each mode is sent (driven channels inside their safe ranges; every other channel held):"]
-    users: dict[str, list[Fixture]] = {}
-    for f in rig.fixtures:
-        users.setdefault(f.patch.profile, []).append(f)
-    for name, fixtures in users.items():
-        profile = profiles.get(name)
-        if profile is None:
-            continue
-        plan = plan_mode(profile)
-        made = f"{profile.manufacturer} {profile.model} / {profile.mode}" if profile.manufacturer else profile.name
-        state = "can be lit" if plan.can_light else "HELD DARK: it cannot be lit without a strobe, program or the like"
-        lines.append(f"  {made} ({len(fixtures)} fixtures: {_numbers(fixtures)}): {state}")
-        driven, held = [], []
-        for c in plan.channels:
-            label = c.name or f"channel {c.offset + 1}"
-            if c.drive in ("pan", "tilt"):
-                low, high = sorted((c.span.dark, c.span.bright))  # type: ignore[union-attr]
-                driven.append(f"{label} ({c.drive}) {low}-{high}")
-            elif c.drive not in (None, "fine") and c.span is not None:
-                rng = "0-255" if c.span.full else f"{min(c.span.dark, c.span.bright)}-{max(c.span.dark, c.span.bright)}"
-                off = "" if c.span.full else f", {c.span.off} at 0"
-                driven.append(f"{label} ({c.drive}) {rng}{off}")
-            elif c.drive is None:
-                said = f" ({_cut(c.hold_label, 40)})" if c.hold_label and c.hold_label != label else ""
-                held.append(f"{label} {c.hold}{said}")
-        if driven:
-            lines.append(f"    driven: {'; '.join(driven)}")
-        if held:
-            lines.append(f"    held: {'; '.join(held)}")
-        for note in plan.notes:
-            lines.append(f"    note: {note}")
-    return lines
+    plan = plan_mode(profile)
+    made = f"{profile.manufacturer} {profile.model} / {profile.mode}" if profile.manufacturer else profile.name
+    state = "can be lit" if plan.can_light else "HELD DARK: it cannot be lit without a strobe, program or the like"
+    driven, held = [], []
+    for c in plan.channels:
+        label = c.role if profile.footprint == 1 or not c.name else c.name  # a pack's heads: one line for all
+        if c.drive not in (None, "fine") and c.span is not None:
+            low, high = sorted((c.span.dark, c.span.bright))
+            off = "" if c.span.full or c.drive in ("pan", "tilt") else f", {c.span.off} at 0"
+            driven.append(f"{label} ({c.drive}) {low}-{high}{off}")
+        elif c.drive is None:
+            told = f" ({_cut(c.hold_label, 40)})" if c.hold_label and c.hold_label != label else ""
+            held.append(f"{label} {c.hold}{told}")
+    lines = [made, state]
+    if driven:
+        lines.append(f"    driven: {'; '.join(driven)}")
+    if held:
+        lines.append(f"    held: {'; '.join(held)}")
+    lines += [f"    note: {note}" for note in plan.notes]
+    return tuple(lines)
 
 
 def _focus(rig: "Rig", profiles: dict[str, "FixtureProfile"]) -> list[str]:

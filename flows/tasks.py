@@ -31,6 +31,7 @@ from phases.contracts import (
 
 from .config import PipelineConfig
 from .errors import PhaseNotImplementedError
+from .outputs import write_json_atomic
 
 T = TypeVar("T")
 Timed = tuple[T, float]
@@ -113,12 +114,15 @@ async def replan(
 
 @task(name="export-cue-files", **LEAN)  # not a phase task: run_snapshot counts phases by name
 async def export_cue_files(plan_dir: str, show_name: str, rig: str | None = None) -> Timed[dict[str, str]]:
-    """The finished plan out to the console and the prompt book, beside it: ASCII cues, QLC+ workspace, cue sheets."""
+    """The finished plan out to the console and the prompt book, beside it: the rig's record (rig_patch.json),
+    ASCII cues, QLC+ workspace, cue sheets."""
 
     def run() -> dict[str, str]:
         rig_path = Path(rig) if rig else None
+        # The rig the plan was made for, beside it: `cueflow export` and `cueflow play` then need no --rig.
+        record = write_json_atomic(Path(plan_dir) / phases.export.RIG_PATCH_FILE, phases.export.rig_record(rig_path))
         written = phases.export.export_plan(Path(plan_dir), list(phases.export.FORMATS), Path(plan_dir), rig_path, show_name)
-        return {f"export_{name}": str(path) for name, path in written.items()}
+        return {"rig_patch": str(record), **{f"export_{name}": str(path) for name, path in written.items()}}
 
     return timed(run, 4)
 

@@ -1,40 +1,44 @@
-"""Drive Debian's headless Chromium over the Chrome DevTools Protocol (a websocket), for the preview tests.
+"""Debian's headless Chromium driven by Playwright for Python, for the preview, cue-sheet and UI tests and the benches.
 
-No browser download: it runs /usr/bin/chromium (or $CUEFLOW_CHROMIUM) and fails loudly when it is missing.
+No browser download: Playwright launches /usr/bin/chromium (or $CUEFLOW_CHROMIUM) through `executable_path`, and this
+fails loudly when it is missing. One Playwright driver serves the whole process; each `Chromium` is its own browser
+with a fresh profile. `Page` keeps the small API the tests were written against (evaluate, goto, screenshot, the
+requests, errors and log lines the page made, and raw DevTools calls), with the Playwright page as `page.pw`.
 """
 
-import base64
+import atexit
 import io
-import json
 import os
 import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from websockets.sync.client import ClientConnection, connect
+from playwright.sync_api import Browser, ConsoleMessage, Error, Playwright, Request, sync_playwright
+from playwright.sync_api import Page as PlaywrightPage
 
 FLAGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
     "--disable-sync",
     "--disable-default-apps",
     "--disable-extensions",
     "--hide-scrollbars",
     "--force-color-profile=srgb",
-    "--remote-debugging-port=0",
+    # WebGL without a GPU: ANGLE on SwiftShader, which Chromium no longer falls back to by itself.
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
 ]
-START_TIMEOUT = 30.0
-CALL_TIMEOUT = 30.0
+START_TIMEOUT_MS = 30_000
+CALL_TIMEOUT_MS = 30_000
+
+_driver: Playwright | None = None
+_open_browsers = 0  # the driver stops with the last browser: Playwright's sync API holds an event loop while it runs
 
 
 class BrowserMissingError(RuntimeError):
@@ -48,110 +52,114 @@ def chromium_path() -> str:
     return path
 
 
+def _playwright() -> Playwright:
+    global _driver
+    if _driver is None:
+        _driver = sync_playwright().start()
+        atexit.register(_stop_driver)
+    return _driver
+
+
+def _stop_driver() -> None:
+    global _driver
+    if _driver is not None:
+        _driver.stop()
+        _driver = None
+
+
+def launch(extra_flags: list[str] | None = None) -> Browser:
+    """A headless Debian Chromium; close it with `release` when done (`Chromium` does)."""
+    global _open_browsers
+    flags = [f for f in FLAGS if f not in (extra_flags or [])] + list(extra_flags or [])
+    try:
+        browser = _playwright().chromium.launch(
+            executable_path=chromium_path(), args=flags, headless=True, timeout=START_TIMEOUT_MS, chromium_sandbox=False
+        )
+    except Error as exc:
+        if not _open_browsers:
+            _stop_driver()
+        raise BrowserMissingError(f"Chromium did not start: {str(exc).splitlines()[0]}") from exc
+    _open_browsers += 1
+    return browser
+
+
+def release(browser: Browser) -> None:
+    """Close a browser; the last one closed stops the driver, so asyncio.run works again in this process."""
+    global _open_browsers
+    try:
+        browser.close()
+    finally:
+        _open_browsers -= 1
+        if not _open_browsers:
+            _stop_driver()
+
+
 class Page:
-    """One page target with the Network, Page, Runtime and Log domains on, recording every event."""
+    """One tab, recording the requests it made, the exceptions it threw and what it logged."""
 
-    def __init__(self, ws: ClientConnection) -> None:
-        self._ws = ws
-        self._next_id = 0
-        self.events: list[dict[str, Any]] = []
+    def __init__(self, page: PlaywrightPage) -> None:
+        self.pw = page
+        self._requests: list[str] = []
+        self._exceptions: list[dict[str, Any]] = []
+        self._logs: list[dict[str, Any]] = []
+        self._cdp: Any = None
+        page.set_default_timeout(CALL_TIMEOUT_MS)
+        page.on("request", self._on_request)
+        page.on("pageerror", lambda error: self._exceptions.append({"message": str(error), "stack": error.stack}))
+        page.on("console", self._on_console)
 
-    def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self._next_id += 1
-        call_id = self._next_id
-        self._ws.send(json.dumps({"id": call_id, "method": method, "params": params}))
-        deadline = time.monotonic() + CALL_TIMEOUT
-        while True:
-            message = json.loads(self._ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-            if message.get("id") == call_id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            if "method" in message:
-                self.events.append(message)
+    def _on_request(self, request: Request) -> None:
+        self._requests.append(request.url)
 
-    def wait_for_event(self, method: str, timeout: float = CALL_TIMEOUT) -> dict[str, Any]:
-        for event in self.events:
-            if event["method"] == method:
-                return event
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            message = json.loads(self._ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-            if "method" in message:
-                self.events.append(message)
-                if message["method"] == method:
-                    return message
-        raise TimeoutError(f"no {method} event within {timeout} s")
+    def _on_console(self, message: ConsoleMessage) -> None:
+        level = {"warning": "warning", "error": "error"}.get(message.type, message.type)
+        self._logs.append({"level": level, "text": message.text})
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
+        """The value of a JavaScript expression (promises awaited); a page error raises."""
+        return self.pw.evaluate(expression)
 
     def goto(self, url: str) -> None:
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for_event("Page.loadEventFired")
+        self._requests.clear()
+        self.pw.goto(url, wait_until="load")
 
-    def screenshot(self) -> Image.Image:
-        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
-        return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+    def screenshot(self, **options: Any) -> Image.Image:
+        return Image.open(io.BytesIO(self.pw.screenshot(type="png", **options))).convert("RGB")
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        """A raw Chrome DevTools Protocol call, for what Playwright has no API for."""
+        if self._cdp is None:
+            self._cdp = self.pw.context.new_cdp_session(self.pw)
+        return self._cdp.send(method, params)  # type: ignore[no-any-return]
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
+        return list(self._requests)
 
     def log_entries(self) -> list[dict[str, Any]]:
-        return [e["params"]["entry"] for e in self.events if e["method"] == "Log.entryAdded"]
+        return list(self._logs)
 
     def exceptions(self) -> list[dict[str, Any]]:
-        return [e["params"] for e in self.events if e["method"] == "Runtime.exceptionThrown"]
+        return list(self._exceptions)
 
 
 class Chromium:
-    """A headless Chromium with a fresh profile; use as a context manager, then open_page()."""
+    """A headless Chromium; use as a context manager, then open_page() for a tab of width x height CSS pixels."""
 
-    def __init__(self, width: int = 1400, height: int = 1000) -> None:
+    def __init__(self, width: int = 1400, height: int = 1000, extra_flags: list[str] | None = None) -> None:
         self.width, self.height = width, height
-        self._profile = Path(tempfile.mkdtemp(prefix="cueflow-chromium-"))
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._sockets: list[ClientConnection] = []
-        self.port = 0
+        self.extra_flags = extra_flags
+        self.browser: Browser | None = None
 
     def __enter__(self) -> "Chromium":
-        args = [chromium_path(), *FLAGS, f"--user-data-dir={self._profile}", f"--window-size={self.width},{self.height}"]
-        self._proc = subprocess.Popen([*args, "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        active = self._profile / "DevToolsActivePort"
-        deadline = time.monotonic() + START_TIMEOUT
-        while not (active.exists() and active.read_text().strip()):
-            if self._proc.poll() is not None:
-                raise BrowserMissingError(f"Chromium exited at start with code {self._proc.returncode}")
-            if time.monotonic() > deadline:
-                raise TimeoutError("Chromium did not open its DevTools port")
-            time.sleep(0.05)
-        self.port = int(active.read_text().split()[0])
+        self.browser = launch(self.extra_flags)
         return self
 
     def open_page(self) -> Page:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=10) as response:
-            targets = json.load(response)
-        target = next(t for t in targets if t["type"] == "page")
-        ws = connect(target["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
-        self._sockets.append(ws)
-        page = Page(ws)
-        for domain in ("Page", "Network", "Runtime", "Log"):
-            page.call(f"{domain}.enable")
-        page.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height, deviceScaleFactor=1, mobile=False)
-        return page
+        assert self.browser is not None, "use Chromium as a context manager"
+        context = self.browser.new_context(viewport={"width": self.width, "height": self.height}, device_scale_factor=1)
+        return Page(context.new_page())
 
     def __exit__(self, *exc: object) -> None:
-        for ws in self._sockets:
-            ws.close()
-        if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        shutil.rmtree(self._profile, ignore_errors=True)
+        if self.browser is not None:
+            release(self.browser)
+            self.browser = None

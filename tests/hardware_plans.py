@@ -48,3 +48,16 @@ def renderer_for(plan: list[LightingInstruction]) -> ShowRenderer:
     """The default rig's renderer for a plan."""
     kb = load_knowledge()
     return ShowRenderer(plan, kb.rig, kb.colours, load_profiles())
+
+
+def plan_play(script, rig) -> list[LightingInstruction]:
+    """Phases 1-4 of a script for a rig file, in process (no Prefect), as `cueflow run --rig` plans it."""
+    from phases.decision import LightingDecisionEngine
+    from phases.emotion import detect_emotion
+    from phases.knowledge import ScenePosition, retrieve
+    from phases.parsing import parse_file
+
+    kb = load_knowledge(rig=rig)
+    scenes = [s.model_copy(update={"emotion": detect_emotion(s)}) for s in parse_file(script).scenes]
+    knowledge = [retrieve(s, kb, ScenePosition(i, len(scenes))) for i, s in enumerate(scenes)]
+    return LightingDecisionEngine(kb=kb).plan(scenes, knowledge)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import websockets
+import websockets.exceptions
 
 START_TIMEOUT = 60.0
 
@@ -46,10 +47,21 @@ class QlcPlus:
 
         return asyncio.run(run())
 
-    def start_function(self, function_id: int) -> None:
+    def start_function(self, function_id: int, running: bool = True) -> None:
+        """Start (or stop) a function; QLC+ sends no answer."""
+
         async def run() -> None:
             async with websockets.connect(f"ws://127.0.0.1:{self.port}/qlcplusWS", open_timeout=10, close_timeout=0.2) as ws:
-                await ws.send(f"QLC+API|setFunctionStatus|{function_id}|1")
+                await ws.send(f"QLC+API|setFunctionStatus|{function_id}|{int(running)}")
+
+        asyncio.run(run())
+
+    def press(self, widget_id: int, command: str) -> None:
+        """Operate a virtual-console widget as the web remote does: a Cue List's NEXT is its GO."""
+
+        async def run() -> None:
+            async with websockets.connect(f"ws://127.0.0.1:{self.port}/qlcplusWS", open_timeout=10, close_timeout=0.2) as ws:
+                await ws.send(f"{widget_id}|{command}")
 
         asyncio.run(run())
 
@@ -59,8 +71,11 @@ class QlcPlus:
 
 
 @contextmanager
-def qlcplus(workspace: Path) -> Iterator[QlcPlus]:
-    """QLC+ running headless on the workspace until the block ends. A missing QLC+ fails the test."""
+def qlcplus(workspace: Path, operate: bool = False) -> Iterator[QlcPlus]:
+    """QLC+ running headless on the workspace until the block ends. A missing QLC+ fails the test.
+
+    operate: start in operate mode, as at a show (virtual-console widgets such as a Cue List's GO only work then).
+    """
     binary = shutil.which("qlcplus")
     if binary is None:
         pytest.fail("QLC+ is not installed (apt-get install qlcplus): the export tests need the real program")
@@ -69,7 +84,10 @@ def qlcplus(workspace: Path) -> Iterator[QlcPlus]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": runtime, "HOME": runtime}
     log = open(Path(runtime) / "qlcplus.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [binary, "-n", "-m", "-o", str(workspace), "-w", "-wp", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
+        [binary, "-n", "-m", *(["-p"] if operate else []), "-o", str(workspace), "-w", "-wp", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     server = QlcPlus(port)
     try:

@@ -75,23 +75,23 @@ def library() -> list[tuple[str, FixtureProfile]]:
     return modes
 
 
-def _plan_values(plan: ModePlan) -> list[tuple[int, set[int]]]:
+def _plan_values(plan: ModePlan) -> list[tuple[int, np.ndarray]]:
     """Each channel's every possible value: held values, and for driven ones every value of their span."""
     found = []
     for c in plan.channels:
-        if c.drive is None or c.drive == "fine":
-            found.append((c.offset, {c.hold}))
-        elif plan.can_light or c.drive in ("pan", "tilt"):
-            low, high = sorted((c.span.dark, c.span.bright))  # type: ignore[union-attr]
-            found.append((c.offset, {c.span.off, *range(low, high + 1)}))  # type: ignore[union-attr]
-        else:
-            found.append((c.offset, {c.hold}))  # a fixture held dark sends its rest only
+        if c.drive not in (None, "fine") and c.span is not None and (plan.can_light or c.drive in ("pan", "tilt")):
+            low, high = sorted((c.span.dark, c.span.bright))
+            found.append((c.offset, np.array(sorted({c.span.off, *range(low, high + 1)}))))
+        else:  # held, a fine byte, or a level of a fixture held dark: its rest only
+            found.append((c.offset, np.array([c.hold])))
     return found
 
 
 def test_every_value_any_mode_can_be_sent_is_safe(library):
     """Over all 3,706 modes: every value a plan can send lands in a safe capability; modes that have a channel
     with no safe value at all are the ones the rig loader leaves out (and rig check names)."""
+    safe = np.array([c in SAFE for c in CLASSES])
+    level = np.full(256, CLASSES.index("level"), dtype=np.int8)
     unsafe: list[str] = []
     words: list[str] = []
     left_out = landings = 0
@@ -102,15 +102,15 @@ def test_every_value_any_mode_can_be_sent_is_safe(library):
             continue
         for offset, values in _plan_values(plan):
             channel = profile.channels[offset]
-            row = _row(channel) if channel.ranges else None
-            for value in values:
-                landings += 1
-                kind = CLASSES[row[value]] if row is not None else "level"
-                if kind not in SAFE:
-                    unsafe.append(f"{name}: {channel.name} = {value} ({kind}: {_labels(channel, value)!r})")
-                label = _labels(channel, value)
-                if UNSAFE_WORDS.search(label) and not DENIED.search(label) and not PRESET_LABEL.search(label):
-                    words.append(f"{name}: {channel.name} = {value} ({label!r})")
+            kinds = (_row(channel) if channel.ranges else level)[values]
+            landings += len(values)
+            for value in values[~safe[kinds]]:
+                unsafe.append(f"{name}: {channel.name} = {value} ({_labels(channel, int(value))!r})")
+            low, high = int(values.min()), int(values.max())
+            for r in channel.ranges:  # every label a value lands in (the ranges its values reach)
+                hit = r.min <= high and r.max >= low and bool(((values >= r.min) & (values <= r.max)).any())
+                if hit and UNSAFE_WORDS.search(r.label) and not DENIED.search(r.label) and not PRESET_LABEL.search(r.label):
+                    words.append(f"{name}: {channel.name} {r.min}-{r.max} ({r.label!r})")
     print(f"\n{len(library)} modes, {landings} channel values checked, {left_out} modes left out (no safe value)")
     assert unsafe == [], f"{len(unsafe)} unsafe landings, first: {unsafe[:5]}"
     assert words == [], f"{len(words)} landings whose label names a strobe, program or the like: {words[:5]}"
@@ -174,6 +174,10 @@ def test_the_whole_library_played_with_every_effect_in_every_role_lands_nowhere_
                 first.append(f"t={t:.2f} universe {u} slots {np.nonzero(bad)[0][:5].tolist()}")
     for u, frame in show.blackout().items():
         assert safe[table[u][slots, np.frombuffer(frame, dtype=np.uint8)]].all(), f"the blackout frame, universe {u}"
+    full, dark = show.frame_at(seconds - 0.01), show.frame_at(dark * seconds + 1.0)  # cue 1 at full; a dark cue
+    unlit = [f.fixture.fixture_id for f in show.fixtures if plan_mode(f.profile).can_light
+             and full[f.universe][f.start : f.end] == dark[f.universe][f.start : f.end]]  # fmt: skip
+    assert unlit == [], f"the level never reached {len(unlit)} fixtures that can be lit, first {unlit[:3]}"
     print(f"\n{len(fixtures)} fixtures on {len(tables)} universes, {len(times)} frames, {written} values, {unsafe} unsafe")
     assert unsafe == 0, first[:5]
 
@@ -239,3 +243,26 @@ def test_the_loader_leaves_out_a_fixture_with_no_safe_value_and_says_why(tmp_pat
     loaded = load_rig(write_workspace(tmp_path, fixtures=fixtures, groups=[]))
     assert [f.name for f in loaded.rig.fixtures] == ["Par"]
     assert any(note.startswith("Unsafe:") and "no safe value" in note for note in loaded.notes), loaded.notes
+
+
+def test_a_fixture_that_cannot_dim_safely_is_held_dark_and_rig_check_says_so(tmp_path: Path, library):
+    from phases.rig import load_rig
+    from phases.rig.definitions import lights
+    from tests.rig_files import write_workspace
+    from tests.test_rig_import import cueflow
+
+    name, profile = next(
+        (n, p) for n, p in library if plan_mode(p).sendable and not plan_mode(p).can_light and lights(p) and p.footprint < 40
+    )
+    file, mode = name.split(" / ", 1)
+    definition = read_definition(next(QLC_LIBRARY.rglob(file)))
+    fixtures = [("Held", definition.manufacturer, definition.model, mode, 0, 0, profile.footprint)]
+    path = write_workspace(tmp_path, fixtures=fixtures, groups=[])
+    loaded = load_rig(path)
+    kb = load_knowledge(rig=path)
+    group = loaded.rig.groups[0].group_id
+    show = ShowRenderer([cue(1, 0, 1, {group: (1.0, "daylight")})], kb.rig, kb.colours, loaded.profiles)
+    assert show.fixture_levels(0.5)[loaded.rig.fixtures[0].fixture_id][0] == 0.0
+    assert show.frame_at(0.5)[1][: profile.footprint] == plan_mode(profile).rest()
+    proc = cueflow("rig", "check", str(path))
+    assert proc.returncode == 0 and "HELD DARK: it cannot be lit without a strobe, program or the like" in proc.stdout

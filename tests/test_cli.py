@@ -70,6 +70,7 @@ def test_run_writes_all_five_outputs_and_a_summary(tmp_path):
         "preview.html",
         "report.json",
         "result.json",
+        "rig_patch.json",
         "scenes.json",
         "show.qxw",
         "timeline.png",

@@ -1,5 +1,6 @@
 """USITT ASCII 3.0 export: the file obeys the keywords and line rules, and a cue list survives the round trip."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,4 +136,69 @@ def test_labels_become_plain_ascii(tmp_path: Path) -> None:
     scenes, cues = show(6)
     cues[1] = cues[1].model_copy(update={"label": "Ophélie's entrance,\tcafé " + "é" * 30})
     text = write_ascii(console_show(load_plan(write_plan_dir(tmp_path / "plan", scenes, cues))))
-    assert read_ascii(text).cues[1].label == "Ophelie's entrance, cafe " + "e" * 30
+    assert read_ascii(text).cues[1].label == "Ophelie's entrance; cafe " + "e" * 30  # a comma is a delimiter
+
+
+DELIMITERS = " \t,/<=>@"
+
+
+def spec_reading(text: str) -> tuple[dict[float, str], dict[int, list[tuple[int, str]]]]:
+    """A second, independent reading by the standard's own rules (not phases/export's reader): a line is cut at
+    "!" (a comment), split on any run of delimiters, and Text is its values joined by single spaces. Returns each
+    cue's Text and the patch: channel -> [(DMX output, level)]."""
+    labels: dict[float, str] = {}
+    patch: dict[int, list[tuple[int, str]]] = {}
+    cue = None
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.split("!", 1)[0]
+        tokens = [t for t in re.split("[" + re.escape(DELIMITERS) + "]+", line) if t]
+        if not tokens:
+            continue
+        keyword = tokens[0].lower()
+        if keyword == "cue":
+            cue = float(tokens[1])
+        elif keyword == "text" and cue is not None:
+            labels[cue] = " ".join(tokens[1:])
+        elif keyword == "patch":
+            values = tokens[2:]
+            for channel, output, level in zip(values[::3], values[1::3], values[2::3], strict=True):
+                patch.setdefault(int(channel), []).append((int(output), level))
+        elif keyword in ("group", "sub", "enddata"):
+            cue = None
+    return labels, patch
+
+
+def test_the_patch_maps_every_channel_to_its_dmx_address(tmp_path: Path) -> None:
+    """Patch records, read by the project's reader and by the standard's rules, for a QLC+ workspace rig."""
+    from phases.export import rig_record
+    from tests.rig_files import write_workspace
+
+    rig_file = write_workspace(tmp_path)
+    scenes, cues = [], []
+    record = rig_record(rig_file)
+    from phases.contracts import CueTrigger, GroupInstruction, GroupParameters, LightingInstruction, TimeWindow
+
+    cues = [
+        LightingInstruction(
+            scene_id="scene_001", cue_number=1, label="Storm! Lights up, fast/bright <now> = 100% @ full",
+            called_on=CueTrigger(kind="scene_start"), time_window=TimeWindow(start=0, end=10),
+            groups=[GroupInstruction(group_id="foh_wash", parameters=GroupParameters(intensity=0.5, color="straw"))],
+        )
+    ]  # fmt: skip
+    text = write_ascii(console_show(load_plan(write_plan_dir(tmp_path / "plan", scenes, cues), rig_file)))
+    expected = {p.channel: [((p.universe - 1) * 512 + p.address, 100)] for p in record.patch}
+    assert read_ascii(text).patch == expected
+    labels, patch = spec_reading(text)
+    assert {ch: [(out, 100 if lv == "FL" else int(lv)) for out, lv in outs] for ch, outs in patch.items()} == expected
+    # The label whole in both readings: its words all there, no delimiter lost, no "!" starting a comment.
+    assert labels[1.0] == read_ascii(text).cues[0].label == "Storm. Lights up; fast-bright (now) - 100% at full"
+
+
+def test_no_label_is_cut_by_a_reader(exported: tuple[str, object]) -> None:
+    text, show_ = exported
+    labels, _ = spec_reading(text)
+    ours = {c.number: c.label for c in read_ascii(text).cues}
+    assert labels == ours
+    for cue in show_.cues:  # type: ignore[attr-defined]
+        words = re.findall(r"[A-Za-z0-9']+", cue.label)
+        assert re.findall(r"[A-Za-z0-9']+", labels[cue.number])[: len(words)] == words, cue.label

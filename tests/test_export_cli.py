@@ -130,7 +130,7 @@ def test_the_csv_cue_sheet(tmp_path: Path) -> None:
     assert rows[2]["label"] == '\'=HYPERLINK("http://x")'  # script text is never a formula in a spreadsheet
     assert rows[3]["follow"] == "auto 2.5 s after 10.5" and rows[3]["up_delay"] == "2"
     assert rows[1]["line"] == "10" and rows[1]["act"] == "1" and rows[-1]["act"] == "2"
-    assert rows[4]["notes"] == "ambient: lightning 0.3 Hz"
+    assert rows[4]["effects"] == "ambient: lightning 0.3 Hz" and rows[4]["go_word"] == "Thunder"
     assert json.loads((plan_dir / "lighting_instructions.json").read_text())[0]["cue_number"] == 0.5
 
 
@@ -145,20 +145,24 @@ def test_the_printable_cue_sheet_in_chromium(plan_dir: Path) -> None:
         facts = page.evaluate(
             """JSON.stringify({
               acts: [...document.querySelectorAll('h2.act')].map(h => [h.textContent, getComputedStyle(h).breakBefore]),
-              standby: [...document.querySelectorAll('p.standby')].map(p => p.textContent),
+              standby: [...document.querySelectorAll('tr.standby td')].map(td => td.textContent),
+              heads: [...document.querySelector('thead tr').children].map(th => th.textContent),
+              notes: [...document.querySelectorAll('td.notes')].map(td => td.textContent),
               numbers: [...document.querySelectorAll('td.number')].map(td => td.firstChild.textContent),
               numberSize: parseFloat(getComputedStyle(document.querySelector('td.number')).fontSize),
               marked: [...document.querySelectorAll('mark')].map(m => m.textContent),
-              auto: [...document.querySelectorAll('tr.auto td.follow')].map(td => td.textContent),
+              auto: [...document.querySelectorAll('tr.auto .follow')].map(td => td.textContent),
             })"""
         )
         pdf = page.call("Page.printToPDF", printBackground=False)["data"]
     facts = json.loads(facts)
     assert facts["acts"] == [["Act 1", "auto"], ["Act 2", "page"]]
-    assert facts["standby"][0] == "Standby LX 0.5 to 12 (5 cues)"
+    assert facts["standby"] == ["Standby LX 0.5 to 29 (10 cues) at p. 1 l. 10"]  # one sequence: 16 lines from first to last
+    assert facts["heads"] == ["Cue", "Page", "GO on", "Label", "Up", "Down", "Effects, follow"]
+    assert "ambient: lightning 0.3 Hz" in facts["notes"][4]  # the storm, printed too
     assert facts["numbers"] == ["0.5", "10", "10.5", "11", "12", "20", "20.5", "21", "22", "29"]
     assert facts["numberSize"] >= 28  # px: 22 pt, readable at arm's length on a prompt desk
-    assert "To be, or not to be" in facts["marked"] and "Thunder and lightning." in facts["marked"]
+    assert facts["marked"][1:4] == ["A", "To", "Thunder"]  # the GO word: past the heading, never the speaker's name
     assert facts["auto"] == ["auto 2.5 s after 10.5", "auto 2.5 s after 20.5"]
     document = base64.b64decode(pdf)
     assert document.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", document)) >= 2  # act 2 on page 2

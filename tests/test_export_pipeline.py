@@ -8,6 +8,7 @@ import pytest
 
 from flows import PipelineConfig, run
 from flows.artifacts import artifact_key
+from phases.contracts import RigPatch
 from phases.export import read_ascii
 from tests.conftest import EXAMPLE
 from tests.test_artifacts import _read
@@ -22,6 +23,8 @@ def test_a_run_writes_its_exports_and_an_artifact_lists_them(tmp_path: Path) -> 
     files = result.final_output.files
     assert {k for k in files if k.startswith("export_")} == {"export_ascii", "export_qlc", "export_csv", "export_sheet"}
     assert {"cue_sheet.csv", "cue_sheet.html", "cues.asc", "show.qxw"} <= {p.name for p in out.iterdir()}
+    record = RigPatch.model_validate_json((out / "rig_patch.json").read_text())  # the rig the plan was made for
+    assert files["rig_patch"] == str(out / "rig_patch.json") and record.kind == "bundled" and len(record.patch) == 24
     plan = json.loads((out / "lighting_instructions.json").read_text())
     assert [c.number for c in read_ascii((out / "cues.asc").read_text()).cues] == sorted(c["cue_number"] for c in plan)
     exported = [p for p in result.phases if p.phase == 4 and "exports" in p.data]

@@ -193,7 +193,7 @@ def test_run_folder_is_the_old_run_or_the_new_one_whole(tmp_path, macbeth):
     _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     files = {"scenes.json", "lighting_instructions.json", "preview.html", "timeline.png", "report.json", "result.json"}
-    files |= {"cues.asc", "show.qxw", "cue_sheet.csv", "cue_sheet.html"}  # the plan's exports
+    files |= {"rig_patch.json", "cues.asc", "show.qxw", "cue_sheet.csv", "cue_sheet.html"}  # the plan's rig and exports
     assert {p.name for p in out.iterdir()} == files
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".show.lock"]  # no work folder left
     # Before: 0600 whatever the umask (mkstemp).
@@ -251,7 +251,7 @@ def test_rerun_with_phases_off_or_failing_replaces_the_folder_whole(tmp_path):
     (out / "stray.txt").write_text("not the run's")  # anything in the folder is replaced with it
     lean = run(EXAMPLE, PipelineConfig(output_dir=str(out), enable_phase_5=False, enable_phase_7=False))
     assert lean.success
-    exports = {"cues.asc", "show.qxw", "cue_sheet.csv", "cue_sheet.html"}  # made from the plan, so they stay
+    exports = {"rig_patch.json", "cues.asc", "show.qxw", "cue_sheet.csv", "cue_sheet.html"}  # made with the plan: they stay
     assert {p.name for p in out.iterdir()} == {"scenes.json", "lighting_instructions.json", "result.json", *exports}
 
     # Phase 8 fails at the very end (no olad on that port): the failed run's folder replaces the old one whole,

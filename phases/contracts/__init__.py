@@ -18,7 +18,7 @@ from .lighting import (
     TransitionType,
 )
 from .pipeline import BatchItem, BatchSummary, PhaseResult, PipelineOutput, PipelineResult
-from .rig import Aim, DmxPatch, Fixture, FixtureConstraints, GroupRole, Mounting, Position, Rig, RigGroup
+from .rig import Aim, DmxPatch, Fixture, FixtureConstraints, GroupRole, Mounting, PatchLine, Position, Rig, RigGroup, RigPatch
 from .scene import (
     SHOW_CLOCK_LIMIT,
     DialogueLine,
@@ -70,6 +70,7 @@ __all__ = [
     "LightingRule",
     "MetricResult",
     "ParsedScript",
+    "PatchLine",
     "PhaseResult",
     "PipelineOutput",
     "PipelineResult",
@@ -77,6 +78,7 @@ __all__ = [
     "Range",
     "Rig",
     "RigGroup",
+    "RigPatch",
     "RuleExtras",
     "RuleUse",
     "Scene",

@@ -146,3 +146,31 @@ class Rig(Contract):
 
     def role_of(self, group_id: str) -> GroupRole | None:
         return next((g.role for g in self.groups if g.group_id == group_id), None)
+
+
+class PatchLine(Contract):
+    """One fixture of a recorded patch: its console channel, its DMX address and what it is."""
+
+    channel: int = Field(ge=1, le=99999, description="Console channel, as `cueflow rig check` and the ASCII export number it.")
+    fixture_id: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="The rig's own name for the fixture.")
+    group_id: str = Field(pattern=GROUP_ID_PATTERN)
+    universe: int = Field(ge=1, le=63999)
+    address: int = Field(ge=1, le=512)
+    footprint: int = Field(ge=1, le=512, description="DMX channels the fixture's mode takes.")
+    profile: str = Field(min_length=1)
+    manufacturer: str | None = None
+    model: str | None = None
+    mode: str | None = None
+
+
+class RigPatch(Contract):
+    """The rig a plan was designed for (rig_patch.json beside the plan): its file, a fingerprint of its content,
+    and its patch. `cueflow export` and `cueflow play` use it when no --rig is given, and refuse a rig file
+    that is missing or has changed since."""
+
+    rig_file: str | None = Field(description="The rig file's absolute path; null for the bundled rig.")
+    kind: Literal["bundled", "cueflow YAML", "QLC+ workspace"]
+    fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$", description="SHA-256 of the rig file's bytes.")
+    rig_name: str
+    patch: list[PatchLine] = Field(min_length=1)

@@ -88,6 +88,12 @@ class SourceSpan(Contract):
     end_char: int = Field(ge=0)
     start_line: int = Field(ge=1)
     end_line: int = Field(ge=1)
+    start_page: int | None = Field(
+        default=None, ge=1, description="The page of the script's PDF the scene starts on; null when the script was not a PDF."
+    )
+    page_lines: list[int] = Field(
+        default_factory=list, description="Lines of the script inside the scene where a new PDF page begins, in order."
+    )
 
 
 class TimeChange(Contract):

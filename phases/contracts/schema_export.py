@@ -16,6 +16,7 @@ from . import (
     LightingRule,
     PipelineResult,
     Rig,
+    RigPatch,
     Scene,
     TimeWindow,
 )
@@ -32,6 +33,7 @@ SCHEMAS: dict[str, TypeAdapter[object] | type[BaseModel]] = {
     "lighting_instructions": TypeAdapter(list[LightingInstruction]),
     "fixture": Fixture,
     "rig": Rig,
+    "rig_patch": RigPatch,
     "lighting_rule": LightingRule,
     "evaluation_report": EvaluationReport,
     "pipeline_result": PipelineResult,

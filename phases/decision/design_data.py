@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from phases.contracts import TimeOfDay
+from phases.contracts import ShowMoment, TimeOfDay
 from phases.data_files import load_yaml_model
 from phases.knowledge.loading import DATA_DIR as KNOWLEDGE_DATA
 
@@ -54,6 +54,16 @@ class MomentCue(_Frozen):
     follow: bool = False
 
 
+class HouseLights(_Frozen):
+    """House cues drive the house lights only where the rig has them: a fixture or group named with one of
+    `words`. Otherwise the house cues say `not_in_rig` and send nothing."""
+
+    words: list[str] = Field(min_length=1)
+    levels: dict[ShowMoment, float]
+    colour: str = Field(min_length=1)
+    not_in_rig: str = Field(min_length=1, max_length=30)
+
+
 class DesignSettings(_Frozen):
     key_by_moment: dict[Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"], float]
     key_by_time: dict[TimeOfDay, float]
@@ -79,6 +89,7 @@ class DesignSettings(_Frozen):
     preset_atmosphere: float = Field(ge=0, le=1)
     interval_min_show_seconds: float = Field(ge=0)
     structure_script_types: list[str]
+    house: HouseLights
     moment_cues: dict[CueKind, MomentCue]
     accent_words: dict[Literal["blood", "fire", "poison"], str]
 

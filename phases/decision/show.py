@@ -4,7 +4,20 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from phases.contracts import CueTrigger, InstructionMetadata, LightingInstruction, Rig, Scene, ShowMoment, TimeWindow, Transition
+from phases.contracts import (
+    AreaLevel,
+    CueTrigger,
+    Fixture,
+    GroupInstruction,
+    GroupParameters,
+    InstructionMetadata,
+    LightingInstruction,
+    Rig,
+    Scene,
+    ShowMoment,
+    TimeWindow,
+    Transition,
+)
 from phases.knowledge import KnowledgeBase
 
 from .continuity import look_change
@@ -232,6 +245,55 @@ def add_structure(
         _structure_cue("curtain_call", order[-1], end, call_end, fades.curtain_call, _call_levels(lit, rig, design), lit, rig)
     )
     result.append(_structure_cue("house_up", order[-1], call_end, call_end, fades.house_up, preset, first, rig))
+    return house_cues(result, rig, design)
+
+
+def house_fixtures(rig: Rig, design: DesignSettings) -> list[Fixture]:
+    """The rig's house lights: fixtures named, or in a group named, with one of the house words."""
+    words = {w.lower() for w in design.house.words}
+    names = {g.group_id: f"{g.group_id} {g.name or ''}" for g in rig.groups}
+
+    def named(text: str) -> bool:
+        return bool(words & set(re.split(r"[^a-z0-9]+", text.lower())))
+
+    return [f for f in rig.fixtures if named(f"{f.fixture_id} {f.name or ''}") or named(names[f.group_id])]
+
+
+def _with_house(cue: LightingInstruction, house: list[Fixture], level: float, colour: str) -> LightingInstruction:
+    """The cue with its house lights at `level` (per-fixture overrides, their group added dark if absent)."""
+    groups = {g.group_id: g for g in cue.groups}
+    for fixture in house:
+        g = groups.get(fixture.group_id)
+        if g is None:
+            if level == 0:
+                continue  # a group the cue leaves out is dark already
+            g = GroupInstruction(
+                group_id=fixture.group_id,
+                parameters=GroupParameters(intensity=0.0, color=colour),
+                transition=max((x.transition for x in cue.groups if x.transition), key=lambda t: t.duration, default=None),
+            )
+        override = AreaLevel(fixture_id=fixture.fixture_id, intensity=level)
+        groups[fixture.group_id] = g.model_copy(update={"overrides": [*g.overrides, override]})
+    return cue.model_copy(update={"groups": list(groups.values())})
+
+
+def house_cues(plan: list[LightingInstruction], rig: Rig, design: DesignSettings) -> list[LightingInstruction]:
+    """House cues drive the house lights, and every other cue holds them dark; without house lights in the rig,
+    the house cues say so and send nothing (house to half and house out keep the state before them)."""
+    house, settings = house_fixtures(rig, design), design.house
+    result: list[LightingInstruction] = []
+    for cue in plan:
+        moment = cue.called_on.moment if cue.called_on.kind == "structure" else None
+        if house:
+            result.append(_with_house(cue, house, settings.levels.get(moment, 0.0) if moment else 0.0, settings.colour))
+        elif moment in settings.levels:
+            update: dict[str, object] = {"label": f"{cue.label.split(':')[0]}: stage preset, {settings.not_in_rig}"}
+            if moment in ("house_half", "house_out") and result:
+                update["label"] = f"{cue.label.split(':')[0]}: {settings.not_in_rig}"
+                update["groups"] = result[-1].groups  # nothing to send: the state before it stands
+            result.append(cue.model_copy(update=update))
+        else:
+            result.append(cue)
     return result
 
 

@@ -25,6 +25,9 @@ class AsciiSpec(BaseModel):
     general: list[str]
     secondary: dict[str, list[str]]
     part: list[str]
+    text_replacements: dict[str, str]
+    patch_page: int = Field(ge=1)
+    patch_level: str
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ to the cue's longest when no group moves that way. Groups the cue leaves out fad
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from phases.contracts import Colour, CueTrigger, LightingInstruction, Rig, Scene, Transition
 from phases.hardware.profiles import FixtureProfile
@@ -57,6 +58,8 @@ class ConsoleShow:
     cues: list[ConsoleCue]
     instructions: list[LightingInstruction]  # the plan's cues, in the same order
     profiles: dict[str, FixtureProfile]
+    lines_per_page: int | None = None  # paging a script that was not a PDF (None: a standard page)
+    qlc_into: Path | None = None  # a QLC+ workspace the cue list is added to (None: a workspace of its own)
 
 
 def number_text(number: float) -> str:
@@ -119,7 +122,7 @@ def _effects(cue: LightingInstruction) -> tuple[str, ...]:
     return tuple(out)
 
 
-def console_show(plan: Plan) -> ConsoleShow:
+def console_show(plan: Plan, lines_per_page: int | None = None, qlc_into: Path | None = None) -> ConsoleShow:
     """Read the plan once for every format."""
     rig = plan.rig
     channels = channel_numbers(rig)
@@ -155,4 +158,6 @@ def console_show(plan: Plan) -> ConsoleShow:
             )
         )
         before = _group_levels(cue)
-    return ConsoleShow(plan.name, rig, channels, plan.colours, plan.scenes, cues, plan.cues, plan.profiles)
+    return ConsoleShow(
+        plan.name, rig, channels, plan.colours, plan.scenes, cues, plan.cues, plan.profiles, lines_per_page, qlc_into
+    )

@@ -1,4 +1,5 @@
-"""The cue sheet as CSV: one row per cue, the columns a stage manager's prompt book uses."""
+"""The cue sheet as CSV: one row per cue, the columns a stage manager's prompt book uses (the standby on the
+first cue of each sequence, page and line, the GO word, times, follow, effects, part timings)."""
 
 import csv
 import io
@@ -6,7 +7,10 @@ import io
 from .calling import cue_calls, parts_text
 from .cue_list import ConsoleShow, number_text, seconds_text
 
-COLUMNS = ("cue", "act", "scene", "line", "called_on", "label", "up", "up_delay", "down", "down_delay", "follow", "notes")
+COLUMNS = (
+    "standby", "cue", "act", "scene", "page", "line", "go_word", "called_on", "label",
+    "up", "up_delay", "down", "down_delay", "follow", "effects", "parts",
+)  # fmt: skip
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,10 +31,13 @@ def write_csv(show: ConsoleShow) -> str:
         writer.writerow(
             _cell(v)
             for v in (
+                call.standby,
                 number_text(cue.number),
                 call.act or "",
                 call.scene_heading,
+                call.page or "",
                 call.line or "",
+                call.go_word,
                 call.called_on,
                 cue.label,
                 seconds_text(cue.up_time),
@@ -38,7 +45,8 @@ def write_csv(show: ConsoleShow) -> str:
                 seconds_text(cue.down_time),
                 seconds_text(cue.down_delay),
                 call.follow,
-                "; ".join([*cue.effects, *([parts_text(cue)] if cue.parts else [])]),
+                "; ".join(cue.effects),
+                parts_text(cue) if cue.parts else "",
             )
         )
     return out.getvalue()

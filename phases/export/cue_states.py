@@ -4,7 +4,6 @@ since QLC+ plays the fade times itself and an effect is motion on top of the sta
 
 from phases.contracts import Colour, LightingInstruction, Rig, TimeWindow, Transition
 from phases.hardware.errors import HardwareError
-from phases.hardware.patch import PatchedFixture
 from phases.hardware.profiles import FixtureProfile
 from phases.hardware.renderer import ShowRenderer
 
@@ -23,8 +22,8 @@ def _steady(cue: LightingInstruction, index: int) -> LightingInstruction:
 
 def cue_channel_values(
     cues: list[LightingInstruction], rig: Rig, colours: dict[str, Colour], profiles: dict[str, FixtureProfile]
-) -> tuple[list[PatchedFixture], list[dict[str, list[int]]]]:
-    """The patched fixtures, and per cue: fixture_id -> the values of every channel of its mode."""
+) -> tuple[ShowRenderer, list[dict[str, list[int]]]]:
+    """The renderer (its patched fixtures), and per cue: fixture_id -> the values of every channel of its mode."""
     try:
         renderer = ShowRenderer([_steady(c, i) for i, c in enumerate(cues)], rig, colours, profiles)
     except HardwareError as exc:
@@ -33,4 +32,4 @@ def cue_channel_values(
     for index in range(len(cues)):
         frames = renderer.frame_at(float(index))
         states.append({f.fixture.fixture_id: list(frames[f.universe][f.start : f.end]) for f in renderer.fixtures})
-    return renderer.fixtures, states
+    return renderer, states

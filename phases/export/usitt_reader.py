@@ -1,7 +1,8 @@
 """A strict reader of USITT ASCII 3.0 cue files: every line checked against the keywords and line rules.
 
 It reads back what consoles exchange: cues with their parts, times, follows, links, labels and channel
-levels. A file that breaks a rule raises AsciiFormatError naming the line. Manufacturer keywords ($...)
+levels, and the patch (each channel's DMX outputs). A file that breaks a rule raises AsciiFormatError naming
+the line. Manufacturer keywords ($...)
 are skipped, as the standard allows; Group and Sub records are checked and skipped.
 """
 
@@ -56,6 +57,7 @@ class AsciiFile:
     manufacturer: str | None
     console: str | None
     cues: list[AsciiCue]
+    patch: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # channel -> [(DMX output, level %)]
 
 
 def _level(token: str, where: str) -> int:
@@ -102,6 +104,20 @@ def _chan(values: list[str], where: str, into: dict[int, int]) -> None:
         into[int(channel)] = _level(level, where)
 
 
+def _patch(values: list[str], where: str, into: dict[int, list[tuple[int, int]]]) -> None:
+    """Patch page channel dimmer level [channel dimmer level ...]: each channel's DMX outputs."""
+    if len(values) < 4 or (len(values) - 1) % 3:
+        raise AsciiFormatError(f"{where}: Patch needs a page, then channel, dimmer and level triples")
+    if not values[0].isdigit():
+        raise AsciiFormatError(f"{where}: bad patch page {values[0]!r}")
+    for channel, dimmer, level in zip(values[1::3], values[2::3], values[3::3], strict=True):
+        if not channel.isdigit() or int(channel) < 1:
+            raise AsciiFormatError(f"{where}: bad channel {channel!r}")
+        if not dimmer.isdigit() or int(dimmer) < 1:
+            raise AsciiFormatError(f"{where}: bad dimmer {dimmer!r}")
+        into.setdefault(int(channel), []).append((int(dimmer), _level(level, where)))
+
+
 def read_ascii(text: str) -> AsciiFile:
     spec = ascii_spec()
     split = re.compile("[" + re.escape(spec.delimiters) + "]+")
@@ -111,6 +127,7 @@ def read_ascii(text: str) -> AsciiFile:
     in_part = {k.upper() for k in spec.part}
     ident = manufacturer = console = None
     cues: list[AsciiCue] = []
+    patch: dict[int, list[tuple[int, int]]] = {}
     current: str | None = None  # the primary keyword being read
     cue: AsciiCue | None = None
     part: AsciiPart | None = None
@@ -154,6 +171,8 @@ def read_ascii(text: str) -> AsciiFile:
                 console = rest
             elif key == "CLEAR" and not values:
                 raise AsciiFormatError(f"{where}: Clear needs what to clear")
+            elif key == "PATCH":
+                _patch(values, where, patch)
             continue
         if key in primary:
             if len(values) not in (1, 2):
@@ -204,4 +223,4 @@ def read_ascii(text: str) -> AsciiFile:
         raise AsciiFormatError("the file has no EndData")
     if ident is None:
         raise AsciiFormatError("the file has no Ident line")
-    return AsciiFile(ident, manufacturer, console, cues)
+    return AsciiFile(ident, manufacturer, console, cues, patch)

@@ -22,6 +22,7 @@ from .cue_sheet_html import write_sheet
 from .errors import ExportError
 from .plan_files import load_plan
 from .qlc_workspace import write_workspace
+from .rig_record import rig_for_plan
 from .usitt_ascii import write_ascii
 
 Writer = Callable[[ConsoleShow], str | bytes]
@@ -95,20 +96,40 @@ def write_files(files: dict[str, tuple[str, bytes]], out_dir: Path) -> dict[str,
 
 
 def export_plan(
-    plan_dir: Path, formats: list[str], out_dir: Path, rig: Path | Rig | None = None, name: str | None = None
+    plan_dir: Path,
+    formats: list[str],
+    out_dir: Path,
+    rig: Path | Rig | None = None,
+    name: str | None = None,
+    lines_per_page: int | None = None,
+    on_note: Callable[[str], None] | None = None,
+    qlc_into: Path | None = None,
 ) -> dict[str, Path]:
     """Read PLAN_DIR, render the formats and write them to out_dir. Raises ExportError with one line.
 
-    `name` titles the show (default: the script that result.json names, else the folder's name).
+    `rig`: the rig file to export for (default: the one the plan recorded, see rig_record.py), or a Rig.
+    `name` titles the show (default: the script that result.json names, else the folder's name);
+    `lines_per_page` pages a script that was not a PDF (default: a standard script page).
+    `on_note` hears what the user should know: an explicit rig that differs from the recorded one.
+    `qlc_into`: a QLC+ workspace the cue list is added to (a copy of it is written), for the qlc format.
     """
     if not formats:
         raise ExportError("no export format given")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ExportError(f"unknown export format {unknown[0]!r} (known: {', '.join(FORMATS)})")
-    plan = load_plan(plan_dir, rig if isinstance(rig, Path) else None)
+    if qlc_into is not None and "qlc" not in formats:
+        raise ExportError("--into names a QLC+ workspace: it goes with --format qlc")
+    if not plan_dir.is_dir():
+        raise ExportError(f"{plan_dir}: not a directory")
+    rig_path = None
+    if not isinstance(rig, Rig):
+        rig_path, note = rig_for_plan(plan_dir, rig)
+        if note and on_note is not None:
+            on_note(note)
+    plan = load_plan(plan_dir, rig_path)
     if isinstance(rig, Rig):
         plan = replace(plan, rig=rig)
     if name:
         plan = replace(plan, name=name)
-    return write_files(render(console_show(plan), formats), out_dir)
+    return write_files(render(console_show(plan, lines_per_page, qlc_into), formats), out_dir)

@@ -7,12 +7,13 @@ from .errors import HardwareError, PatchError, PlaybackError, ProfileError
 from .ola_link import OlaLink, olad_problem
 from .patch import PatchedFixture, patch_rig
 from .player import PlaybackStats, ShowPlayer
-from .renderer import ShowRenderer
+from .renderer import FixtureState, ShowRenderer
 from .settings import PlaybackSettings
 from .show import build_renderer, load_plan, run_show
 
 __all__ = [
     "FixtureProfile",
+    "FixtureState",
     "HardwareError",
     "OlaLink",
     "PatchError",

@@ -23,10 +23,11 @@ Deterministic and free of I/O: the same plan and time give the same bytes. Rules
 import bisect
 from dataclasses import dataclass
 
-from phases.contracts import Colour, Effect, GroupInstruction, LightingInstruction, Rig, Transition
+from phases.contracts import Colour, Effect, Fixture, LightingInstruction, Rig, Transition
 from phases.rig.profiles import FixtureProfile
 
 from .colour_mixing import RGB, emitter_colours, mix
+from .cue_looks import capped, cue_looks
 from .drive import writer
 from .effects import apply_effect
 from .errors import HardwareError
@@ -72,6 +73,9 @@ def _lerp(a: float, b: float, p: float) -> float:
     return a + (b - a) * p
 
 
+Aimed = tuple[float, float, str | None]  # pan, tilt (0..1 of their travel), the focus pointed at
+
+
 def _still(focus: Focus | None, level: float, colour: RGB, effect: Effect | None) -> FixtureState:
     pan, tilt = (focus.pan, focus.tilt) if focus else (0.5, 0.5)
     return FixtureState(level, colour, pan, tilt, focus.target if focus else None, effect)
@@ -89,7 +93,10 @@ class ShowRenderer:
         if not plan:
             raise HardwareError("the plan has no cues to play")
         self.cues = sorted(plan, key=lambda c: c.time_window.start)
+        self.rig = rig
         self.fixtures: list[PatchedFixture] = patch_rig(rig, profiles, universe_offset)
+        self._group_of = {f.fixture_id: f.group_id for f in rig.fixtures}
+        self._by_id = {f.fixture.fixture_id: f for f in self.fixtures}
         self.universes = sorted({f.universe for f in self.fixtures})
         self.group_cap = {g.group_id: g.max_intensity for g in rig.groups}
         self.emitters = emitter_colours()
@@ -140,40 +147,17 @@ class ShowRenderer:
             raise HardwareError(f"{where}: colour {name!r} is not in the colour table") from None
 
     def _cue_targets(self, cue: LightingInstruction) -> dict[str, _Target]:
-        """Every fixture's target in this cue, keyed by fixture_id."""
-        given: dict[str, GroupInstruction] = {}
-        for g in cue.groups:
-            if g.group_id not in self.group_cap:
-                raise HardwareError(
-                    f"{cue.scene_id}: group {g.group_id!r} is not in the rig (a plan made for another rig? give it with --rig)"
-                )
-            given[g.group_id] = g
-        # Groups the cue leaves out go to black with the cue's longest transition.
-        timing = max((g.transition or CUT for g in cue.groups), key=lambda t: t.delay + t.duration)
+        """Every fixture's target in this cue, keyed by fixture_id: the shared reading of cue_looks.py."""
         targets: dict[str, _Target] = {}
-        for group_id, members in self._members.items():
-            g = given.get(group_id)
-            if g is None:
-                targets.update({f.fixture.fixture_id: _Target(BLACK, timing, None) for f in members})
+        for fixture_id, look in cue_looks(cue, self.rig).items():
+            if not look.in_cue:  # left out: to black, in the cue's longest time
+                targets[fixture_id] = _Target(BLACK, look.transition, None)
                 continue
-            where = f"{cue.scene_id} {group_id}"
-            base = GroupState(g.parameters.intensity, self._colour(g.parameters.color, where))
-            states = {f.fixture.fixture_id: base for f in members}
-            for override in g.overrides:
-                if override.fixture_id is not None and override.fixture_id not in states:
-                    raise HardwareError(f"{where}: override names fixture {override.fixture_id!r}, not in the group")
-                colour = self._colour(override.color, where) if override.color else None
-                for f in members:
-                    fid = f.fixture.fixture_id
-                    if fid == override.fixture_id or (override.area is not None and f.fixture.focus_area == override.area):
-                        states[fid] = GroupState(override.intensity, colour or states[fid].colour)
-            transition = g.transition or CUT
-            targets.update(
-                {fid: _Target(state, transition, g.parameters.effect, g.focus_area) for fid, state in states.items()}
-            )
+            colour = self._colour(look.colour or "", f"{cue.scene_id} {self._group_of[fixture_id]}")
+            targets[fixture_id] = _Target(GroupState(look.intent, colour), look.transition, look.effect, look.focus)
         return targets
 
-    def _focus_plan(self, rig: Rig) -> tuple[list[dict[str, Focus]], list[dict[str, tuple[float, float]]]]:
+    def _focus_plan(self, rig: Rig) -> tuple[list[dict[str, Focus]], list[dict[str, "Aimed"]]]:
         """Each mover's focus in each cue, and where it stands when each cue begins. While dark it points
         where the next cue that lights it will want it (moving in the dark), never at the end stop."""
         movers = [f for f in self.fixtures if self._writers[f.profile.name].pan or self._writers[f.profile.name].tilt]
@@ -195,23 +179,23 @@ class ShowRenderer:
                     aims[index][fid] = last = focus
                 else:  # dark: already where the next cue that lights it wants it, else where it was
                     aims[index][fid] = coming[index] or last or focus
-        starts: list[dict[str, tuple[float, float]]] = []
+        starts: list[dict[str, Aimed]] = []
         for index in range(len(self.cues)):
             if index == 0:
-                starts.append({fid: (a.pan, a.tilt) for fid, a in aims[0].items()})
+                starts.append({fid: (a.pan, a.tilt, a.target) for fid, a in aims[0].items()})
                 continue
             starts.append(self._positions(index - 1, self._starts[index], aims, starts))
         return aims, starts
 
     def _positions(
-        self, index: int, t: float, aims: list[dict[str, Focus]], starts: list[dict[str, tuple[float, float]]]
-    ) -> dict[str, tuple[float, float]]:
-        """Every mover's pan and tilt (0..1) during cue `index` at show time t."""
-        out: dict[str, tuple[float, float]] = {}
+        self, index: int, t: float, aims: list[dict[str, Focus]], starts: list[dict[str, "Aimed"]]
+    ) -> dict[str, "Aimed"]:
+        """Every mover's pan and tilt (0..1) during cue `index` at show time t, and the focus it points at."""
+        out: dict[str, Aimed] = {}
         for fid, focus in aims[index].items():
             before = starts[index][fid]
-            to = (focus.pan, focus.tilt)
-            if before == to:
+            to = (focus.pan, focus.tilt, focus.target)
+            if before[:2] == to[:2]:
                 out[fid] = to
                 continue
             target = self._targets[index][fid]
@@ -219,7 +203,7 @@ class ShowRenderer:
             if self._from[index][fid].level == 0 or fid in self._dark:
                 out[fid] = to  # dark when the cue begins: it moves at once, unseen
             elif target.state.level > 0:
-                out[fid] = (_lerp(before[0], to[0], progress), _lerp(before[1], to[1], progress))
+                out[fid] = (_lerp(before[0], to[0], progress), _lerp(before[1], to[1], progress), to[2])
             else:
                 out[fid] = before if progress < 1.0 else to  # fading out: it moves once it is dark
         return out
@@ -266,18 +250,12 @@ class ShowRenderer:
                 position, count = self._position[fixture_id]
                 origin = self._effect_origin[index].get(group_id, self._starts[index])
                 level = apply_effect(effect, level, t - origin, group_id, position, count)
-            limits = f.fixture.constraints
-            level = min(level, self.group_cap[group_id], limits.max_intensity)
-            if level > 0:
-                level = max(level, min(limits.min_intensity, limits.max_intensity))
+            level = capped(level, f.fixture, self.group_cap[group_id])
             if fixture_id in self._dark:  # its definition lets it be lit only by a strobe or a program
                 level = 0.0
             colour = self._fixed.get(fixture_id, state.colour)
-            aimed = self._aims[index].get(fixture_id)
-            pan, tilt = positions.get(fixture_id, (0.5, 0.5))
-            out[fixture_id] = FixtureState(
-                max(0.0, min(1.0, level)), colour, pan, tilt, aimed.target if aimed else None, effect
-            )
+            pan, tilt, aimed = positions.get(fixture_id, (0.5, 0.5, None))
+            out[fixture_id] = FixtureState(max(0.0, min(1.0, level)), colour, pan, tilt, aimed, effect)
         return out
 
     def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:
@@ -300,6 +278,27 @@ class ShowRenderer:
                     mixed = mixes[key] = mix(state.colour, out.extras, self.emitters)
             out.write(frames[f.universe], f.start, state.level, state.colour, mixed, state.pan, state.tilt)
         return {u: bytes(frame) for u, frame in frames.items()}
+
+    def fixture_values(self, fixture_id: str, level: float, colour: RGB, pan: float = 0.5, tilt: float = 0.5) -> bytes:
+        """The channels of one fixture's mode at a final level and colour: what frame_at writes for it (the
+        exports' effect steps are made of these)."""
+        f = self._by_id[fixture_id]
+        out = self._writers[f.profile.name]
+        level = 0.0 if fixture_id in self._dark else level
+        colour = self._fixed.get(fixture_id, colour)
+        mixed = mix(colour, out.extras, self.emitters) if out.emitters and not out.single and level > 0 else None
+        frame = bytearray(f.start + f.profile.footprint)
+        out.write(frame, f.start, level, colour, mixed, pan, tilt)
+        return bytes(frame[f.start :])
+
+    def colour_of(self, name: str) -> RGB:
+        return self._colour(name, "colour")
+
+    def group_of(self, fixture_id: str) -> str:
+        return self._group_of[fixture_id]
+
+    def fixture(self, fixture_id: str) -> Fixture:
+        return self._by_id[fixture_id].fixture
 
     def blackout(self) -> dict[int, bytes]:
         """Every fixture at rest (level 0, every other channel at its safe value) on every patched universe: what

@@ -1,6 +1,7 @@
 """Phase 1: read a script file and split it into scenes with time windows and explicit cues."""
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class ParseOptions:
 
 def parse_file(path: str | Path, options: ParseOptions = ParseOptions()) -> ParsedScript:
     source = read_script(path, max_bytes=options.max_bytes)
-    return _checked_parse(source.text, source.name, source.kind, options)
+    return _checked_parse(source.text, source.name, source.kind, options, source.page_starts)
 
 
 def parse_text(text: str, name: str = "text", kind: str = "txt", options: ParseOptions = ParseOptions()) -> ParsedScript:
@@ -59,10 +60,12 @@ def parse_text(text: str, name: str = "text", kind: str = "txt", options: ParseO
     return _checked_parse(check_text(text, name), name, kind, options)
 
 
-def _checked_parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScript:
+def _checked_parse(
+    text: str, name: str, kind: str, options: ParseOptions, page_starts: tuple[int, ...] = ()
+) -> ParsedScript:
     """_parse, with whatever the contract refuses (a time past a week, a bad field) as one ParseError line."""
     try:
-        return _parse(text, name, kind, options)
+        return _parse(text, name, kind, options, page_starts)
     except ValidationError as exc:
         where, message = field_error(exc)
         raise ParseError(f"{name}: {exc.title} {where}: {message}") from None
@@ -83,7 +86,7 @@ def _check_sizes(name: str, segments: list[Segment], bodies: list[str]) -> None:
             )
 
 
-def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScript:
+def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: tuple[int, ...] = ()) -> ParsedScript:
     lines = split_lines(text)
     detection = detect(lines, kind, text)
     segments = split_closing_cues(text, _segment(text, lines, detection, name))
@@ -104,11 +107,14 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions) -> ParsedScri
         if segment.body is None:
             end = segment.start + len(body)
             inner_breaks = body.count("\n", 0, max(len(body) - 1, 0))
+            last_line = line_number + inner_breaks
             span = SourceSpan(
                 start_char=segment.start,
                 end_char=end,
                 start_line=line_number,
-                end_line=line_number + inner_breaks,
+                end_line=last_line,
+                start_page=bisect_right(page_starts, line_number) or None,
+                page_lines=[n for n in page_starts[bisect_right(page_starts, line_number) :] if n <= last_line],
             )
             line_number += body.count("\n")
         act = act_number(segment.heading) or (scenes[-1].act if scenes else None)

@@ -20,6 +20,7 @@ class SourceText:
     text: str
     kind: str  # the extension without the dot: txt, fountain, pdf, docx, csv, json
     name: str
+    page_starts: tuple[int, ...] = ()  # a PDF's pages: the line (from 1) of the text where each begins
 
 
 def read_script(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
@@ -39,13 +40,14 @@ def read_script(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
     except OSError as exc:
         raise ParseError(f"{path.name}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     kind = suffix[1:]
+    page_starts: tuple[int, ...] = ()
     if kind == "pdf":
-        text = _pdf_text(data, path.name)
+        text, page_starts = _pdf_text(data, path.name)
     elif kind == "docx":
         text = _docx_text(data, path.name)
     else:
         text = decode_text(data, path.name)
-    return SourceText(text=check_text(text, path.name), kind=kind, name=path.name)
+    return SourceText(text=check_text(text, path.name), kind=kind, name=path.name, page_starts=page_starts)
 
 
 def decode_text(data: bytes, name: str = "input") -> str:
@@ -85,7 +87,8 @@ def _looks_binary(data: bytes) -> bool:
     return control / max(len(sample), 1) > 0.05
 
 
-def _pdf_text(data: bytes, name: str) -> str:
+def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+    """The PDF's text, its pages joined by a line break, and the line where each page begins."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -102,10 +105,16 @@ def _pdf_text(data: bytes, name: str) -> str:
         raise ParseError(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__})") from None
     except Exception as exc:  # pypdf on damaged input can fail in many ways; the user needs one clear line
         raise ParseError(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__})") from None
-    text = "\n".join(_dedent_page(p) for p in pages)
+    # Line ends as check_text will leave them, so that the page starts count the lines Phase 1 counts.
+    texts = [_dedent_page(p).replace("\r\n", "\n").replace("\r", "\n") for p in pages]
+    text = "\n".join(texts)
     if not text.strip():
         raise ParseError(f"{name}: the PDF has no text layer (a scan?); OCR it first")
-    return text
+    starts, line = [], 1
+    for page in texts:
+        starts.append(line)
+        line += page.count("\n") + 1
+    return text, tuple(starts)
 
 
 def _dedent_page(page: str) -> str:

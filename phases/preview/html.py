@@ -1,7 +1,14 @@
-"""Build preview.html: one self-contained, offline page showing the plan on the rig over time."""
+"""Build preview.html: one self-contained, offline page showing the plan on the rig over time.
+
+The page is a designer's desk: the prompt book (the script with each cue's flag at its GO words), a 3D stage drawn
+with three.js (inlined: the page opens from disk with no network), the 2D stage plan, the current cue, a timeline
+by act, time of day and place, the magic sheet, the cue list and the evaluation. Its JavaScript (js/*.js) mirrors
+Phase 8's renderer and effects; tests/test_effects.py holds the two to the same numbers.
+"""
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import lru_cache
@@ -14,8 +21,16 @@ from phases.contracts import Colour, EvaluationReport, Fixture, GroupInstruction
 from phases.hardware.effects import lightning_shape, seed32
 from phases.hardware.settings import load_data
 
-TEMPLATE = Path(__file__).parent / "template.html"
-DATA_DIR = Path(__file__).parent / "data"
+from .book import prompt_book
+from .errors import PreviewError
+from .stage3d import beam, hung_positions, mover_focus, stage3d_settings, three_bundle
+
+HERE = Path(__file__).parent
+TEMPLATE = HERE / "template.html"
+STYLE = HERE / "preview.css"
+DATA_DIR = HERE / "data"
+# The page's scripts, in the order they run (each builds on the ones before it).
+SCRIPTS = ("engine.js", "plan2d.js", "stage3d.js", "book.js", "timeline.js", "panels.js", "main.js")
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +42,12 @@ def stage_layout() -> dict[str, Any]:
 def palette() -> dict[str, Any]:
     """Display colours for groups and emotions, shared by the page and the PNG plot."""
     return yaml.safe_load((DATA_DIR / "palette.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def designer() -> dict[str, Any]:
+    """What the page tells a designer: the no-change thresholds, the current-cue panel, the timeline's colours."""
+    return yaml.safe_load((DATA_DIR / "designer.yaml").read_text(encoding="utf-8"))
 
 
 def effect_data() -> dict[str, object]:
@@ -49,11 +70,11 @@ def pool_area(fixture: Fixture, layout: dict[str, Any]) -> str:
     return str(unfocused["by_type"].get(fixture.fixture_type) or unfocused["by_group"].get(fixture.group_id) or "CS")
 
 
-def light_pool(fixture: Fixture, layout: dict[str, Any]) -> dict[str, float]:
+def light_pool(fixture: Fixture, layout: dict[str, Any], hung_x: float | None = None) -> dict[str, float]:
     """The ellipse of stage (or auditorium) a fixture lights, from its focus area or, without one, its type and group."""
     area = layout["areas"][pool_area(fixture, layout)]
     x = area["x"]
-    if area.get("mirror") and fixture.position.x < 0:
+    if area.get("mirror") and (fixture.position.x if hung_x is None else hung_x) < 0:
         x = -x
     return {"x": x, "y": area["y"], "rx": area["rx"], "ry": area["ry"]}
 
@@ -77,6 +98,26 @@ def _group_row(group: GroupInstruction) -> dict[str, object]:
     return row
 
 
+def _time_changes(scene: Scene) -> list[dict[str, object]]:
+    """A scene's changes of time of day, at the show time their words are reached (the text read at an even pace)."""
+    length = max(len(scene.text), 1)
+    window = scene.time_window
+    return [
+        {"at": window.start + window.duration * min(1.0, c.start_char / length), "to": c.to, "evidence": c.evidence}
+        for c in scene.time_changes
+    ]
+
+
+def _plan_labels(layout: dict[str, Any]) -> dict[str, list[float]]:
+    """Where the 2D plan writes the acting areas' names: in front of each area, off its centre line."""
+    labels = {}
+    for name, area in layout["areas"].items():
+        if area.get("mirror") or name in layout["unfocused"]["by_type"].values() or name == "cyc":
+            continue
+        labels[name] = [area["x"] + (0.6 if abs(area["x"]) < 0.01 else 0.0), round(area["y"] - area["ry"] * 0.7, 2)]
+    return labels
+
+
 def _called_on(cue: LightingInstruction) -> dict[str, object]:
     trigger = cue.called_on
     return {
@@ -95,6 +136,26 @@ def _fade(cue: LightingInstruction) -> float:
 
 def _role(group: RigGroup, layout: dict[str, Any]) -> str:
     return group.role or layout["roles_by_group"].get(group.group_id) or "unassigned"
+
+
+def _fixture_row(fixture: Fixture, layout: dict[str, Any], hung: tuple[float, float, float]) -> dict[str, object]:
+    area = pool_area(fixture, layout)
+    pool = light_pool(fixture, layout, hung[0])
+    return {
+        "id": fixture.fixture_id,
+        "n": fixture.fixture_number,
+        "group": fixture.group_id,
+        "x": hung[0],
+        "y": hung[1],
+        "fixed": fixture.fixed_color if "color" not in fixture.capabilities else None,
+        "max": fixture.constraints.max_intensity,
+        "min": fixture.constraints.min_intensity,
+        "type": fixture.fixture_type,
+        "focus": fixture.focus_area,
+        "area": area,
+        "pool": pool,
+        "p3": beam(fixture, hung, area, pool),
+    }
 
 
 def preview_data(
@@ -122,59 +183,67 @@ def preview_data(
                 "why": (metadata.reasoning[:400] if metadata else ""),
             }
         )
-    scene_rows = []
-    for scene in scenes:
-        excerpt = " ".join(" ".join(f"{d.character}: {d.text}" for d in scene.dialogue[:2]).split()[:30])
-        scene_rows.append(
-            {
-                "id": scene.scene_id,
-                "heading": scene.heading or scene.location or "",
-                "start": scene.time_window.start,
-                "end": scene.time_window.end,
-                "emotion": scene.emotion.primary if scene.emotion else None,
-                "time_of_day": scene.time_of_day,
-                "cues": scene.explicit_lighting,
-                "excerpt": excerpt,
-                "confidence": scene.emotion.primary_confidence if scene.emotion else None,
-            }
-        )
+    scene_rows = [
+        {
+            "id": scene.scene_id,
+            "act": scene.act,
+            "heading": scene.heading or scene.location or "",
+            "location": scene.location,
+            "setting": scene.setting,
+            "start": scene.time_window.start,
+            "end": scene.time_window.end,
+            "time_of_day": scene.time_of_day,
+            "time_changes": _time_changes(scene),
+        }
+        for scene in scenes
+    ]
     duration = max([s.time_window.end for s in scenes] + [c.time_window.end for c in plan] + [1e-6])
     layout = stage_layout()
+    hung = hung_positions(rig)
     return {
         "title": title,
         "duration": duration,
         "stage": layout["stage"],
+        "plan_labels": _plan_labels(layout),
+        "stage3d": stage3d_settings(),
         "palette": palette(),
         "effects": effect_data(),
         "magic": {"roles": layout["magic_sheet"]["roles"], "areas": layout["magic_sheet"]["areas"]},
+        **designer(),
         "rig": {
             "groups": rig.group_ids(),
             "descriptions": {g.group_id: g.description for g in rig.groups},
             "roles": {g.group_id: _role(g, layout) for g in rig.groups},
             "caps": {g.group_id: g.max_intensity for g in rig.groups},
-            "fixtures": [
-                {
-                    "id": f.fixture_id,
-                    "n": f.fixture_number,
-                    "group": f.group_id,
-                    "x": f.position.x,
-                    "y": f.position.y,
-                    "fixed": f.fixed_color if "color" not in f.capabilities else None,
-                    "max": f.constraints.max_intensity,
-                    "min": f.constraints.min_intensity,
-                    "type": f.fixture_type,
-                    "focus": f.focus_area,
-                    "area": pool_area(f, layout),
-                    "pool": light_pool(f, layout),
-                }
-                for f in rig.fixtures
-            ],
+            "fixtures": [_fixture_row(f, layout, hung[f.fixture_id]) for f in rig.fixtures],
         },
         "colours": {c.name: list(c.rgb) for c in colours},
         "scenes": scene_rows,
         "cues": cue_rows,
+        "book": prompt_book(scenes, ordered),
+        "movers": mover_focus(rig, ordered, layout),
         "report": report.model_dump(mode="json") if report else None,
     }
+
+
+@lru_cache(maxsize=1)
+def _page_parts() -> tuple[str, str, str]:
+    """The page's template, stylesheet and application script (read once per process)."""
+    try:
+        template = TEMPLATE.read_text(encoding="utf-8")
+        style = STYLE.read_text(encoding="utf-8")
+        # A performance mark after each part, so the bench can tell where opening the page goes.
+        scripts = [(name, (HERE / "js" / name).read_text(encoding="utf-8")) for name in SCRIPTS]
+        app = "\n".join(f"{code}\nperformance.mark('cueflow:{name}');" for name, code in scripts)
+    except OSError as exc:
+        raise PreviewError(f"the preview's page files are incomplete: {exc}") from None
+    return template, style, app
+
+
+def _json_for_script(data: object) -> str:
+    # Script text is untrusted: keep it from closing the JSON script element.
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_preview(
@@ -185,8 +254,8 @@ def render_preview(
     colours: Sequence[Colour],
     report: EvaluationReport | None = None,
 ) -> str:
-    data = json.dumps(preview_data(title, scenes, plan, rig, colours, report), separators=(",", ":"))
-    # Script text is untrusted: keep it from closing the JSON script element.
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    page = TEMPLATE.read_text(encoding="utf-8")
-    return page.replace("__TITLE__", html.escape(title)).replace("__DATA__", data)
+    data = _json_for_script(preview_data(title, scenes, plan, rig, colours, report))
+    template, style, app = _page_parts()
+    parts = {"__TITLE__": html.escape(title), "__STYLE__": style, "__DATA__": data, "__VENDOR__": three_bundle(), "__APP__": app}
+    # One pass, so that nothing one part brings in (script text, a title) is read as another part's placeholder.
+    return re.sub("|".join(parts), lambda m: parts[m.group(0)], template)

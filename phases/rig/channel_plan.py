@@ -4,11 +4,12 @@ A dimmer or emitter is driven only inside a run of `level` ranges (the DJScan250
 "Dimmer Control"), with level 0 on a `closed` value; pan and tilt inside their position range; every other
 channel holds one safe value (data/safety.yaml: shutter open, no function, a white colour slot...). A dimmer
 whose level run is a few values wide (the Eurolite LED PAR56's "Mode", 0-31 "Dimmer" then programs) is a mode
-switch: it holds its run's bright end and the emitters carry the level. A channel with no safe value at all,
-or a fixture that could only be lit by strobing or a program, is held dark and said so (`ModePlan.notes`).
+switch: it holds its run's bright end and the emitters carry the level. A fixture that could only be lit by
+strobing or a program is held dark (`can_light`); a mode with a channel that has no safe value at all cannot be
+sent anything safely (`sendable`: the rig loader leaves it out). `ModePlan.notes` says why, for rig check.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .profiles import FINE_OF, CapabilityRange, Channel, FixtureProfile
@@ -230,7 +231,16 @@ def plan_mode(profile: FixtureProfile) -> ModePlan:
     if not (dims or emitters):
         notes.append("no dimmer or colour emitter can be driven safely: the fixture cannot be lit")
     can_light = (dims or bool(emitters)) and not unsafe and not dark
+    if not can_light:  # held dark: a held level (a narrow dimmer, a head dimmer under a master) at its dark end
+        channels = tuple(_darkened(c, profile.channels[c.offset]) if c.hold_kind == "level" else c for c in channels)
     return ModePlan(channels, dims, emitters, subtractive, {"pan", "tilt"} <= driven, can_light, tuple(notes), not unsafe)
+
+
+def _darkened(plan: ChannelPlan, channel: Channel) -> ChannelPlan:
+    found = channel.range_at(plan.hold) if channel.ranges else None
+    if found is None or found.kind != "level":
+        return plan if found is not None or plan.hold == 0 else replace(plan, hold=0)
+    return replace(plan, hold=found.max if found.decreasing else found.min, hold_label=found.label)
 
 
 def _narrowed(channel: Channel) -> Channel:

@@ -94,7 +94,7 @@ def _cached(
     else:
         rig, extra = read_yaml_rig(path, dirs)
         profiles.update(extra)
-        rig = _hung(rig, profiles)
+        rig = _numbered(_hung(rig, profiles))
         rig, how = with_roles(rig, profiles)
     rig, how = stand_in_key(rig, how, profiles)
     if not rig.focus_points:
@@ -113,6 +113,20 @@ def _hung(rig: Rig, profiles: dict[str, FixtureProfile]) -> Rig:
         if fixture.mounting is None and profile is not None and profile.has("pan") and profile.has("tilt"):
             orientation = "hung" if fixture.position.z >= hung_above() else "standing"
             fixture = fixture.model_copy(update={"mounting": Mounting(orientation=orientation)})
+        fixtures.append(fixture)
+    return rig.model_copy(update={"fixtures": fixtures})
+
+
+def _numbered(rig: Rig) -> Rig:
+    """Fixtures the rig file gives no console channel number get the next free ones, in file order."""
+    taken = {f.fixture_number for f in rig.fixtures if f.fixture_number}
+    fixtures, number = [], 0
+    for fixture in rig.fixtures:
+        if fixture.fixture_number is None:
+            number += 1
+            while number in taken:
+                number += 1
+            fixture = fixture.model_copy(update={"fixture_number": number})
         fixtures.append(fixture)
     return rig.model_copy(update={"fixtures": fixtures})
 

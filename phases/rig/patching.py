@@ -63,3 +63,12 @@ def split_heads(profile: FixtureProfile) -> list[FixtureProfile] | None:
             )
         )  # fmt: skip
     return heads
+
+
+def unique(profile: FixtureProfile, profiles: dict[str, FixtureProfile]) -> FixtureProfile:
+    """The profile under a name no other profile of the rig has: two modes whose names slug alike ("Mode 1",
+    "mode-1") keep their own channel layouts."""
+    name, n = profile.name, 2
+    while name in profiles and profiles[name] != profile.model_copy(update={"name": name}):
+        name, n = f"{profile.name}_{n}", n + 1
+    return profile if name == profile.name else profile.model_copy(update={"name": name})

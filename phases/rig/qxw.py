@@ -8,7 +8,7 @@ workspace's names (`name`); their ids are slugs of them. QLC+ counts universes a
 from 1.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from phases.contracts import Fixture, Position, Rig, RigGroup
@@ -19,7 +19,7 @@ from .errors import RigError
 from .generic import generic_dimmer
 from .library import FixtureLibrary
 from .overlay import FixtureOverlay, HeadOverlay, RigOverlay
-from .patching import fixture_type, make_fixture, split_heads
+from .patching import fixture_type, make_fixture, split_heads, unique
 from .profiles import FixtureProfile
 from .roles import infer_role, row_position
 from .xml_files import load_data, read_xml, text
@@ -150,6 +150,10 @@ def import_workspace(
             units.append(_Unit((wf.qlc_id, index), wf, f"{wf.name} / {index + 1}", head, kind, wf.address + index))
     if not units:
         raise RigError(f"{path}: no fixture in the workspace can be lit (an empty rig)")
+    named: dict[str, FixtureProfile] = {}
+    for index, unit in enumerate(units):
+        units[index] = replace(unit, profile=unique(unit.profile, named))
+        named[units[index].profile.name] = units[index].profile
     group_of = _membership(units, qlc_groups, overlay)
     unknown = set(overlay.groups) - set(group_of.values())
     if unknown:

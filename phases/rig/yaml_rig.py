@@ -20,7 +20,7 @@ from phases.contracts import Rig
 from .definitions import FixtureDefinition, capabilities
 from .errors import RigError
 from .library import FixtureLibrary, read_definition
-from .patching import DEFAULT_WHITE, WHITE_FOR_TYPE, fixture_type, split_heads
+from .patching import DEFAULT_WHITE, WHITE_FOR_TYPE, fixture_type, split_heads, unique
 from .profiles import FixtureProfile
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
@@ -152,6 +152,7 @@ def _resolve(
         profile = definition.profile(patch.get("mode") if isinstance(patch.get("mode"), str) else None)  # type: ignore[arg-type]
     except RigError as exc:
         raise RigError(f"{where}: {exc}") from None
+    profile = unique(profile, profiles)
     profiles[profile.name] = profile
     patch["profile"], patch["mode"] = profile.name, profile.mode
     item["manufacturer"], item["model"] = definition.manufacturer, definition.model

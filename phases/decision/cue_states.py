@@ -117,9 +117,9 @@ def render(
                 _shape(look, roles, shape, design)
             area = cues.pool_areas.get(layer.kind, "DC")
             pools.append(Pool(area, shape.pool, palette.warm, layer.kind))
-        elif layer.kind == "charm":
+        elif layer.kind in ("charm", "invisible"):  # a charm laid, a spirit unseen by the others
             supernatural(look, rig, accents)
-            pools.append(Pool(cues.pool_areas.get("charm", "USC"), shape.pool, palette.moon, "charm"))
+            pools.append(Pool(cues.pool_areas.get("charm", "USC"), shapes["charm"].pool, palette.moon, "charm"))
     ghosts = [layer for layer in layers if layer.kind == "apparition"]
     lights = [layer for layer in layers if layer.kind in ("light_in", "fire")]
     if lights:

@@ -17,7 +17,7 @@ Action = Literal[
     "wound", "death", "sleep", "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm",
     "upper", "reveal", "place", "inner_play",
 ]  # fmt: skip
-SpokenAction = Literal["light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news"]
+SpokenAction = Literal["light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible"]
 
 
 class _Frozen(BaseModel):

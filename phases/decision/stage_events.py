@@ -27,6 +27,7 @@ SCENE_STATES = ("scene", "storm", "battle", "fog", "darken", "glimmer", "place",
 # Everything else goes with the people: an empty stage closes it.
 PEOPLE_STATES = POPULATION_STATES + (
     "narrow", "aftermath", "death", "swoon", "sleep", "apparition", "light_in", "fire", "dance", "revel", "upper",
+    "invisible",
 )  # fmt: skip
 # Moments seen without a word spoken: cued even after the scene's last speech.
 SHOW_KINDS = frozenset(
@@ -451,6 +452,11 @@ class _Walker:
         if kind == "upper":
             self._open(Layer("upper", self._new_key("upper")))
             return ["upper"]
+        if kind == "invisible":  # "I am invisible": a spirit's special on the speaker, until they go
+            if self._is_open("invisible") or not self.last_speaker:
+                return []
+            self._open(Layer("invisible", "invisible", (self.last_speaker,)))
+            return ["charm"]
         if kind == "news":  # news of a death: the stage tightens on those who hear it
             self._open(Layer("news", "news"))
             return ["news"]

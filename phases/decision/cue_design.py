@@ -44,7 +44,6 @@ class StateShape(_Frozen):
     atmosphere_lift: float | None = Field(default=None, ge=0, le=0.5)
     back: Share | None = Field(default=None, ge=0, le=1)
     pool: float | None = Field(default=None, ge=0, le=1)
-    night_key: Share | None = Field(default=None, ge=0, le=1)
     ghost_dims_to: Share | None = Field(default=None, ge=0, le=1)
     pool_key_share: Share | None = Field(default=None, ge=0, le=1)
     pool_min_key: float | None = Field(default=None, ge=0, le=1)
@@ -104,6 +103,6 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "reveal": ("key_lift", "pool"),
     "charm": ("pool",),
     "upper": ("pool",),
-    "light_in": ("pool", "pool_key_share", "pool_min_key", "night_key", "ghost_dims_to", "glow"),
+    "light_in": ("pool", "pool_key_share", "pool_min_key", "ghost_dims_to", "glow"),
     "apparition": ("key", "pool", "pool_min"),
 }

@@ -56,7 +56,6 @@ def render(
     cues: CueDesign,
     seed: int,
     vigil: bool = False,
-    night: bool = False,
 ) -> StageLook:
     look = base.copy()
     roles = group_roles(rig)
@@ -139,8 +138,6 @@ def render(
                 elif role == "practical":
                     look.groups[gid].intensity = max(look.groups[gid].intensity, shape.pool)
                     look.groups[gid].effect = cues.effects["flame"]
-        if night and not vigil:
-            scale(look, rig, shape.night_key, ("key",))
     if ghosts:
         shape = shapes["apparition"]
         supernatural(look, rig, accents)

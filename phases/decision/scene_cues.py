@@ -68,8 +68,7 @@ def plan_scene(
     def look_of(point_layers: tuple, time: TimeOfDay | None, offset: int) -> StageLook:
         kinds = {layer.kind for layer in point_layers}
         base = base_for(time, "scene" in kinds, "place" in kinds)
-        night = time in ("night", "midnight", "evening") or (time is None and seen.light == "night")
-        return render(base, point_layers, rig, palette, accents, design, cues, seed + offset, vigil and "scene" in kinds, night)
+        return render(base, point_layers, rig, palette, accents, design, cues, seed + offset, vigil and "scene" in kinds)
 
     opening_layers = opening.layers if opening else walk.opening
     opening_time = opening.time if opening else walk.opening_time

@@ -56,6 +56,7 @@ class StageVocabulary(_Frozen):
     inner_play_end: str
     spoken: list[SpokenEntry]
     not_now: str
+    not_yet: str
     spoken_max_lines: dict[SpokenAction, int]
     alone_min_lines: int = Field(ge=1, le=100)
     alone_brief_lines: int = Field(ge=0, le=200)
@@ -65,7 +66,7 @@ class StageVocabulary(_Frozen):
 
     @field_validator(
         "sound_only", "enter", "exit", "all_but", "transit", "crowd", "masked", "name_separators", "set_down", "in_hand",
-        "inner_play_end", "not_now",
+        "inner_play_end", "not_now", "not_yet",
     )  # fmt: skip
     @classmethod
     def _regex(cls, value: str) -> str:
@@ -103,6 +104,7 @@ class Stage:
     spoken: tuple[tuple[re.Pattern[str], SpokenAction], ...]
     any_spoken: re.Pattern[str]
     not_now: re.Pattern[str]
+    not_yet: re.Pattern[str]
     spoken_max_lines: dict[str, int]
     alone_min_lines: int
     alone_brief_lines: int
@@ -141,6 +143,7 @@ def stage_vocabulary() -> Stage:
         spoken=spoken,
         any_spoken=re.compile("|".join(f"(?:{e.pattern})" for e in data.spoken), flags | re.MULTILINE),
         not_now=re.compile(data.not_now, flags),
+        not_yet=re.compile(data.not_yet, flags),
         spoken_max_lines=dict(data.spoken_max_lines),
         alone_min_lines=data.alone_min_lines,
         alone_brief_lines=data.alone_brief_lines,

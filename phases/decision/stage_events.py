@@ -282,6 +282,8 @@ class _Walker:
                 self.wounded = action == "wound"
                 return []  # "Stabbing him" ... "Dies", nobody coming or going between: one death, one cue
             self.wounded = action == "wound"
+            if action == "death":  # the dead are on stage, but no longer in its population (nor left "alone")
+                self.pop.leave(names or ((self.last_speaker,) if self.last_speaker else ()), False)
             held = next((layer for layer in self.open.values() if layer.kind in ("death", "aftermath")), None)
             after = self.death_areas.index(held.area) + 1 if held is not None and held.area in self.death_areas else 0
             self._close("battle", "swoon", "aftermath")  # the next death, while the last is still lit: the next pool
@@ -522,9 +524,9 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
         line_end = text.find("\n", at)
         line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
         sentence = _sentence(text, at, match.end())
-        if stage.not_now.search(sentence):
-            continue
         action = next((a for regex, a in stage.spoken if regex.search(match.group(0))), None)
+        if (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
+            continue
         speech = bisect.bisect_right(starts, at) - 1
         limit = stage.spoken_max_lines.get(action or "")
         if limit is not None and (speech < 0 or seen.speeches[speech].lines > limit):

@@ -55,6 +55,7 @@ class StageVocabulary(_Frozen):
     actions: list[ActionEntry] = Field(min_length=1)
     inner_play_end: str
     spoken: list[SpokenEntry]
+    spoken_words: list[str] = Field(min_length=1)
     not_now: str
     not_yet: str
     spoken_max_lines: dict[SpokenAction, int]
@@ -103,6 +104,7 @@ class Stage:
     inner_play_end: re.Pattern[str]
     spoken: tuple[tuple[re.Pattern[str], SpokenAction], ...]
     any_spoken: re.Pattern[str]
+    spoken_words: re.Pattern[str]
     not_now: re.Pattern[str]
     not_yet: re.Pattern[str]
     spoken_max_lines: dict[str, int]
@@ -142,6 +144,7 @@ def stage_vocabulary() -> Stage:
         inner_play_end=re.compile(data.inner_play_end, flags),
         spoken=spoken,
         any_spoken=re.compile("|".join(f"(?:{e.pattern})" for e in data.spoken), flags | re.MULTILINE),
+        spoken_words=re.compile(r"\b(?:" + "|".join(map(re.escape, data.spoken_words)) + r")\b", flags),
         not_now=re.compile(data.not_now, flags),
         not_yet=re.compile(data.not_yet, flags),
         spoken_max_lines=dict(data.spoken_max_lines),

@@ -516,23 +516,27 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
     spans = [(d.offset, d.end) for d in seen.directions]
     starts = [s.offset for s in seen.speeches]
     found: list[tuple[int, int, object]] = []
-    for match in stage.any_spoken.finditer(text, first_speech):
-        at = match.start()
-        if any(start <= at < end for start, end in spans):
+    lines_seen: set[int] = set()
+    for word in stage.spoken_words.finditer(text, first_speech):  # a cheap pass: lines with a word that matters
+        line_start = text.rfind("\n", 0, word.start()) + 1
+        if line_start in lines_seen:
             continue
-        line_start = text.rfind("\n", 0, at) + 1
-        line_end = text.find("\n", at)
-        line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
-        sentence = _sentence(text, at, match.end())
-        action = next((a for regex, a in stage.spoken if regex.search(match.group(0))), None)
-        if (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
-            continue
-        speech = bisect.bisect_right(starts, at) - 1
-        limit = stage.spoken_max_lines.get(action or "")
-        if limit is not None and (speech < 0 or seen.speeches[speech].lines > limit):
-            continue
-        if action is not None:
-            found.append((line_start, 1, (action, line, None)))
+        lines_seen.add(line_start)
+        line_end = text.find("\n", word.start())
+        raw = text[line_start : line_end if line_end >= 0 else len(text)]
+        for match in stage.any_spoken.finditer(raw):
+            at = line_start + match.start()
+            if any(start <= at < end for start, end in spans):
+                continue
+            action = next((a for regex, a in stage.spoken if regex.search(match.group(0))), None)
+            sentence = _sentence(text, at, line_start + match.end())
+            if action is None or (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
+                continue
+            speech = bisect.bisect_right(starts, at) - 1
+            limit = stage.spoken_max_lines.get(action)
+            if limit is not None and (speech < 0 or seen.speeches[speech].lines > limit):
+                continue
+            found.append((line_start, 1, (action, raw.strip(), None)))
     return found
 
 

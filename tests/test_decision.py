@@ -213,13 +213,14 @@ def test_thunder_and_lightning_flash_the_back_light_and_the_cyc(engine, macbeth_
         assert effect is not None and effect.type == "lightning" and effect.depth == 1.0 and effect.duration is None
         assert _group(instruction, gid).parameters.intensity > 0
     assert _group(instruction, "front_wash").parameters.effect is None
-    thunder = _scene(macbeth_scenes, r"SCENE III\. A heath")
+    thunder = _scene(macbeth_scenes, r"SCENE III\. A heath")  # "[Thunder. Enter the three Witches.]" before a word
     cues = engine.cues(thunder, retrieve(thunder, engine.kb, ScenePosition(3, 20), genre="tragedy"))
-    bump = next(c for c in cues if c.called_on.kind == "direction" and "Thunder" in (c.called_on.text or ""))
+    bump = cues[0]  # the scene comes up on the thunder: its opening state, not a GO of its own
+    assert bump.called_on.kind == "scene_start"
     effect = _group(bump, "back_light").parameters.effect
     assert effect is not None and effect.type == "lightning" and effect.depth < 1.0  # thunder alone: a softer flash
     assert _transitions(bump) == {("cut", 0.0)}
-    follow = cues[cues.index(bump) + 1]  # and a follow takes the bump back
+    follow = cues[1]  # and a follow takes the bump back
     assert follow.called_on.kind == "follow" and _group(follow, "back_light").parameters.effect is None
 
 
@@ -274,7 +275,8 @@ def test_small_changes_fade_slowly_and_big_jumps_move_quickly(engine, kb, macbet
     assert big_kind == "cut" or big_seconds <= 5.0
     assert big_seconds < small_seconds
     assert small.metadata is not None and "small change" in small.metadata.reasoning
-    assert big.metadata is not None and "big change" in big.metadata.reasoning
+    assert big.metadata is not None  # a big change, or a cut on the cave's opening thunder
+    assert "big change" in big.metadata.reasoning or "opening flash: a cut" in big.metadata.reasoning
 
 
 # 4. The rig

@@ -29,7 +29,6 @@ class Fades(_Frozen):
     scene_change_big: float = Field(ge=0, le=600)
     scene_change_moderate: float = Field(ge=0, le=600)
     scene_change_small: float = Field(ge=0, le=600)
-    scene_change_out: float = Field(ge=0, le=600)
     after_dark: float = Field(ge=0, le=600)
     dawn_dusk: float = Field(ge=0, le=600)
     opening: float = Field(ge=0, le=600)
@@ -43,7 +42,7 @@ class Fades(_Frozen):
 
 CueKind = Literal[
     "storm", "lightning", "blackout", "shot", "battle", "music", "entrance", "practical", "death", "ghost", "vanish",
-    "reveal", "dark", "bright", "tighten", "soliloquy", "restore", "beat", "speech",
+    "reveal", "dark", "bright", "tighten",
 ]  # fmt: skip
 
 
@@ -75,15 +74,7 @@ class DesignSettings(_Frozen):
     isolation_area_share: float = Field(ge=0, le=1)
     isolation_special: float = Field(ge=0, le=1)
     practical_special: float = Field(ge=0, le=1)
-    seconds_per_cue: float = Field(gt=0)
-    min_gap_seconds: float = Field(ge=0)
-    max_cues_inside_scene: int = Field(ge=0, le=100)
-    soliloquy_min_chars: int = Field(ge=1)
-    speech_min_chars: int = Field(ge=1)
-    beat_min_confidence: float = Field(ge=0, le=1)
     fades: Fades
-    scene_change_share: float = Field(ge=0, le=1)
-    follow_restore_wait: float = Field(ge=0, le=600)
     curtain_call_seconds: float = Field(ge=0, le=3600)
     curtain_call_key: float = Field(ge=0, le=1)
     preset_atmosphere: float = Field(ge=0, le=1)

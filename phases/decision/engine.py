@@ -1,5 +1,7 @@
 """LightingDecisionEngine: a scene plus its retrieved knowledge becomes the scene's cues (LightingInstructions)."""
 
+import bisect
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -13,6 +15,7 @@ from phases.contracts import (
     RuleUse,
     Scene,
     SceneKnowledge,
+    TimeOfDay,
     TimeWindow,
     Transition,
 )
@@ -20,19 +23,24 @@ from phases.knowledge import KnowledgeBase, load_knowledge
 
 from .compose import Composition, compose
 from .continuity import clamp_duration, rules_transition
+from .cue_design import cue_design
+from .cue_states import StageLook, isolation_levels, special_levels
 from .design_data import DesignSettings, Palette, design_settings, direction_rules, palettes
 from .explicit_cues import apply_cues
 from .llm_mode import LlmOutcome, ask_for_look
 from .llm_settings import LlmSettings
 from .look import Look
+from .look_data import look_data
 from .looks import base_look, blackout, clamp, look_genre, overrides, scene_moment
+from .opening_moments import CuePoint, apply_point, covered
 from .rig_limits import fixed_colour, group_ceiling
-from .scene_cues import CuePoint, PlannedCue, apply_point, covered, plan_scene
-from .scene_reading import Direction, SceneReading, moments_of, read_scene
+from .roles import group_roles
+from .scene_cues import BaseFor, PlannedCue, plan_scene
+from .scene_reading import Direction, SceneReading, choose_look, moments_of, read_scene
 from .settings import EngineSettings, cue_vocabulary, engine_settings
 from .show import add_structure, continuity, number
+from .stage_events import StagePoint
 
-SCENE_CHANGE = "scene change: the stage clears on the final exit"
 Method = Literal["rules", "llm", "llm_repaired", "rules_fallback"]
 
 
@@ -54,6 +62,7 @@ class LightingDecisionEngine:
         self.vocabulary = cue_vocabulary()
         self.directions = direction_rules()
         self.palettes = palettes()
+        self.cue_design = cue_design()
         self.llm = llm
 
     def decide(self, scene: Scene, knowledge: SceneKnowledge) -> LightingInstruction:
@@ -92,9 +101,30 @@ class LightingDecisionEngine:
             why.insert(0, "no emotion read: time of day, place and the text's moments lead")
         why += seen.notes
         opening = self._explicit_opening(scene, seen, base, palette)
-        planned = plan_scene(scene, seen, base, rig, palette, self.palettes, self.design, self.directions)
+        base_for = self._bases(scene, seen, base, palette, genre)
+        planned = plan_scene(scene, seen, base_for, rig, palette, self.palettes, self.design, self.cue_design)
         planned[0].honoured = [*planned[0].honoured, *opening.honoured]
         return self._instructions(scene, knowledge, planned, seen, method, why + opening.notes, notes, opening)
+
+    def _bases(self, scene: Scene, seen: SceneReading, base: Look, palette: Palette, genre: str | None) -> BaseFor:
+        """The scene's base look, and its variants for a time that changes inside the scene, the end of its own
+        moment (a retreat ends the battle) and a move indoors: each built once, when a cue first needs it."""
+        variants: dict[tuple[object, ...], Look] = {(seen.time_of_day, seen.moment, seen.setting): base}
+
+        def base_for(time: TimeOfDay | None, moment_on: bool, indoors: bool) -> Look:
+            moment = seen.moment if moment_on else None
+            setting = "interior" if indoors else seen.setting
+            key = (time, moment, setting)
+            if key not in variants:
+                look = choose_look(scene, time, setting, moment)
+                light = look_data().looks[look].light
+                reading = dataclasses.replace(
+                    seen, time_of_day=time, moment=moment, setting=setting, look=look, light=light, notes=[]
+                )
+                variants[key] = base_look(scene, reading, self.kb.rig, palette, self.palettes, genre, self.design)[0]
+            return variants[key]
+
+        return base_for
 
     def _explicit_opening(self, scene: Scene, seen: SceneReading, base: Look, palette: Palette) -> Look:
         """The script's own lighting directions that are not placed in its text after the first line (a heading's
@@ -141,7 +171,7 @@ class LightingDecisionEngine:
         scene: Scene,
         knowledge: SceneKnowledge,
         planned: list[PlannedCue],
-        seen: object,
+        seen: SceneReading,
         method: Method,
         why: list[str],
         notes: list[str],
@@ -149,23 +179,24 @@ class LightingDecisionEngine:
     ) -> list[LightingInstruction]:
         window = scene.time_window
         length = max(len(scene.text), 1)
-        times = []
+        natural = [  # each GO's place on the clock, from its place in the text
+            window.start + window.duration * (c.offset / length if c.point is not None else 0.0) for c in planned
+        ]
+        times: list[float] = []
         kept: list[PlannedCue] = []
-        for cue in planned:
+        for index, cue in enumerate(planned):
             if cue.follow_of is not None:
-                at = times[-1] + self.design.follow_restore_wait
-            elif cue.point is None:
-                at = window.start
+                at = times[-1] + cue.follow_wait
+                coming = next((natural[i] for i in range(index + 1, len(planned)) if planned[i].follow_of is None), None)
+                if at >= window.end or (coming is not None and at >= coming):
+                    continue  # no room before the next GO (or the scene's end) for the follow
             else:
-                at = window.start + window.duration * cue.offset / length
+                at = natural[index]
             at = max(at, times[-1] if times else window.start)
-            if cue.follow_of is not None and at >= window.end:
-                continue  # no room left in the scene for the follow
-            if cue.scene_change:
-                at = max(times[-1], min(at, window.end - 2 * cue.fade))
             times.append(min(at, window.end))
             kept.append(cue)
         ends = [*times[1:], window.end]
+        breaks = [m.start() for m in re.finditer("\n", scene.text)] if len(kept) > 8 else None  # many cues: one pass
         rules_used = [RuleUse(rule_id=r.rule.rule_id, score=r.score) for r in knowledge.rules]
         verbatim = {" ".join(e.split()): e for e in scene.explicit_lighting}  # honoured as the script wrote them
         number_base = float(int(scene.scene_id.split("_")[1]))
@@ -176,12 +207,15 @@ class LightingDecisionEngine:
                     kind="scene_start",
                     text=(scene.heading or None) and scene.heading[:240],
                     char_offset=0,
-                    script_line=self._line(scene, 0),
+                    script_line=self._line(scene, 0, breaks),
                 )
                 transition, source = self._opening_transition(seen), "rules"
                 if transition.type == "cut":
                     source = "script"
-                if opening is not None and (opening.transition_type or opening.speed):
+                if cue.bump:
+                    transition, source = Transition(type="cut", duration=0.0), "script"
+                    why = [*why, "the scene comes up on its opening flash: a cut, then a follow settles it"]
+                elif opening is not None and (opening.transition_type or opening.speed):
                     speed = opening.speed or ("snap" if opening.transition_type == "cut" else "medium")
                     seconds = self.settings.speed_seconds[speed]
                     transition = Transition(type="cut" if seconds == 0 else "fade", duration=seconds)
@@ -191,7 +225,12 @@ class LightingDecisionEngine:
             elif cue.follow_of is not None:
                 called_on = CueTrigger(kind="follow", follow_wait=round(start - times[index - 1], 3))
                 transition, source = Transition(type="fade", duration=min(cue.fade, 600)), "script"
-                label, reasoning = cue.label[:60], "a follow: the state comes back after the bump"
+                label = cue.label[:60]
+                reasoning = f"a follow: {cue.label.removeprefix('Follow: ')}"
+                if cue.follow_of is not None and cue.follow_of.point is not None:
+                    reasoning += "; " + self._cue_reasoning(cue.follow_of.point, seen).split("; ", 1)[-1]
+                else:
+                    reasoning += f"; the scene's opening state ({', '.join(w for w in (seen.light, seen.moment) if w)})"
             else:
                 point = cue.point
                 assert point is not None
@@ -199,11 +238,11 @@ class LightingDecisionEngine:
                     kind=point.kind,  # type: ignore[arg-type]
                     text=point.text[:240] or None,
                     char_offset=point.offset,
-                    script_line=self._line(scene, point.offset),
+                    script_line=self._line(scene, point.offset, breaks),
                 )
                 kind = "cut" if cue.fade == 0 else "fade"
                 transition, source = Transition(type=kind, duration=min(cue.fade, 600)), "script"
-                label, reasoning = cue.label[:60], f"called on {point.kind} at character {point.offset}: {point.text[:80]}"
+                label, reasoning = cue.label[:60], self._cue_reasoning(point, seen)
             result.append(
                 LightingInstruction(
                     scene_id=scene.scene_id,
@@ -211,19 +250,32 @@ class LightingDecisionEngine:
                     label=label or scene.scene_id,
                     called_on=called_on,
                     time_window=TimeWindow(start=start, end=max(start, end)),
-                    groups=self._groups(cue.look, transition),
+                    groups=self._groups(cue.stage, transition, cue.lead_delay),
                     metadata=InstructionMetadata(
                         method=method,
                         reasoning=reasoning,
                         rules_used=rules_used,
                         honoured_cues=[verbatim.get(" ".join(h.split()), h) for h in cue.honoured],
                         transition_source=source,  # type: ignore[arg-type]
-                        notes=(notes if index == 0 else []) + ([SCENE_CHANGE] if cue.scene_change else []),
+                        notes=notes if index == 0 else [],
                         **(self._assumed_time(scene, seen) if called_on.kind == "scene_start" else {}),
                     ),
                 )
             )
         return result
+
+    @staticmethod
+    def _cue_reasoning(point: StagePoint, seen: SceneReading) -> str:
+        """Where the cue is called, and the state it goes to: the scene's base and the states open on stage."""
+        states = [
+            layer.kind.replace("_", " ") + (" (the supernatural colour)" if layer.kind in ("apparition", "charm") else "")
+            for layer in point.layers
+            if layer.kind != "scene"
+        ]
+        scene_moment = seen.moment if any(layer.kind == "scene" for layer in point.layers) else None
+        base = ", ".join(w for w in (point.time or seen.light, scene_moment) if w)
+        with_states = f" with {', '.join(dict.fromkeys(states))}" if states else ""
+        return f"called on {point.kind} at character {point.offset}: {point.text[:80]}; a state: the base ({base}){with_states}"
 
     @staticmethod
     def _assumed_time(scene: Scene, seen: object) -> dict[str, str | None]:
@@ -246,23 +298,40 @@ class LightingDecisionEngine:
         return Transition(type="fade", duration=self.design.fades.scene_change_moderate)
 
     @staticmethod
-    def _line(scene: Scene, offset: int) -> int | None:
+    def _line(scene: Scene, offset: int, breaks: list[int] | None = None) -> int | None:
         base = scene.source.start_line if scene.source else 1
-        return base + scene.text.count("\n", 0, offset)
+        return base + (bisect.bisect_left(breaks, offset) if breaks is not None else scene.text.count("\n", 0, offset))
 
-    def _groups(self, look: Look, transition: Transition) -> list[GroupInstruction]:
+    def _groups(self, stage: Look | StageLook, transition: Transition, lead_delay: float = 0.0) -> list[GroupInstruction]:
+        """Each group's instruction. Specials light their own pools (a taper and a ghost at once), an isolation
+        holds the key's other areas at its share, and a time change's cyc leads the other groups by lead_delay."""
         rig = self.kb.rig
+        if isinstance(stage, Look):
+            stage = StageLook(stage)
+        roles = group_roles(rig)
+        later = transition.model_copy(update={"delay": lead_delay}) if lead_delay else transition
+        result = []
         # Validated constructors on purpose: pydantic's model_construct runs in Python and was slower here.
-        return [
-            GroupInstruction(
-                group_id=gid,
-                parameters=GroupParameters(intensity=round(state.intensity, 3), color=state.colour, effect=state.effect),
-                focus_area=state.focus_area,
-                transition=transition,
-                overrides=overrides(state, gid, rig, self.design),
+        for gid, state in stage.look.groups.items():
+            role = roles.get(gid)
+            intensity, colour, focus = state.intensity, state.colour, state.focus_area
+            if role == "special" and stage.fixtures:
+                intensity, colour, focus, extra = special_levels(stage, gid, rig, colour)
+            elif role == "key" and state.isolate and stage.area_share is not None:
+                extra = overrides(dataclasses.replace(state, isolate=None), gid, rig, self.design)
+                extra += isolation_levels(state, gid, rig, stage.area_share)
+            else:
+                extra = overrides(state, gid, rig, self.design)
+            result.append(
+                GroupInstruction(
+                    group_id=gid,
+                    parameters=GroupParameters(intensity=round(intensity, 3), color=colour, effect=state.effect),
+                    focus_area=focus,
+                    transition=transition if role == "atmosphere" else later,
+                    overrides=extra,
+                )
             )
-            for gid, state in look.groups.items()
-        ]
+        return result
 
     def _finish(
         self,

@@ -122,8 +122,8 @@ def storm(look: Look, rig: Rig, accents: Palettes, seed: int) -> None:
         for state in _role_groups(look, rig, role):
             state.intensity = max(state.intensity, min(0.9 * key + 0.1, 0.6))
             state.effect = Effect(type="lightning", rate_hz=0.15, seed=seed, depth=1.0, duration=None)
-            if role == "back":
-                state.colour = accents.accents["lightning"]
+            if role == "back" and state.colour != accents.accents["supernatural"]:
+                state.colour = accents.accents["lightning"]  # a supernatural scene keeps its own colour between flashes
 
 
 def lightning(look: Look, rig: Rig, accents: Palettes, seed: int, depth: float) -> None:
@@ -131,8 +131,8 @@ def lightning(look: Look, rig: Rig, accents: Palettes, seed: int, depth: float) 
         for state in _role_groups(look, rig, role):
             state.intensity = max(state.intensity, 0.3)
             state.effect = Effect(type="lightning", rate_hz=0.8, seed=seed, depth=depth, duration=None)
-            if role == "back":
-                state.colour = accents.accents["lightning"]
+            if role == "back" and state.colour != accents.accents["supernatural"]:
+                state.colour = accents.accents["lightning"]  # a supernatural scene keeps its own colour between flashes
 
 
 def supernatural(look: Look, rig: Rig, accents: Palettes) -> None:

@@ -1,365 +1,255 @@
-"""The cues inside a scene: where its text calls for them (stage directions, a character left alone, the
-scene's emotion beats), how many it can carry, and the state each one goes to."""
+"""The cues inside a scene: one where the stage changes for a reason in the text, each a target state.
 
+The scene is walked once (stage_events.py) into the points where states open and close; this module folds the
+points before the first line into the opening state, merges points on one line into one cue, drops what the
+audience would not see (a cue that moves no group by the visible threshold and changes no colour, focus or
+effect) and what needs no GO (people leaving after the scene's last line), and gives each cue its label and fade."""
+
+import bisect
+import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from phases.contracts import Effect, Rig, Scene
+from phases.contracts import Rig, Scene, TimeOfDay
 
-from .design_data import CueKind, DesignSettings, Palette, Palettes
+from .cue_design import CueDesign, CueKind
+from .cue_states import Pool, StageLook, assign_pools, render
+from .design_data import DesignSettings, Palette, Palettes
 from .look import Look
-from .looks import (
-    battle,
-    blackout,
-    clamp,
-    isolate,
-    key_of,
-    key_on_top,
-    lift,
-    lightning,
-    practical,
-    scale,
-    storm,
-    supernatural,
-)
+from .looks import lightning
 from .roles import group_roles
-from .scene_reading import Direction, SceneReading, final_exit, moments_of
+from .scene_reading import SceneReading
+from .stage_events import SHOW_KINDS, Layer, SceneWalk, StagePoint, walk_scene
 
-_SINGLE_ENTRANCE = re.compile(r"^(?:re-?)?enter\s+([A-Z][\w'’]*(?:\s+[A-Z][\w'’]*)?)[.,]?$", re.IGNORECASE)
-_MOMENT_ORDER: tuple[CueKind, ...] = ("blackout", "storm", "death", "ghost", "shot", "battle", "practical", "reveal")
-
-
-@dataclass
-class CuePoint:
-    offset: int
-    kind: str  # the CueTrigger kind: direction, line or beat
-    text: str
-    moments: list[tuple[CueKind, float]]
-    priority: int
-    bump: bool = False
-    opens: bool = False  # a ghost or a soliloquy: a later vanish or entrance takes it back
-    closes: bool = False
-    valence: float = 0.0
-    follow: bool = False
+# The base look for a time of day, with or without the scene's own moment (a battle the retreat ends), indoors
+# or not (the company moving into the Capitol).
+BaseFor = Callable[[TimeOfDay | None, bool, bool], Look]
 
 
 @dataclass
 class PlannedCue:
-    point: CuePoint | None  # None: the scene's opening state
+    point: StagePoint | None  # None: the scene's opening state
     offset: int
-    look: Look
+    stage: StageLook
     fade: float
     label: str
     honoured: list[str] = field(default_factory=list)
     follow_of: "PlannedCue | None" = None
-    scene_change: bool = False  # the scene's final Exeunt: the stage clears to a change state
+    follow_wait: float = 0.0
+    kind: CueKind | None = None
+    lead_delay: float = 0.0  # a time change: the cyc leads, the other groups start this much later
+    bump: bool = False  # the scene's opening state comes up on a flash (a cut)
 
-
-def _candidates(scene: Scene, seen: SceneReading, design: DesignSettings, rules: tuple) -> list[CuePoint]:  # type: ignore[type-arg]
-    cues = design.moment_cues
-    points: list[CuePoint] = []
-    for direction in seen.directions:
-        moments = [(m, d) for m, d in moments_of(direction, rules) if not covered(m, seen)]
-        if not moments:
-            continue
-        lead = max(moments, key=lambda md: cues[md[0]].priority)[0]
-        points.append(
-            CuePoint(
-                offset=direction.offset,
-                kind="direction",
-                text=direction.text,
-                moments=moments,
-                priority=cues[lead].priority,
-                bump=any(cues[m].fade == 0 for m, _ in moments),
-                opens=lead == "ghost",
-                closes=lead == "vanish",
-                follow=any(cues[m].follow for m, _ in moments),
-            )
-        )
-    alone = _soliloquies(scene, seen, design)
-    points += alone
-    points += _speeches(scene, seen, design, {p.offset for p in alone})
-    for previous, beat in zip(scene.beats, scene.beats[1:], strict=False):
-        emotion = beat.emotion
-        if emotion.primary != previous.emotion.primary and emotion.primary_confidence >= design.beat_min_confidence:
-            text = " ".join(scene.text[beat.start_char : beat.start_char + 80].split()) or emotion.primary
-            points.append(
-                CuePoint(beat.start_char, "beat", text, [("beat", 1.0)], cues["beat"].priority, valence=emotion.valence)
-            )
-    return sorted(points, key=lambda p: p.offset)
-
-
-def covered(moment: CueKind, seen: SceneReading) -> bool:
-    """A moment the scene's own state already plays: the storm scene's thunder, the vigil's taper."""
-    return (
-        (seen.moment == "storm" and moment in ("storm", "lightning"))
-        or (seen.moment == "vigil" and moment == "practical")
-        or (seen.moment == "battle" and moment == "battle")
-        or (seen.moment in ("storm", "vigil") and moment in ("entrance", "music", "bright"))
-    )
-
-
-def _soliloquies(scene: Scene, seen: SceneReading, design: DesignSettings) -> list[CuePoint]:
-    """A character left alone to speak: after an exit (or at a lone entrance), one speaker only until the next
-    entrance, for long enough to be a speech. Worked out from Exit/Exeunt and entrances, nothing else."""
-    points: list[CuePoint] = []
-    directions, speeches = seen.directions, seen.speeches
-    if not speeches:
-        return points
-    starts: list[tuple[Direction, bool]] = [(d, False) for d in directions if d.is_exit]
-    if directions and _SINGLE_ENTRANCE.match(directions[0].text) and directions[0].offset <= speeches[0].offset:
-        starts.append((directions[0], True))
-    for start, lone_entrance in starts:
-        after = [d for d in directions if d.offset > start.offset]
-        nxt = next((d for d in after if d.is_enter), None)
-        until = nxt.offset if nxt else len(scene.text)
-        spoken = [s for s in speeches if start.end <= s.offset < until]
-        if not spoken or len({s.speaker for s in spoken}) != 1 or until - spoken[0].offset < design.soliloquy_min_chars:
-            continue
-        if not lone_entrance and not _emptied(start, speeches, spoken[0].speaker):
-            continue
-        first_line = scene.text[spoken[0].offset : spoken[0].offset + 120].split("\n")
-        line = " ".join(" ".join(first_line[1:3]).split()) or spoken[0].speaker
-        points.append(
-            CuePoint(
-                spoken[0].offset,
-                "line",
-                f"{spoken[0].speaker}: {line}",
-                [("soliloquy", 1.0)],
-                design.moment_cues["soliloquy"].priority,
-                opens=True,
-            )
-        )
-        if nxt is not None:
-            points.append(
-                CuePoint(
-                    nxt.offset, "direction", nxt.text, [("restore", 1.0)], design.moment_cues["restore"].priority, closes=True
-                )
-            )
-    return points
-
-
-def _speeches(scene: Scene, seen: SceneReading, design: DesignSettings, taken: set[int]) -> list[CuePoint]:
-    """A long speech with others on stage: the light leans gently towards the speaker, then back."""
-    points: list[CuePoint] = []
-    marks = sorted([s.offset for s in seen.speeches] + [d.offset for d in seen.directions] + [len(scene.text)])
-    for speech in seen.speeches:
-        if speech.offset in taken:
-            continue
-        end = next(m for m in marks if m > speech.offset)
-        if end - speech.offset < design.speech_min_chars:
-            continue
-        lines = scene.text[speech.offset : speech.offset + 160].split("\n")
-        line = " ".join(" ".join(lines[1:3]).split()) or speech.speaker
-        priority = design.moment_cues["speech"].priority
-        points.append(CuePoint(speech.offset, "line", f"{speech.speaker}: {line}", [("speech", 1.0)], priority, opens=True))
-        after = scene.text[end : end + 160].split("\n")
-        text = " ".join(after[0:2]).strip(" .[]") or "the speech ends"
-        points.append(
-            CuePoint(end, "line" if end < len(scene.text) else "direction", text, [("restore", 1.0)], priority, closes=True)
-        )
-    return points
-
-
-def _emptied(exit_direction: Direction, speeches: list, speaker: str) -> bool:  # type: ignore[type-arg]
-    """The exit leaves the speaker behind: someone else spoke before it (so the stage had company)."""
-    before = [s for s in speeches if s.offset < exit_direction.offset]
-    return any(s.speaker != speaker for s in before[-6:])
-
-
-def _time(scene: Scene, offset: int) -> float:
-    share = offset / max(len(scene.text), 1)
-    return scene.time_window.start + scene.time_window.duration * share
-
-
-def select(scene: Scene, seen: SceneReading, design: DesignSettings, rules: tuple) -> tuple[list[CuePoint], list[CuePoint]]:  # type: ignore[type-arg]
-    """(opening points folded into the scene's first state, cues inside the scene) within its allowance."""
-    points = _candidates(scene, seen, design, rules)
-    first_speech = seen.speeches[0].offset if seen.speeches else 0
-    opening = [p for p in points if p.offset <= first_speech and not p.closes and p.kind != "beat" and not p.follow]
-    rest = [p for p in points if p not in opening]
-    seconds = scene.time_window.duration
-    allowance = min(design.max_cues_inside_scene, int(seconds // design.seconds_per_cue))
-    if seconds >= design.min_gap_seconds:
-        allowance = max(allowance, 1)  # a short scene still takes the one moment its text insists on
-    chosen: list[CuePoint] = []
-    times: list[float] = [scene.time_window.start]
-    for point in sorted((p for p in rest if not p.closes), key=lambda p: (-p.priority, p.offset)):
-        if len(chosen) >= allowance:
-            break
-        when = _time(scene, point.offset)
-        if not point.bump and any(abs(when - t) < design.min_gap_seconds for t in times):
-            continue
-        chosen.append(point)
-        times.append(when)
-    chosen.sort(key=lambda p: p.offset)
-    # a vanish or an entrance takes back what an accepted ghost or soliloquy opened, and nothing else
-    closers = [p for p in rest if p.closes]
-    for opener in [p for p in chosen if p.opens]:
-        closer = next((c for c in closers if c.offset > opener.offset), None)
-        later = [p for p in chosen if p.offset > opener.offset]
-        if closer and (not later or closer.offset < later[0].offset) and closer not in chosen:
-            chosen.append(closer)
-    return opening, sorted(chosen, key=lambda p: p.offset)
-
-
-def apply_point(
-    look: Look,
-    point: CuePoint,
-    rig: Rig,
-    palette: Palette,
-    accents: Palettes,
-    design: DesignSettings,
-    seed: int,
-    seen_vigil: bool = False,
-) -> Look:
-    """The state a cue goes to, from the state before it."""
-    state = look.copy()
-    words = point.text
-    accent = next((name for name, pattern in design.accent_words.items() if re.search(pattern, words, re.IGNORECASE)), None)
-    for moment, depth in sorted(point.moments, key=lambda md: _rank(md[0])):
-        if moment == "blackout":
-            blackout(state)
-            return state
-        if moment == "storm":
-            scale(state, rig, 0.8, ("key",))
-            storm(state, rig, accents, seed)
-        elif moment == "lightning":
-            lightning(state, rig, accents, seed, depth)
-        elif moment == "shot":
-            for gid, role in group_roles(rig).items():
-                if role in ("side", "atmosphere"):
-                    state.groups[gid].effect = Effect(type="flash", rate_hz=4.0, depth=1.0, duration=0.5)
-        elif moment == "battle":
-            battle(state, rig, palette)
-        elif moment == "practical":
-            fire = accents.accents["fire"] if accent == "fire" else None
-            practical(state, rig, palette, design, fire=fire, vigil=seen_vigil)
-        elif moment == "death":
-            scale(state, rig, 0.7, ("key", "back", "side", "atmosphere"))
-            isolate(state, rig, "DC", design, colour=palette.cool)
-        elif moment == "ghost":
-            supernatural(state, rig, accents)
-            scale(state, rig, 0.8, ("key",))
-            for gid, role in group_roles(rig).items():
-                if role == "special":
-                    state.groups[gid].intensity = max(state.groups[gid].intensity, round(0.9 * key_of(state, rig), 3))
-                    state.groups[gid].colour = palette.moon
-                    state.groups[gid].focus_area = "USC"
-        elif moment == "soliloquy":
-            isolate(state, rig, "DC", design, colour=palette.warm)
-        elif moment == "speech":
-            for gid, role in group_roles(rig).items():
-                if role in ("back", "side", "atmosphere"):
-                    state.groups[gid].intensity = round(state.groups[gid].intensity * 0.85, 3)
-                elif role == "special":
-                    if state.groups[gid].intensity <= 0.02:  # a lit torch or taper keeps its colour
-                        state.groups[gid].colour = palette.warm
-                    state.groups[gid].intensity = max(state.groups[gid].intensity, 0.35)
-                    state.groups[gid].focus_area = "DC"
-        elif moment == "tighten":
-            scale(state, rig, 0.8, ("atmosphere", "side"))
-        elif moment == "reveal":
-            lift(state, rig, 0.05, ("key",))
-            for gid, role in group_roles(rig).items():
-                if role == "special":
-                    state.groups[gid].intensity = max(state.groups[gid].intensity, 0.8)
-                    state.groups[gid].colour = palette.warm
-                    state.groups[gid].focus_area = state.groups[gid].focus_area or "USC"
-        elif moment == "dark":
-            before = key_of(state, rig)
-            scale(state, rig, 0.6, ("key", "back", "side", "atmosphere"))
-            if key_of(state, rig) < min(before, design.dark_floor):  # sleep after sleep: dark, not black
-                lift(state, rig, min(before, design.dark_floor) - key_of(state, rig), ("key",))
-        elif moment == "bright":
-            lift(state, rig, 0.15, ("key", "back", "atmosphere"))
-        elif moment == "music":
-            lift(state, rig, 0.06, ("key",))
-            lift(state, rig, 0.1, ("atmosphere", "side"))
-        elif moment == "entrance":
-            lift(state, rig, 0.08, ("key", "back"))
-            lift(state, rig, 0.1, ("atmosphere",))
-        elif moment == "beat":
-            lift(state, rig, round(0.06 * point.valence, 3), ("key", "side"))
-    if accent in ("blood", "poison") and any(m in ("death", "battle", "ghost") for m, _ in point.moments):
-        for gid, role in group_roles(rig).items():
-            if role == "side":
-                state.groups[gid].colour = accents.accents[accent]  # type: ignore[index]
-    moments = {m for m, _ in point.moments}
-    if not seen_vigil and not moments & {"storm", "lightning", "soliloquy", "death", "shot"}:
-        key_on_top(state, rig, design)
-    key = key_of(state, rig)
-    if 0 < key < design.key_floor:
-        lift(state, rig, design.key_floor - key, ("key",))
-    return clamp(state, rig)
-
-
-def _rank(moment: CueKind) -> int:
-    return _MOMENT_ORDER.index(moment) if moment in _MOMENT_ORDER else len(_MOMENT_ORDER)
+    @property
+    def look(self) -> Look:
+        return self.stage.look
 
 
 def plan_scene(
     scene: Scene,
     seen: SceneReading,
-    base: Look,
+    base_for: BaseFor,
     rig: Rig,
     palette: Palette,
     accents: Palettes,
     design: DesignSettings,
-    rules: tuple,  # type: ignore[type-arg]
+    cues: CueDesign,
 ) -> list[PlannedCue]:
-    chosen = seen.selections.get(id(design))
-    if chosen is None:  # the points depend only on the scene's words and the design data: found once
-        chosen = seen.selections[id(design)] = select(scene, seen, design, rules)
-    opening, inside = chosen  # type: ignore[misc]
+    key = (id(cues), *((c.start_char, c.to) for c in scene.time_changes))
+    chosen = seen.selections.get(key)  # type: ignore[call-overload]
+    if chosen is None:  # the points depend only on the scene's words, its time changes and the data: found once
+        walk = walk_scene(scene, seen, cues)
+        chosen = seen.selections[key] = (walk, *_select(scene, seen, walk, cues))  # type: ignore[index]
+    walk, opening, opening_bumps, inside = chosen  # type: ignore[misc]
     seed = int(scene.scene_id.split("_")[-1]) * 100003
-    first = base
-    honoured = []
-    for point in opening:
-        if any(m == "blackout" for m, _ in point.moments):
-            continue
-        first = apply_point(first, point, rig, palette, accents, design, seed + point.offset, seen.moment == "vigil")
-        honoured.append(point.text)
-    planned = [PlannedCue(None, 0, first, 0.0, "", honoured)]
-    stack: list[Look] = []
-    current = first
+    vigil = seen.moment == "vigil"
+
+    def look_of(point_layers: tuple, time: TimeOfDay | None, offset: int) -> StageLook:
+        kinds = {layer.kind for layer in point_layers}
+        base = base_for(time, "scene" in kinds, "place" in kinds)
+        return render(base, point_layers, rig, palette, accents, design, cues, seed + offset, vigil and "scene" in kinds)
+
+    opening_layers = opening.layers if opening else walk.opening
+    opening_time = opening.time if opening else walk.opening_time
+    first = PlannedCue(None, 0, look_of(opening_layers, opening_time, 0), 0.0, "", [opening.text] if opening else [])
+    planned = [first]
+    previous = first.stage
+    if opening_bumps:  # "Thunder. Enter the three Witches": the scene comes up on the flash, then settles
+        point = StagePoint(0, "direction", "", [], opening_layers, opening_time, opening_bumps)
+        settled = first.stage
+        first.stage = _bumped(settled, point, rig, palette, accents, seed, cues, design.key_ceiling)
+        first.bump = True
+        planned.append(_follow(first, settled, "the scene settles after the " + opening_bumps[0], cues.follow_wait, cues))
+        previous = settled
+    if opening is not None and opening.follow is not None:  # "They fight, and exeunt fighting. Retreat."
+        after = look_of(opening.follow.layers, opening.follow.time, 0)
+        if _visible(previous, after, cues):
+            planned.append(_follow(first, after, "the stage it leaves", cues.show_follow_wait, cues))
+            previous = after
     for point in inside:
-        if point.closes:
-            current = stack.pop() if stack else first
-            look = current.copy()
-        else:
-            if point.opens:
-                stack.append(current)
-            look = apply_point(current, point, rig, palette, accents, design, seed + point.offset, seen.moment == "vigil")
-        cue_design = design.moment_cues[max(point.moments, key=lambda md: design.moment_cues[md[0]].priority)[0]]
-        fade = 0.0 if point.bump else cue_design.fade  # a bump in the direction (the thunder) wins
-        if fade == 0 and "blackout" in [m for m, _ in point.moments] and re.search(r"\bslow", point.text, re.IGNORECASE):
-            fade = design.fades.act_end
-        cue = PlannedCue(point, point.offset, look, fade, f"{cue_design.label}: {point.text}", [point.text])
+        stage = look_of(point.layers, point.time, point.offset)
+        bumped = _bumped(stage, point, rig, palette, accents, seed, cues, design.key_ceiling) if point.bumps else None
+        shown = bumped or stage
+        if not _visible(previous, shown, cues):
+            continue
+        kind = point.lead or _lead(point.cues, cues)
+        fade, delay = (0.0, 0.0) if bumped is not None else _fade(kind, point, cues)  # a flash is a snap
+        cue = PlannedCue(point, point.offset, shown, fade, _label(kind, point, cues), [point.text], kind=kind, lead_delay=delay)
         planned.append(cue)
-        if point.follow:
-            planned.append(
-                PlannedCue(
-                    None, point.offset, current.copy(), 2.0, f"Follow: back from {cue_design.label.lower()}", [], follow_of=cue
-                )
+        previous = shown
+        if bumped is not None:
+            flash = cues.kinds[point.bumps[0]].label.lower()  # type: ignore[index]
+            planned.append(_follow(cue, stage, f"back from the {flash}", cues.follow_wait, cues))
+            previous = stage
+        if any(layer.kind in ("death", "swoon") for layer in point.layers):
+            settled = tuple(_settled(layer) for layer in point.layers)
+            after = look_of(settled, point.time, point.offset)
+            if _visible(previous, after, cues):
+                planned.append(_follow(cue, after, "the moment settles", cues.settle_wait, cues, cues.settle_fade))
+                previous = after
+        if point.follow is not None:
+            after = look_of(point.follow.layers, point.follow.time, point.offset)
+            if _visible(previous, after, cues):
+                planned.append(_follow(cue, after, "the stage it leaves", cues.show_follow_wait, cues))
+                previous = after
+    return planned
+
+
+def _select(
+    scene: Scene, seen: SceneReading, walk: SceneWalk, cues: CueDesign
+) -> tuple[StagePoint | None, tuple[str, ...], list[StagePoint]]:
+    """(the last point folded into the opening state, the bumps among them, the cues inside the scene)."""
+    speeches = seen.speeches
+    first_speech = speeches[0].offset if speeches else len(scene.text)
+    last_speech = speeches[-1].offset if speeches else -1
+    points = walk.points
+    opens = [p.offset < first_speech or (p.offset == first_speech and not walk.opening_transit) for p in points]
+    folded = [p for p, opening in zip(points, opens, strict=True) if opening]
+    rest = [p for p, opening in zip(points, opens, strict=True) if not opening]
+    rest = [p for p in rest if p.offset <= last_speech or any(c in SHOW_KINDS for c in p.cues)]
+    starts = [s.offset for s in speeches]
+    kept: list[StagePoint] = []
+    for index, point in enumerate(rest):
+        next_speech = bisect.bisect_right(starts, point.offset)
+        after = starts[next_speech] if next_speech < len(starts) else len(scene.text)
+        following = rest[index + 1] if index + 1 < len(rest) else None
+        if point.population_only and following is not None and following.offset <= after:
+            continue  # a passing state: the next cue comes before anyone speaks
+        kept.append(point)
+    bumps = tuple(dict.fromkeys(b for p in folded for b in p.bumps))
+    opening = folded[-1].layers if folded else walk.opening
+    return (folded[-1] if folded else None), bumps, _merge_lines(scene, kept, cues.merge_lines, cues, opening)
+
+
+def _merge_lines(
+    scene: Scene, points: list[StagePoint], within: int, cues: CueDesign, opening: tuple[Layer, ...]
+) -> list[StagePoint]:
+    """Cues on one line, or within a few lines of each other, are one GO: at the first one, named by its moment,
+    to the later state, every moment kept (a closing cue is merged, never dropped). A later point that takes
+    back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue."""
+    merged: list[StagePoint] = []
+    before: list[tuple[Layer, ...]] = []  # the layers before each merged point
+    breaks = [m.start() for m in re.finditer("\n", scene.text)] if points else []
+    line_of = {p.offset: bisect.bisect_left(breaks, p.offset) for p in points}
+    previous = opening
+    for point in points:
+        held = merged[-1] if merged else None
+        undoes = (  # it only takes back what the first one opened
+            held is not None
+            and bool(_keys(held.layers) - _keys(before[-1]) - _keys(point.layers))
+            and not _keys(point.layers) - _keys(held.layers)
+        )
+        near = held is not None and line_of[point.offset] - line_of[held.offset] <= within
+        if near and held is not None and held.population_only and not point.population_only:
+            merged[-1] = dataclasses.replace(point, cues=[*held.cues, *point.cues])  # one GO, on the moment
+        elif near and held is not None and not undoes:
+            merged[-1] = StagePoint(
+                held.offset,
+                held.kind,
+                held.text,
+                [*held.cues, *point.cues],
+                point.layers,
+                point.time,
+                tuple(dict.fromkeys([*held.bumps, *point.bumps])),
+                point.follow or held.follow,
+                held.population_only and point.population_only,
+                held.lead or _lead(held.cues if any(c != "restore" for c in held.cues) else point.cues, cues),
             )
         else:
-            current = look
-    closing = final_exit(scene)
-    if closing is not None and closing.offset > planned[-1].offset and seen.speeches:
-        look = current.copy()
-        for state in look.groups.values():
-            state.intensity, state.effect, state.isolate = round(state.intensity * design.scene_change_share, 3), None, None
-        point = CuePoint(closing.offset, "direction", closing.text, [], 0)
-        planned.append(
-            PlannedCue(
-                point,
-                closing.offset,
-                look,
-                design.fades.scene_change_out,
-                f"Scene change: {closing.text}",
-                [closing.text],
-                scene_change=True,
-            )
-        )
-    return planned
+            merged.append(point)
+            before.append(previous)
+        previous = tuple(_settled(layer) for layer in point.layers)  # a death has settled by the next point
+    return merged
+
+
+def _keys(layers: tuple[Layer, ...]) -> set[tuple[str, str]]:
+    return {(layer.kind, layer.key) for layer in layers}  # a death and its aftermath are not one state
+
+
+def _visible(before: StageLook, after: StageLook, cues: CueDesign) -> bool:
+    from .cue_states import visible
+
+    return visible(before, after, cues.visible_change)
+
+
+def _lead(kinds: list[CueKind], cues: CueDesign) -> CueKind:
+    """The moment that names the cue: the strongest, a restore only when nothing else happened."""
+    real = [k for k in kinds if k != "restore"] or kinds or ["restore"]
+    return max(real, key=lambda k: cues.kinds[k].priority)
+
+
+def _label(kind: CueKind, point: StagePoint, cues: CueDesign) -> str:
+    text = point.text if kind != "time" else f"{point.time}: {point.text}"
+    return f"{cues.kinds[kind].label}: {text}"[:60]
+
+
+def _fade(kind: CueKind, point: StagePoint, cues: CueDesign) -> tuple[float, float]:
+    """(fade, delay of the groups the cyc leads): a bump for a shot, a slow build for a dawn, a snap for a blackout."""
+    if kind == "time" and point.time is not None:
+        seconds = cues.time_fades.get(point.time, cues.kinds["time"].fade)
+        return seconds, round(seconds * cues.time_others_delay_share, 1)
+    if kind == "blackout" and any(w in point.text.lower() for w in ("slow", "fade")):
+        return cues.slow_blackout_fade, 0.0
+    return cues.kinds[kind].fade, 0.0
+
+
+def _bumped(
+    stage: StageLook,
+    point: StagePoint,
+    rig: Rig,
+    palette: Palette,
+    accents: Palettes,
+    seed: int,
+    cues: CueDesign,
+    key_ceiling: float,
+) -> StageLook:
+    """A moment over the state: lightning or thunder flash the back light and cyc, a shot flashes, a mask
+    coming off is a warm bump on the face."""
+    look = stage.look.copy()
+    if point.bumps == ("unmask",):
+        shape = cues.shape("reveal")
+        for gid, role in group_roles(rig).items():
+            if role == "key":
+                look.groups[gid].intensity = round(min(key_ceiling, look.groups[gid].intensity + (shape.key_lift or 0)), 3)
+        pools = [*stage.pools, Pool(cues.pool_areas.get("unmask", "DC"), shape.pool or 0, palette.warm, "unmask")]
+        return StageLook(look, pools, stage.area_share, assign_pools(pools, rig))
+    if "shot" in point.bumps and not {"lightning", "thunder"} & set(point.bumps):
+        for gid, role in group_roles(rig).items():
+            if role in ("side", "atmosphere"):
+                look.groups[gid].effect = cues.effects["shot"]
+    else:
+        flash = "lightning" if "lightning" in point.bumps else "thunder"
+        lightning(look, rig, accents, seed + point.offset, cues.flash_depth[flash])
+    return StageLook(look, stage.pools, stage.area_share, stage.fixtures)
+
+
+def _follow(cue: PlannedCue, stage: StageLook, why: str, wait: float, cues: CueDesign, fade: float | None = None) -> PlannedCue:
+    fade = cues.follow_fade if fade is None else fade
+    return PlannedCue(None, cue.offset, stage, fade, f"Follow: {why}"[:60], [], follow_of=cue, follow_wait=wait)
+
+
+def _settled(layer: Layer) -> Layer:
+    if layer.kind in ("death", "swoon"):
+        return Layer("aftermath", layer.key, layer.subjects, layer.area, layer.kind)
+    return layer

@@ -9,40 +9,13 @@ from phases.contracts import Scene, TimeOfDay
 
 from .design_data import DirectionRule, Moment, any_direction, reading
 from .look_data import look_data, place_pattern
+from .stage_text import Direction, Speech, find_directions, find_speeches
 
 SceneMoment = Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"]
 DARK_TIMES = {"night", "midnight", "evening", "dusk"}  # the gold files' classes: dawn is light, dusk dark
 
-_BRACKETED = re.compile(r"\[([^\[\]]{1,800})\]")
-_PARENTHESISED = re.compile(r"^[ \t]*\(([^()\n]{1,300})\)[ \t]*$", re.MULTILINE)
-_TRANSITION = re.compile(r"^[ \t]*>?[ \t]*((?:[A-Z]+[ .]+)*(?:TO|BLACK|OUT|FADE)[A-Z ]*)[:.]?[ \t]*$", re.MULTILINE)
-_SPEAKER = re.compile(r"^([A-Z][A-Z'’ \-]{0,40}[A-Z])\.?[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
-_NOT_SPEAKERS = {"ACT", "SCENE", "THE END", "EPILOGUE", "PROLOGUE"}
-_EXIT = re.compile(r"\bexeunt\b|\bexit\b|\bexeunt omnes\b", re.IGNORECASE)
-_ENTER = re.compile(r"\benter\b|\bre-?enter\b", re.IGNORECASE)
 _ACT_PREFIX = re.compile(r"^ACT\s+\w+\.?\s*", re.IGNORECASE)
 _ALL_BUT = re.compile(r"\b(?:all but|manet|manent)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Direction:
-    offset: int
-    end: int
-    text: str  # whitespace collapsed
-
-    @property
-    def is_exit(self) -> bool:
-        return bool(_EXIT.search(self.text))
-
-    @property
-    def is_enter(self) -> bool:
-        return bool(_ENTER.search(self.text))
-
-
-@dataclass(frozen=True)
-class Speech:
-    offset: int
-    speaker: str
 
 
 @dataclass
@@ -56,25 +29,6 @@ class SceneReading:
     light: Literal["day", "night"]  # the world that look belongs to
     notes: list[str] = field(default_factory=list)
     selections: dict[int, object] = field(default_factory=dict)  # the scene's chosen cue points, per design settings
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def find_directions(text: str) -> list[Direction]:
-    found = [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _BRACKETED.finditer(text)]
-    found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _PARENTHESISED.finditer(text)]
-    found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _TRANSITION.finditer(text)]
-    return sorted((d for d in found if d.text), key=lambda d: d.offset)
-
-
-def find_speeches(text: str) -> list[Speech]:
-    return [
-        Speech(m.start(), m.group(1).strip())
-        for m in _SPEAKER.finditer(text)
-        if not any(m.group(1).startswith(word) for word in _NOT_SPEAKERS)
-    ]
 
 
 def moments_of(direction: Direction, rules: tuple[DirectionRule, ...]) -> list[tuple[Moment, float]]:
@@ -174,10 +128,11 @@ _READINGS_MAX = 4096
 
 def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
     start = _body_start(scene)
-    directions = [d for d in find_directions(scene.text) if d.offset >= start]
+    found = find_directions(scene.text)
+    directions = [d for d in found if d.offset >= start]
     notes: list[str] = []
     time = scene.time_of_day  # Phase 1's one reading of time; undecided stays undecided
-    speeches = [s for s in find_speeches(scene.text) if s.offset >= start]
+    speeches = [s for s in find_speeches(scene.text, found) if s.offset >= start]
     moment = _moment(scene, directions, speeches, rules)
     setting = _setting(scene)
     look = choose_look(scene, time, setting, moment)
@@ -211,9 +166,13 @@ def choose_look(scene: Scene, time: TimeOfDay | None, setting: str | None, momen
 
 
 def final_exit(scene: Scene) -> Direction | None:
-    """The scene's last Exit or Exeunt, when it closes the scene (in its last stretch)."""
-    exits = [d for d in find_directions(scene.text) if d.is_exit and d.offset >= _body_start(scene)]
+    """The scene's last Exit or Exeunt, when it closes the scene: in its last stretch, and nobody speaks after it
+    (an epilogue after the last Exeunt is spoken in light, and the fade comes after it)."""
+    found = find_directions(scene.text)
+    exits = [d for d in found if d.is_exit and d.offset >= _body_start(scene)]
     if not exits or exits[-1].offset < 0.8 * len(scene.text):
+        return None
+    if any(s.offset > exits[-1].offset and s.lines for s in find_speeches(scene.text, found)):
         return None
     return exits[-1]
 

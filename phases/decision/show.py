@@ -21,13 +21,13 @@ from phases.contracts import (
 from phases.knowledge import KnowledgeBase
 
 from .continuity import look_change
+from .cue_design import cue_design
 from .design_data import DesignSettings, palettes
 from .rig_limits import group_ceiling
 from .roles import group_roles
 from .scene_reading import final_exit
 from .settings import EngineSettings
 
-SCENE_CHANGE = "scene change: the stage clears on the final exit"
 _SHEET_NUMBER = re.compile(r"^\s*(?:L?FX|LX|LQ|Q|CUE)\s*(\d{1,5}(?:\.\d{1,3})?)\b", re.IGNORECASE)
 _LABELS: dict[ShowMoment, str] = {
     "preset": "Preset: stage glow, house up",
@@ -71,8 +71,7 @@ def continuity(
         meta = cue.metadata
         if meta is None or meta.transition_source == "script" or cue.called_on.kind != "scene_start":
             result.append(cue)
-            if meta is None or SCENE_CHANGE not in meta.notes:  # the size of a change is between the scenes' states
-                previous = cue
+            previous = cue
             continue
         proposed = next((g.transition for g in cue.groups if g.transition), None)
         change = look_change(previous, cue, kb)
@@ -166,14 +165,10 @@ def _ending(
     fade: float,
     template: LightingInstruction,
     rig: Rig,
+    show_hold: float = 0.0,
 ) -> tuple[list[LightingInstruction], LightingInstruction]:
-    """The scene's cues with the last one cut short, and the fade to black called on its final Exeunt."""
-    if len(cues) > 1 and cues[-1].metadata and SCENE_CHANGE in cues[-1].metadata.notes:
-        gone = cues[-1]  # the act's end replaces the scene change on the same Exeunt
-        cues = [
-            *cues[:-2],
-            cues[-2].model_copy(update={"time_window": TimeWindow(start=cues[-2].time_window.start, end=gone.time_window.end)}),
-        ]
+    """The scene's cues with the last one cut short, and the fade to black called on its final Exeunt. When the
+    scene's last cue is a moment on that same Exeunt ("Dance. Exeunt."), the fade follows it after `show_hold`."""
     last = cues[-1]
     end = last.time_window.end
     go = max(last.time_window.start, end - fade)
@@ -191,6 +186,10 @@ def _ending(
                 char_offset=exit_direction.offset,
                 script_line=line,
             )
+    shown = last.called_on.kind == "direction" and last.called_on.char_offset == called_on.char_offset
+    if shown and called_on.char_offset is not None and go < last.time_window.start + show_hold:
+        go = last.time_window.start + show_hold  # the dance plays, then the lights go
+        end = max(end, go + fade)
     trimmed = last.model_copy(update={"time_window": TimeWindow(start=last.time_window.start, end=go)})
     black = _structure_cue(moment, last.scene_id, go, end, fade, {}, template, rig, called_on)
     return [*cues[:-1], trimmed], black
@@ -204,6 +203,7 @@ def add_structure(
     if not plan or not scenes or not any(s.script_type in design.structure_script_types for s in scenes):
         return plan
     fades = design.fades
+    show_hold = cue_design().show_follow_wait
     by_id = {s.scene_id: s for s in scenes}
     runs: list[list[LightingInstruction]] = []  # each scene's cues: consecutive cues of one scene
     for cue in plan:
@@ -230,13 +230,13 @@ def add_structure(
     for index, (sid, cues) in enumerate(zip(order, runs, strict=True)):
         scene = by_id.get(sid)
         if index in breaks:
-            cues, black = _ending("act_end", scene, cues, fades.act_end, first, rig)
+            cues, black = _ending("act_end", scene, cues, fades.act_end, first, rig, show_hold)
             result += [*cues, black]
             if index == interval_at:
                 at = black.time_window.end
                 result.append(_structure_cue("interval", sid, at, at, fades.preset, preset, first, rig))
         elif index == len(order) - 1:
-            cues, black = _ending("final_blackout", scene, cues, fades.final_blackout, first, rig)
+            cues, black = _ending("final_blackout", scene, cues, fades.final_blackout, first, rig, show_hold)
             result += [*cues, black]
         else:
             result += cues

@@ -1,22 +1,25 @@
 // ---- the 3D stage (three.js, inlined): the rig at its positions, beams as cones of the cue's colour and level, pools
-// where each fixture is focused, the cyc lit by its wash. It draws from fixtureLevels(t), the numbers the tests hold
-// to Phase 8's renderer. Rig metres (x stage left -, y upstage +, z up) map to three.js as (-x, z, -y), so from the
+// where each fixture is focused, the cyc lit by its wash. It draws the moment every other view shows (momentAt: the
+// numbers the tests hold to Phase 8's renderer); a mover's beam, body and pool go where its pan and tilt point them,
+// sweeping as they move. Rig metres (x stage left -, y upstage +, z up) map to three.js as (-x, z, -y), so from the
 // house stage left is on the right.
-// It starts after the rest of the page is up, a step at a time so that clicks are answered in between, and draws at a
-// lower resolution while the show plays or the view moves, at full resolution when it stands still. Everything is
-// merged into five meshes (five draw calls: software WebGL pays for each); a dark fixture's beam and pool are folded
+// It starts after the rest of the page is up, a step at a time so that clicks are answered in between. It draws only
+// when something changed, at the next animation frame (a click is answered first), at a lower resolution while the
+// show plays or the view moves and at full resolution when it stands still. Everything is merged into four meshes
+// (four draw calls: software WebGL pays for each), no lights, no shadows; a dark fixture's beam and pool are folded
 // away so that they cost nothing to draw. ----
 const STAGE3D = (() => {
   const box = document.getElementById("stage3d-view"), note = document.getElementById("stage3d-note"), S = DATA.stage3d;
-  const api = { ok: false, reason: "loading", frames: 0, steps: [], update() {}, draw() {}, moving() {}, view() {}, project: () => null };
+  const api = { ok: false, reason: "loading", frames: 0, steps: [], update() {}, draw() {}, later() {}, moving() {}, view() {},
+    project: () => null, beams: () => ({}) };
   let markReady;
   api.ready = new Promise(done => { markReady = done; });
   function unavailable(reason) { api.ok = false; api.reason = reason; box.classList.add("off");
     note.textContent = `3D stage unavailable: ${reason} The stage plan, magic sheet, prompt book and cue list still follow the cues.`;
     markReady(false); return api; }
   note.textContent = "loading the 3D stage...";
-  let levelsNow = null;
-  api.update = (...args) => { levelsNow = args; };
+  let momentNow = null;
+  api.update = m => { momentNow = m; };
   const steps = [];
   const later = fn => steps.push(fn);
   api.start = () => new Promise(done => { (function next() { if (!steps.length || api.reason !== "loading" && !api.ok) return done();
@@ -25,7 +28,7 @@ const STAGE3D = (() => {
     api.steps.push(Math.round(performance.now() - t0));
     setTimeout(next, 0); })(); });
 
-  let T, renderer, canvas, scene, camera, controls, lights, lenses, pools, cones, V, pixelScale = 1, dirty = true, pending = false;
+  let T, renderer, canvas, scene, camera, controls, lights, heads, pools, cones, V, pixelScale = 1, dirty = true, pending = false;
   later(() => {  // the library: parsed only now, so that opening the page does not wait for it
     const source = document.getElementById("three-src");
     if (!source || !source.textContent.trim()) { unavailable("this page was made without the 3D library (run `make setup`, which builds it, then plan again)."); return; }
@@ -55,10 +58,11 @@ const STAGE3D = (() => {
   });
   later(() => {
     api.ok = true; api.reason = ""; api.revision = T.REVISION; note.textContent = S.note;
-    api.update = update; api.draw = draw; api.view = view; api.project = project; api.moving = moving; api.sample = sample;
+    api.update = update; api.draw = draw; api.later = requestDraw; api.view = view; api.project = project; api.moving = moving;
+    api.sample = sample; api.beams = beams;
     for (const b of document.querySelectorAll("#stage3d-views button")) b.addEventListener("click", () => view(b.dataset.view));
     window.addEventListener("resize", () => { resize(); requestDraw(); });
-    if (levelsNow) update(...levelsNow);
+    if (momentNow) update(momentNow);
     draw(); markReady(true);
   });
 
@@ -112,31 +116,38 @@ const STAGE3D = (() => {
       part(new T.CylinderGeometry(0.025, 0.025, hi - lo, 6), V([(lo + hi) / 2, row[0][1], row[0][2] + 0.2]), C.pipe, across); }
     for (const [k, top] of columns) { const [x, y] = k.split("/").map(Number);
       part(new T.CylinderGeometry(0.03, 0.03, top + 0.4, 6), V([x, y, (top + 0.4) / 2]), C.pipe); }
-    // each fixture: a body aimed where its beam lands, a lens, a pool on the floor (or cyc, or house), a beam
-    const lensParts = [], poolParts = [], coneParts = [];
+    // each fixture: a body aimed where its beam lands, a lens, a pool on the floor (or cyc, or house), a beam. A mover's
+    // are made once in its own frame (the beam along +z) and placed wherever its pan and tilt point it.
+    const headParts = [], poolParts = [], coneParts = [], movers = [];
     const lensShape = new T.CylinderGeometry(0.09, 0.09, 0.02, 12).applyMatrix4(
       place(new T.Vector3(0, 0, 0.18), new T.Quaternion().setFromAxisAngle(new T.Vector3(1, 0, 0), Math.PI / 2)));
-    const landings = [];  // per fixture: where its beam can land (a mover, wherever its cues focus it)
+    const bodyShape = new T.BoxGeometry(0.22, 0.22, 0.34), unitPool = new T.PlaneGeometry(1, 1), unitCone = new T.CylinderGeometry(1, 1, 1, 20, 1, true);
     for (const f of FIXTURES) {
-      const mover = DATA.movers[f.id], ways = mover ? mover.landings : [f.p3], from = V(f.p3.pos);
-      const aim = aiming(from, V(ways[mover ? mover.cue[0] : 0].aim));
-      still.push(baked(new T.BoxGeometry(0.22, 0.22, 0.34), aim, { colour: linear(C.fixture) }));
-      lensParts.push(baked(lensShape.clone(), aim, { colour: [0, 0, 0] }));
-      landings.push(ways.map(p => {
-        const to = V(p.aim), floor = p.surface !== "cyc", at = V(p.aim, floor ? 0.004 : 0); if (!floor) at.z += 0.01;
-        poolParts.push(baked(new T.PlaneGeometry(2 * p.rx, 2 * p.ry), place(at, floor ? flat : null),
-          { colour: [0, 0, 0], core: [p.hard ? S.pool_core.hard : S.pool_core.soft] }));
+      const from = V(f.p3.pos), mover = PLAY.movers[f.id], p = f.p3;
+      const aim = mover ? null : aiming(from, V(p.aim)), floor = p.surface !== "cyc";  // a mover's head is made in its own frame
+      const head = { body: baked(bodyShape.clone(), aim, { colour: linear(C.fixture) }), lens: baked(lensShape.clone(), aim, { colour: [0, 0, 0] }) };
+      headParts.push(head.body, head.lens);
+      let pool, cone;
+      if (mover) {
+        pool = baked(unitPool.clone(), null, { colour: [0, 0, 0], core: [S.pool_core.hard] });
+        cone = baked(unitCone.clone(), null, { colour: [0, 0, 0] });
+        movers.push({ f, head, pool, cone, body0: head.body.attrs.position.slice(), lens0: head.lens.attrs.position.slice(),
+          unitPool: pool.attrs.position.slice(), unitCone: cone.attrs.position.slice(),
+          angle: (S.mover_beam[f.type] ?? S.mover_beam.default) * Math.PI / 360 });
+      } else {
+        const to = V(p.aim), at = V(p.aim, floor ? 0.004 : 0); if (!floor) at.z += 0.01;
+        pool = baked(new T.PlaneGeometry(2 * p.rx, 2 * p.ry), place(at, floor ? flat : null),
+          { colour: [0, 0, 0], core: [p.hard ? S.pool_core.hard : S.pool_core.soft] });
         const length = from.distanceTo(to), radius = Math.max(0.05, Math.min(p.rx, p.ry) * S.cone_fill);
         const axis = new T.Quaternion().setFromUnitVectors(new T.Vector3(0, 1, 0), from.clone().sub(to).normalize());
-        const cone = baked(new T.CylinderGeometry(0.07, radius, length, 20, 1, true), place(from.clone().add(to).multiplyScalar(0.5), axis), { colour: [0, 0, 0] });
-        cone.attrs.along = Float32Array.from({ length: cone.n }, (_, i) => cone.attrs.uv[2 * i + 1]);
-        coneParts.push(cone);
-        return [poolParts.length - 1, coneParts.length - 1];
-      }));
+        cone = baked(new T.CylinderGeometry(0.07, radius, length, 20, 1, true), place(from.clone().add(to).multiplyScalar(0.5), axis), { colour: [0, 0, 0] });
+      }
+      cone.attrs.along = Float32Array.from({ length: cone.n }, (_, i) => cone.attrs.uv[2 * i + 1]);
+      poolParts.push(pool); coneParts.push(cone);
     }
     mesh(merged(still, { position: 3, colour: 3 }).geometry, COLOURED, FLAT, false);
-    lenses = merged(lensParts, { position: 3, colour: 3 });
-    mesh(lenses.geometry, COLOURED, FLAT, false);
+    heads = merged(headParts, { position: 3, colour: 3 });
+    mesh(heads.geometry, COLOURED, FLAT, false);
     // a pool: full in its core, falling off to its edge (a wash soft, a profile's shutters hard)
     pools = merged(poolParts, { position: 3, uv: 2, colour: 3, core: 1 });
     mesh(pools.geometry, `attribute vec3 colour; attribute float core; varying vec2 vP; varying vec3 vC; varying float vCore;
@@ -157,21 +168,55 @@ const STAGE3D = (() => {
         #include <colorspace_fragment>
       }`, true).renderOrder = 2;
     for (const set of [pools, cones]) set.shape = set.geometry.attributes.position.array.slice();
-    lights = FIXTURES.map((f, i) => ({ f, key: "", gain: S.pool_gain[f.p3.surface] ?? 1, haze: S.haze * (f.p3.pos[1] < 0 ? S.house_haze : 1),
-      ways: landings[i].map(([p, c]) => ({ pool: { start: pools.starts[p], n: poolParts[p].n, on: true },
-        cone: { start: cones.starts[c], n: coneParts[c].n, on: true } })),
-      lens: { start: lenses.starts[i], n: lensParts[i].n } }));
-    for (const l of lights) { for (const w of l.ways) show(w, false); fill(lenses, l.lens, [0.03, 0.03, 0.03]); }
+    lights = FIXTURES.map((f, i) => ({ f, i, key: "", aim: "", gain: S.pool_gain[f.p3.surface] ?? 1, haze: S.haze * (f.p3.pos[1] < 0 ? S.house_haze : 1),
+      pool: { start: pools.starts[i], n: poolParts[i].n, on: true }, cone: { start: cones.starts[i], n: coneParts[i].n, on: true },
+      body: { start: heads.starts[2 * i], n: headParts[2 * i].n }, lens: { start: heads.starts[2 * i + 1], n: headParts[2 * i + 1].n },
+      mover: movers.find(m => m.f === f) || null }));
+    for (const l of lights) { show(l, false); fill(heads, l.lens, [0.03, 0.03, 0.03]);
+      if (l.mover) { l.mover.spot = null; aimMover(l, 0.5, 0.5); } }
   }
   function fill(set, range, rgb) { const a = set.geometry.attributes.colour.array;
     for (let v = range.start; v < range.start + range.n; v++) a.set(rgb, v * 3); set.geometry.attributes.colour.needsUpdate = true; }
   // A dark fixture's pool, and a beam no haze shows, folded to a point: nothing to draw.
-  function show(way, pool, beam = pool) {
-    for (const [set, range, on] of [[pools, way.pool, pool], [cones, way.cone, beam]]) { if (range.on === on) continue; range.on = on;
+  function show(l, pool, beam = pool) {
+    for (const [set, range, on] of [[pools, l.pool, pool], [cones, l.cone, beam]]) { if (range.on === on) continue; range.on = on;
       const a = set.geometry.attributes.position.array;
       if (on) a.set(set.shape.subarray(range.start * 3, (range.start + range.n) * 3), range.start * 3);
       else a.fill(0, range.start * 3, (range.start + range.n) * 3);
       set.geometry.attributes.position.needsUpdate = true; } }
+  // A mover pointed by its pan and tilt: its body and lens turned that way, its beam to where it lands, its pool there
+  // (an ellipse where the beam meets the surface at a slant), sized by its field angle.
+  function aimMover(l, pan, tilt) {
+    const mv = l.mover, spot = beamLanding(l.i, pan, tilt), from = V(spot.from), to = V(spot.to);
+    mv.spot = spot;
+    const turn = aiming(from, to), hp = heads.geometry.attributes.position.array, v = new T.Vector3();
+    for (const [range, local] of [[l.body, mv.body0], [l.lens, mv.lens0]])
+      for (let j = 0; j < range.n; j++) { v.fromArray(local, 3 * j).applyMatrix4(turn); v.toArray(hp, 3 * (range.start + j)); }
+    heads.geometry.attributes.position.needsUpdate = true;
+    const axis = to.clone().sub(from), length = axis.length(), dir = axis.clone().normalize();
+    const e1 = new T.Vector3(0, 1, 0).cross(dir); if (e1.lengthSq() < 1e-9) e1.set(1, 0, 0); e1.normalize();
+    const e2 = dir.clone().cross(e1).normalize(), mouth = Math.max(0.05, length * Math.tan(mv.angle)), lens = 0.07;
+    // the beam: the unit cylinder's rings (y = +0.5 at the lens, -0.5 at the mouth) laid along the beam
+    const cp = cones.shape, cn = cones.geometry.attributes.normal.array, c0 = l.cone.start * 3;
+    for (let j = 0; j < l.cone.n; j++) { const x = mv.unitCone[3 * j], y = mv.unitCone[3 * j + 1], z = mv.unitCone[3 * j + 2];
+      const along = y + 0.5, r = mouth + (lens - mouth) * along, k = c0 + 3 * j;
+      for (let c = 0; c < 3; c++) { const radial = e1.getComponent(c) * x + e2.getComponent(c) * z;
+        cp[k + c] = to.getComponent(c) + (from.getComponent(c) - to.getComponent(c)) * along + radial * r; cn[k + c] = radial; } }
+    cones.geometry.attributes.normal.needsUpdate = true;
+    // the pool: the unit square laid on the surface it meets, stretched along the beam's slant
+    const normal = spot.surface === "cyc" ? new T.Vector3(0, 0, 1) : new T.Vector3(0, 1, 0);
+    const slant = Math.max(0.25, Math.abs(dir.dot(normal)));
+    let u = dir.clone().sub(normal.clone().multiplyScalar(dir.dot(normal))); if (u.lengthSq() < 1e-9) u = e1.clone(); u.normalize();
+    const w = normal.clone().cross(u).normalize(), centre = to.clone().add(normal.clone().multiplyScalar(0.004));
+    const pp = pools.shape, p0 = l.pool.start * 3, a = mouth / slant, b = mouth, reach = spot.surface ? 1 : 0;
+    for (let j = 0; j < l.pool.n; j++) { const x = mv.unitPool[3 * j] * 2, y = mv.unitPool[3 * j + 1] * 2;
+      for (let c = 0; c < 3; c++) pp[p0 + 3 * j + c] = centre.getComponent(c) + (u.getComponent(c) * x * a + w.getComponent(c) * y * b) * reach; }
+    for (const [set, range] of [[pools, l.pool], [cones, l.cone]]) if (range.on) {
+      set.geometry.attributes.position.array.set(set.shape.subarray(range.start * 3, (range.start + range.n) * 3), range.start * 3);
+      set.geometry.attributes.position.needsUpdate = true; }
+  }
+  // Where each mover's beam lands now (rig metres) and on what: for the tests.
+  function beams() { return Object.fromEntries(lights.filter(l => l.mover && l.mover.spot).map(l => [l.f.id, { to: l.mover.spot.to, surface: l.mover.spot.surface }])); }
 
   function view(name) { const c = S.cameras[name]; if (!c) return;
     camera.fov = c.fov; camera.position.copy(V(c.eye)); controls.target.copy(V(c.look)); camera.updateProjectionMatrix(); controls.update();
@@ -185,22 +230,21 @@ const STAGE3D = (() => {
   function moving(on) { const scale = on ? S.moving_scale : 1; if (scale === pixelScale) return;
     pixelScale = scale; resize(); requestDraw(); }
   let tmp;
-  // levels: each fixture's level and colour; focus: for movers, which of their landings are lit and how much (a
-  // focus move while lit dissolves from one landing to the next as the cue's fade runs).
-  function update(levels, focus = {}) {
+  // The moment on stage: each fixture's level and colour, and where each mover points.
+  function update(m) {
     tmp ||= new T.Color();
-    for (const l of lights) { const s = levels[l.f.id], share = focus[l.f.id] || [[0, 1]];
-      const key = s.level.toFixed(4) + s.rgb.map(v => v.toFixed(1)).join(",") + share.map(w => w.join(":")).join("/");
+    for (const l of lights) { const i = l.i, level = m.level[i], r = m.rgb[3 * i], g = m.rgb[3 * i + 1], b = m.rgb[3 * i + 2];
+      if (l.mover) { const aim = m.pan[i] + "/" + m.tilt[i]; if (aim !== l.aim) { l.aim = aim; aimMover(l, m.pan[i], m.tilt[i]); l.key = ""; } }
+      const key = level.toFixed(4) + "/" + r.toFixed(1) + "," + g.toFixed(1) + "," + b.toFixed(1);
       if (key === l.key) continue; l.key = key; dirty = true;
-      const on = s.level > 0.002;
-      tmp.setRGB(s.rgb[0] / 255, s.rgb[1] / 255, s.rgb[2] / 255, T.SRGBColorSpace);
-      const rgb = [tmp.r, tmp.g, tmp.b];
-      l.ways.forEach((way, j) => { const part = share.reduce((a, [w, k]) => a + (w === j ? k : 0), 0), lit = on && part > 0.002;
-        show(way, lit, lit && l.haze > 0);
-        if (!lit) return;
-        fill(pools, way.pool, rgb.map(v => v * s.level * part * l.gain));
-        fill(cones, way.cone, rgb.map(v => v * s.level * part * l.haze)); });
-      fill(lenses, l.lens, on ? rgb.map(v => v * Math.min(1, 0.15 + s.level)) : [0.03, 0.03, 0.03]); }
+      const on = level > 0.002;
+      tmp.setRGB(r / 255, g / 255, b / 255, T.SRGBColorSpace);
+      const rgb = [tmp.r, tmp.g, tmp.b], lands = !l.mover || l.mover.spot.surface !== null;
+      const gain = l.mover ? S.pool_gain[l.mover.spot.surface] ?? 0 : l.gain;
+      show(l, on && lands, on && l.haze > 0);
+      if (on) { fill(pools, l.pool, rgb.map(v => v * level * gain)); fill(cones, l.cone, rgb.map(v => v * level * l.haze)); }
+      fill(heads, l.lens, on ? rgb.map(v => v * Math.min(1, 0.15 + level)) : [0.03, 0.03, 0.03]); }
+    if (dirty) requestDraw();
   }
   function draw() { if (!dirty) return; dirty = false; renderer.render(scene, camera); api.frames++; }
   // The colours drawn at points of the stage (rig metres), read back from a frame drawn now: for the tests.

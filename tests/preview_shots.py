@@ -69,12 +69,12 @@ def main() -> None:
     openings = [k for k, c in enumerate(play.plan) if c.called_on.kind == "scene_start"]
     bright = max(openings, key=lambda k: ("palace" in place[play.plan[k].scene_id], key_level(play.plan[k])))
     with tempfile.TemporaryDirectory() as tmp, opened(write_preview(Path(tmp), "Macbeth", play.scenes, play.plan)) as page:
-        page.evaluate(f"window.cueflowPreview.showCue({taper})")
+        page.evaluate(f"window.cueflowPreview.showCue({taper}); window.cueflowPreview.stage3d.settled()")
         page.evaluate("document.getElementById('book-pages').scrollTop -= 120")
         save(page.pw.screenshot(type="png"), args.out / "preview-desk.png", 160)
         save(page.pw.locator("#book").screenshot(type="png"), args.out / "prompt-book.png", 96)
         for name, how in (("storm", f"seek({strike_at})"), ("taper", f"showCue({taper})"), ("court", f"showCue({bright})")):
-            page.evaluate(f"window.cueflowPreview.{how}")
+            page.evaluate(f"window.cueflowPreview.{how}; window.cueflowPreview.stage3d.settled()")
             save(page.pw.locator("#stage3d-canvas").screenshot(type="png"), args.out / f"stage-{name}.png")
 
 

@@ -124,7 +124,7 @@ def test_clicking_a_flag_shows_its_cue_on_stage(page: Page, play: Planned):
         done = max((g.transition.delay + g.transition.duration) if g.transition else 0 for g in cue.groups)
         assert cue.time_window.start <= t <= cue.time_window.start + done + 1e-6, "the cue is shown once its fades are done"
         stage_matches_the_rig(page, play)
-        pixel = page.evaluate("window.cueflowPreview.stage3d.sample([[0, 1.2, 0]])[0]")
+        pixel = page.evaluate("window.cueflowPreview.stage3d.sample([[0, 1.2, 0]]).then(s => s[0])")
         assert sum(pixel) > 0, "the 3D stage is dark where the cue lights the floor"
 
 

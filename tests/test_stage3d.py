@@ -34,7 +34,8 @@ def acting_area_colour(page: Page) -> tuple[float, float, float]:
 
 
 def show(page: Page, k: int) -> None:
-    page.evaluate(f"window.cueflowPreview.showCue({k})")
+    """Cue k on stage, and the stage drawn (it draws in its own time, in a worker)."""
+    page.evaluate(f"(async () => {{ window.cueflowPreview.showCue({k}); await window.cueflowPreview.stage3d.settled(); }})()")
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def test_a_lightning_cue_flashes_over_time(tmp_path):
         # at chosen moments: a strike on the cyc, and the dark between strikes
         strike = effects.strikes(STORM, 80)[2]
         at = STORM_START + strike.at_ms / 1000
-        page.evaluate(f"window.cueflowPreview.seek({at + 0.02})")
+        page.evaluate(f"window.cueflowPreview.seek({at + 0.02})")  # the sample draws the stage as it is now
         flash = sum(map(sum, page.evaluate(f"window.cueflowPreview.stage3d.sample({cyc})")))
         page.evaluate(f"window.cueflowPreview.seek({at - 0.3})")
         between = sum(map(sum, page.evaluate(f"window.cueflowPreview.stage3d.sample({cyc})")))
@@ -155,8 +156,8 @@ def test_a_lightning_cue_flashes_over_time(tmp_path):
         # of Phase 8's 70 ms flashes, dark away from them
         t0, step, n = STORM_START + 20.0, 0.05, 140
         sweep = page.evaluate(
-            f"""(() => {{ const p = window.cueflowPreview; p.stage3d.moving(true);
-              const out = [...Array({n}).keys()].map(i => p.stageAt({t0} + i * {step}, {cyc}).flat().reduce((a, b) => a + b));
+            f"""(async () => {{ const p = window.cueflowPreview, out = []; p.stage3d.moving(true);
+              for (let i = 0; i < {n}; i++) out.push((await p.stageAt({t0} + i * {step}, {cyc})).flat().reduce((a, b) => a + b));
               p.stage3d.moving(false); return out; }})()"""
         )
         flashes = []
@@ -177,7 +178,7 @@ def test_a_lightning_cue_flashes_over_time(tmp_path):
             f"""new Promise(done => {{ const p = window.cueflowPreview, values = [];
               document.getElementById("speed").value = "1"; document.getElementById("realtime").checked = false;
               p.seek({STORM_START + 1}); p.play(); const t0 = performance.now(); let flashed = false;
-              (function frame() {{ const v = p.stage3d.sample({cyc}).flat().reduce((a, b) => a + b); values.push(v);
+              (async function frame() {{ const v = (await p.stage3d.sample({cyc})).flat().reduce((a, b) => a + b); values.push(v);
                 flashed ||= v > {1.3 * between + 60};
                 const over = performance.now() - t0 > 20000;
                 if ((flashed && v < {1.1 * between + 30}) || over) {{ p.pause(); done({{ flashed, values }}); }}

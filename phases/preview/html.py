@@ -33,7 +33,7 @@ TEMPLATE = HERE / "template.html"
 STYLE = HERE / "preview.css"
 DATA_DIR = HERE / "data"
 # The page's scripts, in the order they run (each builds on the ones before it).
-SCRIPTS = ("engine.js", "plan2d.js", "stage3d.js", "book.js", "timeline.js", "panels.js", "main.js")
+SCRIPTS = ("engine.js", "plan2d.js", "stage3d_view.js", "stage3d.js", "book.js", "timeline.js", "panels.js", "main.js")
 
 
 @lru_cache(maxsize=1)

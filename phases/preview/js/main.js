@@ -10,7 +10,7 @@ let now = 0, playing = false, last = null, current = -2;
 // Cues that share their GO with the next (the preset, house to half, house out at 0:00) never show on the show clock:
 // the page steps through them as an operator would, each for its own wait, with the show clock held at their GO.
 // `step` is the one on stage and how long since its own GO; null when the show clock runs.
-let step = null, stageNow = null;
+let step = null;
 const cueNow = () => step ? step.k : cueAt(now);
 const moment = () => step ? stepMoment(step.k, step.into) : momentAt(now);
 // Panels off screen are left alone while the show plays (a seek draws them all); they catch up when scrolled to.
@@ -20,10 +20,17 @@ const onScreen = new Set(["stage", "magic", "timeline"]);
   for (const id of onScreen) watch.observe(document.getElementById(id)); }
 // Every view at the current moment. The 3D stage takes the new levels at once and draws at the next frame, so a
 // click is answered before the (software) WebGL frame is drawn.
+// While the show plays, the 3D stage takes every frame; the panels beside it (the plan, the levels, the magic sheet, the
+// timeline) move on a few times a second, and at once when the cue changes (DATA.panel_seconds).
+let panelsAt = -Infinity;
 function render(everything = true) {
-  const m = moment(), k = m.k, into = step ? step.into : now - (k >= 0 ? starts[k] : 0), state = groupState(m, into);
+  const m = moment(), k = m.k, into = step ? step.into : now - (k >= 0 ? starts[k] : 0);
+  STAGE3D.update(m);
+  const t = performance.now();
+  if (!everything && k === current && t - panelsAt < DATA.panel_seconds * 1000) return;
+  panelsAt = t;
+  const state = groupState(m, into);
   if (everything || onScreen.has("stage")) renderPlan(m);
-  stageNow = m; STAGE3D.update(m);
   if (k !== current) {
     if (rows[current]) rows[current].classList.remove("current"); if (rows[k]) rows[k].classList.add("current"); current = k;
     const box = document.getElementById("cues"), r = rows[Math.max(0, k)];
@@ -48,7 +55,8 @@ function inFade() { const m = step ? step.into : null, k = cueNow(); if (k < 0) 
   return groupIds.some(g => { const c = cues[k].groups[g]; if (!c) return false;
     const p = progressOf([c.t === "cut" ? 1 : 0, c.d, c.delay || 0], 0, into); return p > 0 && p < 1; }); }
 function setPlaying(on) { if (playing === on) return; playing = on; last = null; STAGE3D.moving(on);
-  document.getElementById("play").textContent = on ? "Pause" : "Play"; if (on) requestAnimationFrame(tick); }
+  document.getElementById("play").textContent = on ? "Pause" : "Play";
+  if (on) requestAnimationFrame(tick); else render(); }  // stopped: every view at the moment it stopped on
 // Moves the show on by dt seconds: through the cues that share a GO, each for its wait, then on the show clock.
 function advance(dt) {
   if (!step) { now += dt; return; }
@@ -57,11 +65,14 @@ function advance(dt) {
     if (sharesStart(j)) step = { k: j, into: over }; else { step = null; now = starts[j] + over; } }
 }
 function tick(ts) { if (!playing) return;
+  // Every view moves on together, as often as the 3D stage can draw: while it is still drawing the moment before, the
+  // page waits a frame (software WebGL sets the pace; the other views would only spend the CPU it needs).
+  if (STAGE3D.busy()) { requestAnimationFrame(tick); return; }
   // A frame the browser was slow to give moves the show on by a tenth of a second at most: a stall slows the
   // preview down rather than skipping a fade.
   if (last !== null) { const speed = document.getElementById("realtime").checked && inFade() ? 1 : Number(document.getElementById("speed").value);
     advance(Math.min(0.1, (ts - last) / 1000) * speed); }
-  last = ts; if (now >= total) { now = total; setPlaying(false); } render(false); STAGE3D.draw(); if (playing) requestAnimationFrame(tick); }
+  last = ts; if (now >= total) { now = total; setPlaying(false); } render(false); if (playing) requestAnimationFrame(tick); }
 // GO runs the next cue, then plays on in real time through its fade (and through the cues that share its GO).
 function go() { const j = cueNow() + 1; if (j >= cues.length) return;
   if (sharesStart(j)) { step = { k: j, into: 0 }; now = starts[j]; render(); } else seek(cues[j].start);
@@ -82,7 +93,7 @@ window.addEventListener("resize", () => { sizeCanvas(); render(); });
 const asArrays = m => Object.fromEntries(FIXTURES.map((f, i) => [f.id, [m.level[i], m.rgb[3 * i], m.rgb[3 * i + 1], m.rgb[3 * i + 2], m.pan[i], m.tilt[i]]]));
 window.cueflowPreview = { seek, go, back, showCue, play: () => setPlaying(true), pause: () => setPlaying(false), now: () => now,
   step: () => step && { k: step.k, into: step.into, wait: STEPS[step.k].wait },
-  cueAt, shownAt, stage3d: STAGE3D, drawNow: () => STAGE3D.draw(), stage3dReady: () => STAGE3D.ready,
+  cueAt, shownAt, stage3d: STAGE3D, stage3dReady: () => STAGE3D.ready,
   groupState: () => groupState(moment(), step ? step.into : now - starts[Math.max(0, cueNow())]),
   cues: () => cues.map((c, k) => ({ n: c.n, start: c.start, fade: c.fade, label: c.label, noChange: NO_CHANGE[k], wait: STEPS[k]?.wait ?? null })),
   timeline: () => ({ acts: ACTS, intervals: INTERVALS.map(i => ({ n: cues[i.k].n, start: i.start, end: i.end })),
@@ -91,8 +102,9 @@ window.cueflowPreview = { seek, go, back, showCue, play: () => setPlaying(true),
     effects: EFFECT_SPANS.map(s => ({ group: s.g, type: s.e.type, from: s.from, to: s.to })),
     rows: ROW }),
   timelineX: t => timelineGeometry().X(t),
-  // The 3D stage's colours at points of the stage (rig metres) at show time t, drawn for the purpose (the rest of the page untouched).
-  stageAt: (t, points) => { STAGE3D.update(momentAt(t)); const out = STAGE3D.sample(points); if (stageNow) STAGE3D.update(stageNow); return out; },
+  // The 3D stage's colours at points of the stage (rig metres) at show time t, drawn for the purpose (the rest of the
+  // page untouched): a promise, as the stage draws in its own time.
+  stageAt: (t, points) => STAGE3D.sampleAt(momentAt(t), points),
   // Every fixture at show time t as the page plays it: [level, red, green, blue, pan, tilt] (what Phase 8 sends).
   fixtureStates: t => asArrays(momentAt(t)),
   fixtureLevels: t => { const m = momentAt(t); return Object.fromEntries(FIXTURES.map((f, i) => [f.id, [m.level[i], m.rgb[3 * i], m.rgb[3 * i + 1], m.rgb[3 * i + 2]]])); },

@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	# OLA's Python client comes from Debian's ola-python: link only that module into the venv (never PyPI's ola).
 	ln -sfn /usr/lib/python3/dist-packages/ola "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/ola"
 	$(BIN)/python -c "import prefect.server.api.server"  # fails loudly if the server cannot import
+	# A migrated Prefect database for this Prefect version, in the venv: a fresh home starts from a copy of it.
+	# Only a speed-up: without it the first run creates its database, so a machine too loaded to build it goes on.
+	$(BIN)/python -m flows.template_db || echo "warning: no Prefect database template; first runs will migrate" >&2
 	rm -f $(VENV)/.installed-* && touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json

@@ -4,8 +4,10 @@ Pipeline workloads each run in their own process (so Prefect start-up and peak R
 the plays in ../shared/data, generated plays of 25/100/200 scenes (scaling), and a directory of 20 scripts.
 Then Macbeth and the 200-scene play again with the ephemeral server on a private PostgreSQL cluster, one
 scene at a time and four at once: SQLite allows only one writer, PostgreSQL shows what is left.
-Component benchmarks (parsing, emotion, decision, the preview in headless Chromium, DMX frame timing, export, and a
-deployment's trigger to completion through a real server and `cueflow serve`) run after, when present.
+Component benchmarks (parsing, emotion, decision, the preview in headless Chromium, DMX frame timing, export,
+`cueflow run` as a whole process beside Prefect's floor for the same shape (bench/laptop.py: ephemeral server warm
+and on a fresh home, a resident `cueflow server`, the slope per scene), and a deployment's trigger to completion
+through a real server and `cueflow serve` beside a same-shape trivial deployment) run after, when present.
 """
 
 import argparse
@@ -31,6 +33,7 @@ COMPONENTS = (
     "bench.preview_bench",
     "bench.dmx_bench",
     "bench.export_bench",
+    "bench.laptop",
     "bench.deployment_trigger",
 )
 COLUMNS = [

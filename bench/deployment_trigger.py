@@ -1,22 +1,27 @@
-"""Trigger to completion through a real deployment: `python -m bench.deployment_trigger [--runs 3]`.
+"""Trigger to completion through a real deployment, beside Prefect's floor: `python -m bench.deployment_trigger`.
 
 Starts `cueflow server` (its default database: PostgreSQL when installed; `--sqlite` for SQLite) on a free port,
-registers the deployments, starts `cueflow serve`, then
-triggers `lighting-pipeline/on-demand` on Macbeth with `prefect deployment run --watch` and prints each run's
-created-to-end time from the API, the medians, and the server's 503 answers (SQLite "database is locked": each
-one makes the client sleep 2 s or more).
+registers the deployments, starts `cueflow serve`, and serves the floor (bench/floor.py: a trivial flow of the
+same shape and scene count, as the deployment `floor/trivial`, with as many scenes in flight as cueflow's runs
+there). Then it triggers `lighting-pipeline/on-demand` on Macbeth and `floor/trivial`, alternately, with
+`prefect deployment run --watch`, and prints each run's created-to-end time from the API, the medians, the median
+of the paired ratios, and the server's 503 answers (SQLite "database is locked": each one makes the client sleep
+2 s or more).
 """
 
 import argparse
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
-from tests.prefect_stack import PrefectStack
+from flows.environment import SERVER_SCENE_CONCURRENCY
+from tests.prefect_stack import PrefectStack, _stop
 
 MACBETH = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "scripts" / "plays" / "macbeth.txt"
 
@@ -34,43 +39,71 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     os.environ["PREFECT_API_LOG_RETRYABLE_ERRORS"] = "true"
     stack = PrefectStack(base=Path(tempfile.mkdtemp(prefix="cueflow-trigger-")), server_args=["--sqlite"] if args.sqlite else [])
     stack.start()
+    floor = None
     try:
         shutil.copy(MACBETH, stack.inputs / MACBETH.name)
         deployed = stack.cueflow("deploy")
         if deployed.returncode != 0:
             raise SystemExit(deployed.stderr)
         stack.serve()
+        concurrency = 1 if args.sqlite else SERVER_SCENE_CONCURRENCY
+        floor = subprocess.Popen(
+            [sys.executable, "-m", "bench.floor", "--serve", "--concurrency", str(concurrency)],
+            env={**stack.env(), "PREFECT_RUNNER_POLL_FREQUENCY": "1"},  # as `cueflow serve` sets it
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=(stack.base / "floor.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        stack.wait_for_deployments("lighting-pipeline/on-demand", "floor/trivial")
+        scenes = _scenes()
         time.sleep(4)
-        walls, server, startup = [], [], []
+        cueflow: dict[str, list[float]] = {"server": [], "startup": [], "walls": []}
+        trivial: dict[str, list[float]] = {"server": [], "startup": [], "walls": []}
         for i in range(args.runs):
-            start = time.perf_counter()
-            run_id, _ = stack.trigger(
-                "lighting-pipeline/on-demand", f'script_path="{MACBETH.name}"', f'output_dir="run-{i}"', watch=True
-            )
-            walls.append(time.perf_counter() - start)
-            run = stack.wait_for_run(run_id)
-            server.append((_at(run["end_time"]) - _at(run["created"])).total_seconds())  # type: ignore[arg-type]
-            # created -> start: the runner's poll and the new run process (importing Prefect and cueflow)
-            startup.append((_at(run["start_time"]) - _at(run["created"])).total_seconds())  # type: ignore[arg-type]
-            print(
-                f"run {i}: {run['state']['type']}, created->end {server[-1]:.1f} s (start-up {startup[-1]:.1f} s),"  # type: ignore[index]
-                f" --watch wall {walls[-1]:.1f} s"
-            )
+            pair = [(cueflow, "lighting-pipeline/on-demand", (f'script_path="{MACBETH.name}"', f'output_dir="run-{i}"'))]
+            pair.append((trivial, "floor/trivial", (f"scenes={scenes}", f'name="{MACBETH.name}"')))
+            for figures, deployment, params in pair if i % 2 == 0 else pair[::-1]:
+                start = time.perf_counter()
+                run_id, _ = stack.trigger(deployment, *params, watch=True)
+                figures["walls"].append(time.perf_counter() - start)
+                run = stack.wait_for_run(run_id)
+                figures["server"].append((_at(run["end_time"]) - _at(run["created"])).total_seconds())  # type: ignore[arg-type]
+                # created -> start: the runner's poll and the new run process (importing Prefect and cueflow)
+                figures["startup"].append((_at(run["start_time"]) - _at(run["created"])).total_seconds())  # type: ignore[arg-type]
+                print(
+                    f"run {i} {deployment}: {run['state']['type']}, created->end {figures['server'][-1]:.1f} s"  # type: ignore[index]
+                    f" (start-up {figures['startup'][-1]:.1f} s), --watch wall {figures['walls'][-1]:.1f} s",
+                    flush=True,
+                )
     finally:
+        _stop(floor)
         stack.stop()
     log = (stack.base / "server.log").read_text(errors="replace")
+    ratios = [c / f for c, f in zip(cueflow["server"], trivial["server"], strict=True)]
     result = {
-        "created_to_end_median_s": statistics.median(server),
-        "watch_wall_median_s": statistics.median(walls),
-        "startup_median_s": statistics.median(startup),
+        "created_to_end_median_s": statistics.median(cueflow["server"]),
+        "watch_wall_median_s": statistics.median(cueflow["walls"]),
+        "startup_median_s": statistics.median(cueflow["startup"]),
+        "floor_created_to_end_median_s": statistics.median(trivial["server"]),
+        "floor_startup_median_s": statistics.median(trivial["startup"]),
+        "ratio_median": statistics.median(ratios),
         "retry_503": log.count("Encountered retryable exception in request"),
+        "load": os.getloadavg()[0],
     }
     print(
         f"median created->end {result['created_to_end_median_s']:.1f} s (start-up {result['startup_median_s']:.1f} s),"
-        f" --watch wall {result['watch_wall_median_s']:.1f} s,"
-        f" 503s {result['retry_503']}"
+        f" --watch wall {result['watch_wall_median_s']:.1f} s; the floor {result['floor_created_to_end_median_s']:.1f} s"
+        f" (start-up {result['floor_startup_median_s']:.1f} s); ratio {result['ratio_median']:.2f}"
+        f" ({min(ratios):.2f}-{max(ratios):.2f}); 503s {result['retry_503']}; load {result['load']:.1f}"
     )
     return result
+
+
+def _scenes() -> int:
+    from phases.parsing import parse_file
+
+    return len(parse_file(MACBETH).scenes)
 
 
 if __name__ == "__main__":

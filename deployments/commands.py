@@ -17,7 +17,13 @@ NO_SERVER = "PREFECT_API_URL is not set: start `cueflow server`, then export PRE
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    server = sub.add_parser("server", help="start a local Prefect server (API and UI) on 127.0.0.1")
+    server = sub.add_parser(
+        "server",
+        help="start a local Prefect server (API and UI) on 127.0.0.1; `cueflow run` uses it while it runs",
+        description="`cueflow server` starts it in the foreground; `cueflow server stop` stops the one running for this"
+        " $CUEFLOW_HOME; `cueflow server status` says whether one runs, and where.",
+    )
+    server.add_argument("action", nargs="?", choices=["start", "stop", "status"], default="start")
     server.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     server.add_argument(
         "--database-url",
@@ -125,6 +131,8 @@ def _client_auth(args: argparse.Namespace) -> str | None:
 
 
 def _server(args: argparse.Namespace) -> int:
+    if args.action != "start":
+        return _resident_command(args.action)
     from .server import port_is_free, run_server
 
     credential = _credential(args)
@@ -135,6 +143,28 @@ def _server(args: argparse.Namespace) -> int:
     if not port_is_free(args.port):
         return fail(f"127.0.0.1:{args.port} is already in use (another server?); choose --port", EXIT_BAD_INPUT)
     return run_server(args.port, args.database_url, sqlite=args.sqlite, auth_string=credential)
+
+
+def _resident_command(action: str) -> int:
+    """`cueflow server stop|status`: the resident server recorded under $CUEFLOW_HOME (flows/resident.py)."""
+    from flows.resident import find_resident, stop_resident
+
+    if action == "status":
+        found = find_resident()
+        if found is None:
+            print("cueflow: no local cueflow server is running; `cueflow run` starts its own", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"cueflow: a local server runs at {found.ui_url} (pid {found.pid}, {found.database})", file=sys.stderr)
+        return EXIT_OK
+    try:
+        stopped = stop_resident()
+    except TimeoutError as exc:
+        return fail(str(exc), EXIT_FAILED)
+    if stopped is None:
+        print("cueflow: no local cueflow server is running", file=sys.stderr)
+        return EXIT_OK
+    print(f"cueflow: stopped the server at {stopped.ui_url}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _deploy(args: argparse.Namespace) -> int:

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.environment import EPHEMERAL_DEFAULTS, SERVER_DEFAULTS, cueflow_home
+from flows import resident
+from flows.environment import EPHEMERAL_DEFAULTS, SERVER_DEFAULTS, SQLITE_SERVER_DEFAULTS, cueflow_home
 
 if TYPE_CHECKING:
     from .postgres_cluster import PostgresCluster
@@ -25,8 +26,11 @@ DATABASE_URL_VAR = "PREFECT_API_DATABASE_CONNECTION_URL"
 
 
 def default_database_url() -> str:
+    from flows.template_db import seed_database
+
     folder = cueflow_home() / "server"
     folder.mkdir(parents=True, exist_ok=True)
+    seed_database(folder / "prefect.db")  # a new database starts migrated (built by `make setup`)
     return f"sqlite+aiosqlite:///{folder / 'prefect.db'}"
 
 
@@ -53,9 +57,10 @@ def server_environment(database_url: str | None, port: int = 4200, auth_string: 
     for key, value in EPHEMERAL_DEFAULTS.items():
         if env.get(key) == value:
             env.pop(key)
-    for key, value in SERVER_DEFAULTS.items():
-        env.setdefault(key, value)
     env[DATABASE_URL_VAR] = database_url or env.get(DATABASE_URL_VAR) or default_database_url()
+    sqlite = SQLITE_SERVER_DEFAULTS if env[DATABASE_URL_VAR].startswith("sqlite") else {}  # one writer at a time
+    for key, value in {**SERVER_DEFAULTS, **sqlite}.items():
+        env.setdefault(key, value)
     env.pop("PREFECT_API_URL", None)  # the server must not try to talk to another server
     if auth_string:
         env[AUTH_VAR] = auth_string
@@ -118,6 +123,8 @@ def run_server(port: int, database_url: str | None, sqlite: bool = False, auth_s
             print("cueflow: basic auth on: clients need PREFECT_API_AUTH_STRING (the same user:password)", file=sys.stderr)
         command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
         process = subprocess.Popen(command, env=env)
+        resident.record(ui_api_url(port), env[DATABASE_URL_VAR], auth_string)  # `cueflow run` finds it there
+        print("cueflow: `cueflow run` uses this server while it runs; `cueflow server stop` stops it", file=sys.stderr)
         try:
             return process.wait()
         except KeyboardInterrupt:
@@ -130,6 +137,7 @@ def run_server(port: int, database_url: str | None, sqlite: bool = False, auth_s
     except KeyboardInterrupt:
         return 0
     finally:
+        resident.forget()
         if cluster is not None:
             cluster.stop()
 

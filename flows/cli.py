@@ -5,9 +5,10 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from flows.commands import (
     COMMAND_MODULES,
@@ -23,7 +24,21 @@ from flows.commands import (
 if TYPE_CHECKING:
     from flows.config import PipelineConfig
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "fail", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "entry", "fail", "main"]
+
+
+def _process_age() -> float:
+    """Seconds since the kernel started this process (so the wall line includes the interpreter's own start)."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, IndexError, ValueError, AttributeError):
+        return 0.0
+
+
+STARTED = time.perf_counter() - _process_age()  # main() called in-process counts from its own start instead
+_process_entry = False  # set by entry(): this process is the `cueflow` command, and ends with os._exit
+_closing_lines: list[Callable[[float], str]] = []  # printed last, given time.perf_counter() at the exit
 
 
 def _version() -> str:
@@ -35,10 +50,21 @@ def _version() -> str:
         return "cueflow (not installed)"
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata costs 0.2 s before the server could start)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(_version())
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cueflow", description="Turn a script into a lighting plan for a real rig.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version, help="show cueflow's version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="plan the lighting for one script")
@@ -111,7 +137,7 @@ class _Progress:
             print(f"cueflow: {data['script']}: {status}", file=sys.stderr)
 
 
-def _summary(result: object, wall: float) -> str:
+def _summary(result: object) -> str:
     from phases.contracts import PipelineResult
 
     assert isinstance(result, PipelineResult)
@@ -129,20 +155,29 @@ def _summary(result: object, wall: float) -> str:
             f"scenes {out.scene_count}, instructions {out.instruction_count}, failed scenes {len(out.failed_scenes)}, "
             f"evaluation {out.evaluation_verdict or 'not run'}"
         )
-    startup = max(0.0, wall - result.total_duration)
-    orchestration = max(0.0, result.total_duration - result.phase_work_duration)
-    lines.append(
-        f"wall {wall:.2f}s = Prefect start-up {startup:.2f}s + orchestration {orchestration:.2f}s"
-        f" + phase work {result.phase_work_duration:.2f}s"
-    )
     if out:
         lines.append(f"outputs in {out.output_dir}: {', '.join(Path(f).name for f in out.files.values())}")
     return "\n".join(lines)
 
 
+def _wall_line(result: object, wall: float, exiting: float) -> str:
+    """What the user waited, from the process's start to its exit: start-up (imports, input checks, the server's
+    start, the flow's set-up and tear-down), the pipeline's orchestration and phase work, and the exit."""
+    from phases.contracts import PipelineResult
+
+    assert isinstance(result, PipelineResult)
+    orchestration = max(0.0, result.total_duration - result.phase_work_duration)
+    startup = max(0.0, wall - exiting - result.total_duration)
+    return (
+        f"wall {wall:.2f}s = start-up {startup:.2f}s + orchestration {orchestration:.2f}s"
+        f" + phase work {result.phase_work_duration:.2f}s + exit {exiting:.2f}s"
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.concurrency is not None and not 1 <= args.concurrency <= 16:
+        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
     from flows.outputs import OutputFolderBusyError, OutputTargetError, check_file_target, check_output_dir, folder_lock
-    from phases.parsing import ParseError, parse_file
 
     from .dry_run_target import record_opened_files
 
@@ -153,12 +188,13 @@ def _run(args: argparse.Namespace) -> int:
         dry_run = check_file_target(Path(args.dry_run)) if args.dry_run else None
     except OutputTargetError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
+    _prefect_server()  # starts now, while the script is read and Prefect and the phases import
+    from phases.parsing import ParseError, parse_file
+
     try:
-        parse_file(script)  # fail fast on bad input, before Prefect starts
+        parse_file(script)  # fail fast on bad input, before the flow starts
     except ParseError as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
-    if args.concurrency is not None and not 1 <= args.concurrency <= 16:
-        return fail("--concurrency must be between 1 and 16", EXIT_BAD_INPUT)
     rig = _rig(args)
     if isinstance(rig, int):
         return rig
@@ -188,6 +224,36 @@ def _run(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_FAILED)
 
 
+def _prefect_server() -> None:
+    """Choose the Prefect server before Prefect loads: PREFECT_API_URL when set, else a resident `cueflow server`
+    (flows/resident.py), else this run's own ephemeral server, started now (flows/server_guard.py)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from .resident import attach
+
+    resident = attach()
+    if resident is not None:
+        print(f"cueflow: using the local Prefect server at {resident.ui_url}", file=sys.stderr)
+        return
+    from .server_guard import start_ephemeral_server
+    from .template_db import seed_database
+
+    seed_database()  # a new home starts from the migrated template (make setup built it)
+    start_ephemeral_server()
+
+
+def _server_ready() -> int | None:
+    """Wait for the ephemeral server this process started, if any; an exit code when it died while starting."""
+    from .environment import startup_timeout
+    from .server_guard import ServerStartError, wait_for_servers
+
+    try:
+        wait_for_servers(startup_timeout())
+    except ServerStartError as exc:
+        return fail(str(exc), EXIT_FAILED)
+    return None
+
+
 def _config(
     model: "type[PipelineConfig]", args: argparse.Namespace, out: Path, dry_run: Path | None, rig: str | None
 ) -> "PipelineConfig":
@@ -211,7 +277,6 @@ def _config(
 
 
 def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path | None, rig: str | None) -> int:
-    started = time.perf_counter()
     from pydantic import ValidationError
 
     from flows import PipelineConfig, run
@@ -230,15 +295,19 @@ def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path
         if problem:  # find out now, not after planning the whole show
             return fail(problem, EXIT_FAILED)
     from .console import quiet_prefect_console
-    from .server_guard import guard_ephemeral_server
     from .signals import keep_sigterm_in_flow_runs
 
-    guard_ephemeral_server()
     keep_sigterm_in_flow_runs()
     quiet_prefect_console(args.debug or bool(os.environ.get("CUEFLOW_DEBUG")))
     set_listener(_Progress())
+    dead = _server_ready()
+    if dead is not None:
+        return dead
     result = run(script.resolve(), config)
-    print(_summary(result, time.perf_counter() - started), file=sys.stderr)
+    returned = time.perf_counter()
+    print(_summary(result), file=sys.stderr)
+    # The wall line goes last, once the process is about to exit (main's caller, or main itself in-process).
+    _closing_lines.append(lambda now: _wall_line(result, now - STARTED, now - returned))
     if not result.success:
         return fail(result.error or "the run failed", EXIT_FAILED)
     return EXIT_OK
@@ -255,11 +324,15 @@ def _rig(args: argparse.Namespace) -> str | None | int:
 
 
 def _server_problem() -> tuple[str, int] | None:
-    """With PREFECT_API_URL set, a server that is not there or wants a credential we lack: one line, before Prefect."""
+    """With PREFECT_API_URL set, a server that is not there or wants a credential we lack: one line, before Prefect.
+    Not for this run's own ephemeral server (still starting: _server_ready() waits for it)."""
     from .api_access import api_url, server_problem
+    from .environment import SERVER_KIND_VAR
 
     url = api_url()
-    return server_problem(url) if url else None
+    if not url or os.environ.get(SERVER_KIND_VAR) == "ephemeral":
+        return None
+    return server_problem(url)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -278,18 +351,20 @@ def _batch(args: argparse.Namespace) -> int:
     unreachable = _server_problem()
     if unreachable:
         return fail(*unreachable)
+    _prefect_server()
     from flows import PipelineConfig, run_directory
     from flows.batch import BatchLockedError
     from flows.progress import set_listener
 
     from .console import quiet_prefect_console
-    from .server_guard import guard_ephemeral_server
     from .signals import keep_sigterm_in_flow_runs
 
-    guard_ephemeral_server()
     keep_sigterm_in_flow_runs()
     quiet_prefect_console(args.debug or bool(os.environ.get("CUEFLOW_DEBUG")))
     set_listener(_Progress())
+    dead = _server_ready()
+    if dead is not None:
+        return dead
     try:
         summary = run_directory(directory.resolve(), out, PipelineConfig(enable_phase_2=not args.no_emotion, rig=rig))
     except BatchLockedError as exc:
@@ -316,6 +391,10 @@ def _wait_for_blackouts() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global STARTED
+    if not _process_entry:
+        STARTED = time.perf_counter()
+    _closing_lines.clear()
     args = _parser().parse_args(argv)
     from .signals import Interrupted, finish, restore
     from .signals import install as handle_signals
@@ -337,6 +416,50 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         _wait_for_blackouts()
         restore(previous)
+        if not _process_entry:
+            _print_closing_lines()
+
+
+def _print_closing_lines() -> None:
+    now = time.perf_counter()
+    for line in _closing_lines:
+        print(line(now), file=sys.stderr)
+    _closing_lines.clear()
+
+
+def entry() -> NoReturn:
+    """The `cueflow` command: main(), then a fast exit.
+
+    Once main() has returned, the outputs are in place and any blackout has been sent. The exit then does what the
+    interpreter's own would that matters (join the threads that are not daemons, which drains Prefect's event
+    queue to the server; run the atexit hooks, Prefect's and then ours, which stops the ephemeral server cleanly)
+    and skips the rest: tearing down about 270 MB of modules took 0.9 s."""
+    global _process_entry
+    _process_entry = True
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse: --help, --version, a usage error
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if not isinstance(exc.code, int | None):
+            print(exc.code, file=sys.stderr)
+    _fast_exit(code)
+
+
+def _fast_exit(code: int) -> NoReturn:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        shutdown = getattr(threading, "_shutdown", None)
+        if shutdown is not None:
+            shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+        _print_closing_lines()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -354,4 +477,4 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -49,6 +49,17 @@ EPHEMERAL_DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }
 
+# A resident `cueflow server` on SQLite runs with the laptop's settings: the ephemeral server's, except the
+# scheduler, which deployments' cron schedules need. Events stay in memory, task-run states are written in large
+# batches every 10 s, and the periodic services that write (late runs, foreman, repossessor...) are off: each
+# competes for SQLite's one writer. As shipped before, with Prefect's defaults there and 4 scenes in flight, a
+# Macbeth run got 16 503s (each a 2 s back-off in the client).
+SQLITE_SERVER_DEFAULTS = {
+    key: value
+    for key, value in EPHEMERAL_DEFAULTS.items()
+    if key.startswith("PREFECT_SERVER_SERVICES_") and key != "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED"
+}
+
 
 # Scene subflows in flight when the config leaves it blank. On a Prefect server, 4 overlap this process's work
 # with the server's (Macbeth in-process on PostgreSQL: 8.5 s at 1, 7.2 s at 4; on a SQLite server 28 s and 22 s).
@@ -58,8 +69,29 @@ SERVER_SCENE_CONCURRENCY = 4
 EPHEMERAL_SCENE_CONCURRENCY = 1
 
 
+# Which server PREFECT_API_URL points at when `cueflow` chose it: "ephemeral" (its own, started for the run) or
+# "local-sqlite" / "local-postgresql" (a resident `cueflow server` it found). Unset: the user's choice, or none.
+SERVER_KIND_VAR = "CUEFLOW_PREFECT_SERVER"
+SQLITE_KINDS = ("ephemeral", "local-sqlite")
+
+
 def default_scene_concurrency() -> int:
-    return SERVER_SCENE_CONCURRENCY if os.environ.get("PREFECT_API_URL") else EPHEMERAL_SCENE_CONCURRENCY
+    if not os.environ.get("PREFECT_API_URL") or os.environ.get(SERVER_KIND_VAR) in SQLITE_KINDS:
+        return EPHEMERAL_SCENE_CONCURRENCY  # one SQLite writer: concurrent flow-run inserts collide
+    return SERVER_SCENE_CONCURRENCY
+
+
+def on_ephemeral_server() -> bool:
+    """True when this run's server lives only as long as it (Prefect's own or the one `cueflow` started)."""
+    return not os.environ.get("PREFECT_API_URL") or os.environ.get(SERVER_KIND_VAR) == "ephemeral"
+
+
+def startup_timeout() -> float:
+    """Seconds to wait for a starting ephemeral server (migrations on a fresh database take longest)."""
+    try:
+        return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
+    except ValueError:
+        return 120.0
 
 
 def cueflow_home() -> Path:

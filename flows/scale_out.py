@@ -5,7 +5,6 @@ so every scene is still one subflow run, now executed by a Dask worker. Dask wor
 Prefect API, so this needs a real Prefect server (PREFECT_API_URL); ephemeral mode cannot serve them.
 """
 
-import os
 
 from prefect import flow, tags, task
 from prefect.cache_policies import NO_CACHE
@@ -14,13 +13,14 @@ from prefect.states import State
 from phases.contracts import Scene
 
 from .config import PipelineConfig
+from .environment import on_ephemeral_server
 from .errors import HardFailureError
 from .scene import outcome_of, register_scenes, registered_scene, release_scenes, scene_flow
 
 
 def dask_task_runner(config: PipelineConfig) -> object:
     """A DaskTaskRunner on the cluster at config.dask_address, or on a LocalCluster of dask_workers processes."""
-    if not os.environ.get("PREFECT_API_URL"):
+    if on_ephemeral_server():
         raise HardFailureError("the Dask task runner needs a real Prefect server: start one and set PREFECT_API_URL")
     try:
         from prefect_dask import DaskTaskRunner

@@ -38,6 +38,7 @@ START_TIMEOUT_MS = 30_000
 CALL_TIMEOUT_MS = 30_000
 
 _driver: Playwright | None = None
+_open_browsers = 0  # the driver stops with the last browser: Playwright's sync API holds an event loop while it runs
 
 
 class BrowserMissingError(RuntimeError):
@@ -67,14 +68,30 @@ def _stop_driver() -> None:
 
 
 def launch(extra_flags: list[str] | None = None) -> Browser:
-    """A headless Debian Chromium; close it when done (`Chromium` does)."""
+    """A headless Debian Chromium; close it with `release` when done (`Chromium` does)."""
+    global _open_browsers
     flags = [f for f in FLAGS if f not in (extra_flags or [])] + list(extra_flags or [])
     try:
-        return _playwright().chromium.launch(
+        browser = _playwright().chromium.launch(
             executable_path=chromium_path(), args=flags, headless=True, timeout=START_TIMEOUT_MS, chromium_sandbox=False
         )
     except Error as exc:
+        if not _open_browsers:
+            _stop_driver()
         raise BrowserMissingError(f"Chromium did not start: {str(exc).splitlines()[0]}") from exc
+    _open_browsers += 1
+    return browser
+
+
+def release(browser: Browser) -> None:
+    """Close a browser; the last one closed stops the driver, so asyncio.run works again in this process."""
+    global _open_browsers
+    try:
+        browser.close()
+    finally:
+        _open_browsers -= 1
+        if not _open_browsers:
+            _stop_driver()
 
 
 class Page:
@@ -144,5 +161,5 @@ class Chromium:
 
     def __exit__(self, *exc: object) -> None:
         if self.browser is not None:
-            self.browser.close()
+            release(self.browser)
             self.browser = None

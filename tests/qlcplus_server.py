@@ -8,14 +8,29 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import websockets
+import websockets.exceptions
 
 START_TIMEOUT = 60.0
+T = TypeVar("T")
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """asyncio.run(make()), in a thread of its own when this thread already runs an event loop (Playwright's
+    sync API keeps one running in the test's thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 def _free_port() -> int:
@@ -44,7 +59,7 @@ class QlcPlus:
                             break
                 return answers
 
-        return asyncio.run(run())
+        return run_async(run)
 
     def start_function(self, function_id: int, running: bool = True) -> None:
         """Start (or stop) a function; QLC+ sends no answer."""
@@ -53,7 +68,7 @@ class QlcPlus:
             async with websockets.connect(f"ws://127.0.0.1:{self.port}/qlcplusWS", open_timeout=10, close_timeout=0.2) as ws:
                 await ws.send(f"QLC+API|setFunctionStatus|{function_id}|{int(running)}")
 
-        asyncio.run(run())
+        run_async(run)
 
     def press(self, widget_id: int, command: str) -> None:
         """Operate a virtual-console widget as the web remote does: a Cue List's NEXT is its GO."""
@@ -62,7 +77,7 @@ class QlcPlus:
             async with websockets.connect(f"ws://127.0.0.1:{self.port}/qlcplusWS", open_timeout=10, close_timeout=0.2) as ws:
                 await ws.send(f"{widget_id}|{command}")
 
-        asyncio.run(run())
+        run_async(run)
 
     def page(self) -> str:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=10) as response:

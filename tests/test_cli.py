@@ -76,7 +76,7 @@ def test_run_writes_all_five_outputs_and_a_summary(tmp_path):
         "timeline.png",
     ]
     assert "cueflow: 7 scenes (raw_drama" in proc.stderr
-    assert "Prefect start-up" in proc.stderr and "phase work" in proc.stderr
+    assert "start-up" in proc.stderr and "phase work" in proc.stderr and "+ exit " in proc.stderr
     assert "8 dmx" in proc.stderr
     result = json.loads((out / "result.json").read_text())
     assert result["success"] is True

@@ -14,7 +14,7 @@ from phases.export import console_show, export_plan, load_plan
 from phases.export.qlc_workspace import qlc_settings, scene_name
 from tests.browser import Chromium
 from tests.export_plans import show, write_plan_dir
-from tests.qlcplus_server import QlcPlus, qlcplus
+from tests.qlcplus_server import QlcPlus, qlcplus, run_async
 
 NS = {"q": "http://www.qlcplus.org/Workspace"}
 ROW = re.compile(r'<tr id="0_(\d+)".*?>\s*<td>(\d+)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>', re.S)
@@ -282,7 +282,7 @@ def _sample(port: int, seconds: float, first: int, count: int, start_function: i
                 samples.append((time.monotonic() - began, [int(v) for v in fields[1::3]]))
         return samples
 
-    return asyncio.run(run())
+    return run_async(run)
 
 
 def test_a_storm_plays_its_lightning_in_qlcplus(exported: tuple[Path, Path], running: QlcPlus) -> None:

@@ -22,8 +22,11 @@ def olad():
         yield server
 
 
+PLAN = [cue(1, 0, 600, {"front_wash": (1.0, "daylight")})]
+
+
 def _play_until_stalled(olad: OladServer, resume_after: float | None = None) -> tuple[PlaybackError, float]:
-    show = renderer_for([cue(1, 0, 600, {"front_wash": (1.0, "daylight")})])
+    show = renderer_for(PLAN)
     playing = threading.Event()
     player = ShowPlayer(show, PlaybackSettings.defaults(port=PORT), on_frame=lambda t, f: playing.set())
     outcome: dict[str, object] = {}
@@ -50,9 +53,11 @@ def _play_until_stalled(olad: OladServer, resume_after: float | None = None) -> 
 
 
 def _lit_channels() -> int:
+    """Channels that differ from the blackout (every fixture at rest: levels closed, a mover still aimed)."""
+    dark = renderer_for(PLAN).blackout()[1]
     link = OlaLink("127.0.0.1", PORT, 2.0, 2.0)
     try:
-        return sum(1 for value in link.fetch(1) if value)
+        return sum(1 for value, rest in zip(link.fetch(1), dark, strict=True) if value != rest)
     finally:
         link.close()
 

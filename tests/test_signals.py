@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .hardware_plans import cue
+from .hardware_plans import cue, renderer_for
 
 HANG_GUARD = 60.0  # seconds; a stuck process fails the test instead of hanging the suite (not a speed check)
 
@@ -111,5 +111,6 @@ def test_sigterm_during_cueflow_play_blacks_out_and_exits_non_zero(tmp_path):
         assert text.strip().splitlines()[-1] == "cueflow: terminated", text
         assert "Traceback" not in text
         link = OlaLink("127.0.0.1", olad.port, 2.0, 2.0)
-        assert sum(1 for v in link.fetch(1) if v) == 0, "SIGTERM left the stage lit"
+        dark = renderer_for(plan).blackout()[1]  # every fixture at rest: levels closed, a mover still aimed
+        assert link.fetch(1) == dark, "SIGTERM left the stage lit"
         link.close()

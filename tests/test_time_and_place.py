@@ -46,7 +46,8 @@ def test_macbeth_night_scenes_are_read_from_their_own_text():
     sleepwalking = _scene("macbeth", 5, 1)
     assert sleepwalking.time_of_day == "night"
     assert "taper" in (sleepwalking.time_of_day_evidence or "")
-    assert _scene("macbeth", 3, 3).time_of_day == "night"  # "Enter Banquo, and Fleance with a torch."
+    park = _scene("macbeth", 3, 3)  # "The west yet glimmers with some streaks of day", then a torch: last light
+    assert park.time_of_day == "dusk" and "glimmers" in (park.time_of_day_evidence or "")
 
 
 def test_day_by_the_clock_and_yet_dark_night_is_a_murky_dawn():
@@ -57,13 +58,14 @@ def test_day_by_the_clock_and_yet_dark_night_is_a_murky_dawn():
 
 def test_a_passing_to_night_does_not_make_a_scene_night():
     # III.1: "To-night we hold a solemn supper" is said by day; the line speaks of the evening to come.
-    assert _scene("macbeth", 3, 1).time_of_day is None
+    assert _scene("macbeth", 3, 1).time_of_day in ("morning", "day", "afternoon")
 
 
 def test_the_banquet_carries_the_night_of_banquos_murder_but_a_night_is_not_carried_through_an_act():
     banquet = _scene("macbeth", 3, 4)
     assert banquet.time_of_day == "night"
-    assert banquet.time_of_day_evidence == f"carried on from {_scene('macbeth', 3, 3).scene_id}"
+    assert banquet.time_of_day_evidence == 'dialogue: "What is the night?"'  # its own words, late in the feast
+    assert banquet.time_of_day_source == "own"
     # The sleepwalking night does not run on into the battles of Act V: armies march by day.
     assert [_scene("macbeth", 5, n).time_of_day for n in range(6, 9)] == ["day", "day", "day"]
 
@@ -83,8 +85,12 @@ def test_midsummer_wood_is_night_until_the_lark_and_the_play_ends_at_midnight():
     carried = _scene("midsummer_nights_dream", 2, 2)
     assert carried.time_of_day == "night" and (carried.time_of_day_evidence or "").startswith("carried on from")
     assert _scene("midsummer_nights_dream", 3, 1).time_of_day == "night"  # "The Queen of Fairies lying asleep."
-    assert _scene("midsummer_nights_dream", 4, 1).time_of_day == "dawn"  # "I do hear the morning lark."
-    assert _scene("midsummer_nights_dream", 5, 1).time_of_day == "midnight"  # "The iron tongue of midnight"
+    lark = _scene("midsummer_nights_dream", 4, 1)  # night until "I do hear the morning lark", then the dawn
+    assert lark.time_of_day == "night" and [c.to for c in lark.time_changes][:1] == ["dawn"]
+    assert "morning lark" in lark.time_changes[0].evidence
+    revels = _scene("midsummer_nights_dream", 5, 1)  # the midnight is told in its last lines: a change, not its time
+    assert revels.time_of_day in ("evening", "night") and [c.to for c in revels.time_changes] == ["midnight"]
+    assert "iron tongue of midnight" in revels.time_changes[0].evidence
 
 
 def test_julius_caesar_night_of_the_conspiracy_and_the_tent():

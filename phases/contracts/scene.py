@@ -37,6 +37,7 @@ SHOW_CLOCK_LIMIT = 7 * 24 * 3600.0  # a week: a longer show clock is a mistake (
 
 TimeOfDay = Literal["dawn", "morning", "day", "afternoon", "dusk", "evening", "night", "midnight"]
 Setting = Literal["interior", "exterior"]
+TimeSource = Literal["heading", "own", "carried"]
 
 
 class TimeWindow(Contract):
@@ -120,10 +121,21 @@ class Scene(Contract):
         max_length=200,
         description="What decided time_of_day: the heading, a direction or a line of dialogue, or the scene it carries on from.",
     )
+    time_of_day_source: TimeSource | None = Field(
+        default=None,
+        description="Where time_of_day comes from: the heading, the scene's own words, or carried on from the scene before.",
+    )
     time_changes: list[TimeChange] = Field(
         default_factory=list, description="Changes of time of day inside the scene, in order, each with its words."
     )
     setting: Setting | None = Field(default=None, description="Interior or exterior, from the location.")
+    genre: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The play's genre as Phase 1 read it from the whole script (comedy, tragedy, history, romance);"
+        " the production's own genre overrides it.",
+    )
+    genre_evidence: str | None = Field(default=None, max_length=200, description="What decided the genre.")
     characters: list[str] = Field(default_factory=list)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     emotion: Emotion | None = Field(default=None, description="Null when Phase 2 is off or failed for this scene.")

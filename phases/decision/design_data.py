@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from phases.contracts import ShowMoment, TimeOfDay
+from phases.contracts import ShowMoment
 from phases.data_files import load_yaml_model
 from phases.knowledge.loading import DATA_DIR as KNOWLEDGE_DATA
 
@@ -18,7 +18,6 @@ Moment = Literal[
     "storm", "lightning", "blackout", "shot", "battle", "music", "entrance", "practical", "death", "ghost", "vanish",
     "reveal", "dark", "bright", "tighten",
 ]  # fmt: skip
-Light = Literal["day", "night"]
 Role = Literal["key", "back", "side", "special", "atmosphere", "practical"]
 
 
@@ -66,21 +65,13 @@ class HouseLights(_Frozen):
 
 
 class DesignSettings(_Frozen):
-    key_by_moment: dict[Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"], float]
-    key_by_time: dict[TimeOfDay, float]
-    key_by_setting: dict[Literal["interior", "exterior"], float]
-    key_default: float = Field(ge=0, le=1)
-    interior_time_offset: float = Field(ge=-1, le=1)
-    genre_offset: dict[str, float]
     emotion_min_confidence: float = Field(ge=0, le=1)
     emotion_offset_per_valence: float = Field(ge=0, le=1)
     act_build_step: float = Field(ge=0, le=0.2)
     dark_floor: float = Field(ge=0, le=1)
     key_floor: float = Field(ge=0, le=1)
     key_ceiling: float = Field(ge=0, le=1)
-    role_share: dict[Light, dict[Role, float]]
     role_cap: float = Field(ge=0, le=1)
-    cool_pair_share: dict[Light, float]
     isolation_area_share: float = Field(ge=0, le=1)
     isolation_special: float = Field(ge=0, le=1)
     practical_special: float = Field(ge=0, le=1)
@@ -123,27 +114,18 @@ class DirectionRule:
     depth: float
 
 
-class TimeWord(_Frozen):
-    pattern: str
-    time: TimeOfDay
-
-
-class SpokenTime(_Frozen):
-    phrases: list[str] = Field(min_length=1)
-    time: TimeOfDay
-
-
 class ReadingData(_Frozen):
-    time_words: list[TimeWord]
-    dialogue_time_words: list[SpokenTime]
-    dialogue_min_hits: int = Field(ge=1)
     exterior: str
     interior: str
     cave: str
     vigil: str
+    vigil_within: float = Field(gt=0, le=1)
     feast: str
+    feast_talk: str
+    feast_talk_min: int = Field(ge=1)
+    feast_talk_share: float = Field(gt=0, le=1)
 
-    @field_validator("exterior", "interior", "cave", "vigil", "feast")
+    @field_validator("exterior", "interior", "cave", "vigil", "feast", "feast_talk")
     @classmethod
     def _regex(cls, value: str) -> str:
         re.compile(value)
@@ -152,14 +134,15 @@ class ReadingData(_Frozen):
 
 @dataclass(frozen=True)
 class Reading:
-    time_words: tuple[tuple[re.Pattern[str], TimeOfDay], ...]
-    dialogue_time_words: tuple[tuple[tuple[str, ...], TimeOfDay], ...]  # lower-case phrases, counted
-    dialogue_min_hits: int
     exterior: re.Pattern[str]
     interior: re.Pattern[str]
     cave: re.Pattern[str]
     vigil: re.Pattern[str]
+    vigil_within: float
     feast: re.Pattern[str]
+    feast_talk: re.Pattern[str]
+    feast_talk_min: int
+    feast_talk_share: float
 
 
 class Palette(_Frozen):
@@ -224,19 +207,17 @@ def reading() -> Reading:
     except re.error as exc:  # pragma: no cover - raised inside validation as a ValidationError
         raise DecisionDataError(f"reading.yaml: {exc}") from None
 
-    def words(items: list[TimeWord]) -> tuple[tuple[re.Pattern[str], TimeOfDay], ...]:
-        return tuple((re.compile(w.pattern, re.IGNORECASE), w.time) for w in items)
-
     flags = re.IGNORECASE
     return Reading(
-        time_words=words(data.time_words),
-        dialogue_time_words=tuple((tuple(p.lower() for p in w.phrases), w.time) for w in data.dialogue_time_words),
-        dialogue_min_hits=data.dialogue_min_hits,
         exterior=re.compile(data.exterior, flags),
         interior=re.compile(data.interior, flags),
         cave=re.compile(data.cave, flags),
         vigil=re.compile(data.vigil, flags),
+        vigil_within=data.vigil_within,
         feast=re.compile(data.feast, flags),
+        feast_talk=re.compile(data.feast_talk, flags),
+        feast_talk_min=data.feast_talk_min,
+        feast_talk_share=data.feast_talk_share,
     )
 
 

@@ -25,7 +25,7 @@ from .explicit_cues import apply_cues
 from .llm_mode import LlmOutcome, ask_for_look
 from .llm_settings import LlmSettings
 from .look import Look
-from .looks import base_look, blackout, clamp, overrides, production_genre, scene_moment
+from .looks import base_look, blackout, clamp, look_genre, overrides, scene_moment
 from .rig_limits import fixed_colour, group_ceiling
 from .scene_cues import CuePoint, PlannedCue, apply_point, covered, plan_scene
 from .scene_reading import Direction, SceneReading, moments_of, read_scene
@@ -74,7 +74,7 @@ class LightingDecisionEngine:
     def _design(self, scene: Scene, knowledge: SceneKnowledge) -> list[LightingInstruction]:
         rig = self.kb.rig
         seen = read_scene(scene, self.directions)
-        genre = production_genre(knowledge)
+        genre = look_genre(knowledge, scene)
         palette = self.palettes.choose(genre, scene.script_type)
         base, why = base_look(scene, seen, rig, palette, self.palettes, genre, self.design)
         method: Method = "rules"
@@ -227,12 +227,14 @@ class LightingDecisionEngine:
 
     @staticmethod
     def _assumed_time(scene: Scene, seen: object) -> dict[str, str | None]:
-        time = getattr(seen, "time_of_day", None)
-        if time is None:  # undecided: the look still assumed day or night light
-            light = getattr(seen, "light", None)
-            return {"time_of_day": light, "time_of_day_evidence": f"no time of day read: lit as {light}"} if light else {}
-        evidence = scene.time_of_day_evidence if time == scene.time_of_day else "read by Phase 4 from the scene's words"
-        return {"time_of_day": time, "time_of_day_evidence": (evidence or "")[:200] or None}
+        """Phase 1's time of day and its evidence, as the base look used them; undecided, the light the look
+        assumed (a look is always of the day or of the night)."""
+        if scene.time_of_day is None:
+            light, look = getattr(seen, "light", None), str(getattr(seen, "look", "")).replace("_", " ")
+            if light is None:
+                return {}
+            return {"time_of_day": light, "time_of_day_evidence": f"no time of day read: the {look} look is lit as {light}"}
+        return {"time_of_day": scene.time_of_day, "time_of_day_evidence": scene.time_of_day_evidence}
 
     def _opening_transition(self, seen: object) -> Transition:
         moment = getattr(seen, "moment", None)

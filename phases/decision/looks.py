@@ -4,9 +4,10 @@ from phases.contracts import AreaLevel, Effect, Rig, Scene, SceneKnowledge
 
 from .design_data import DesignSettings, Palette, Palettes
 from .look import GroupState, Look
+from .look_data import look_data
 from .rig_limits import fixed_colour, group_ceiling
 from .roles import group_roles
-from .scene_reading import DAY_TIMES, SceneReading
+from .scene_reading import SceneReading
 
 
 def production_genre(knowledge: SceneKnowledge) -> str | None:
@@ -17,68 +18,66 @@ def production_genre(knowledge: SceneKnowledge) -> str | None:
     return None
 
 
+def look_genre(knowledge: SceneKnowledge, scene: Scene) -> str | None:
+    """The genre that shades the looks: the production's when it names one, else the one Phase 1 read."""
+    return production_genre(knowledge) or scene.genre
+
+
 def key_level(scene: Scene, seen: SceneReading, genre: str | None, design: DesignSettings, why: list[str]) -> float:
-    """Strongest evidence first: the scene's moment, then its time of day, then its place. Never an average."""
-    if seen.moment in design.key_by_moment:
-        level = design.key_by_moment[seen.moment]  # type: ignore[index]
-        if seen.moment == "feast" and seen.light == "night":
-            level -= 0.2  # a lit hall at night: warm and bright, still below a day
-        why.append(f"key {level:.2f}: the scene is a {seen.moment}")
-    elif seen.time_of_day:
-        level = design.key_by_time[seen.time_of_day]
-        if seen.setting == "interior" and seen.time_of_day in DAY_TIMES:
-            level += design.interior_time_offset
-        why.append(f"key {level:.2f}: {seen.time_of_day}{', ' + seen.setting if seen.setting else ''}")
-    elif seen.setting:
-        level = design.key_by_setting[seen.setting]
-        why.append(f"key {level:.2f}: {seen.setting}, no time of day given")
-    else:
-        level = design.key_default
-        why.append(f"key {level:.2f}: no time or place given, a general cover")
-    if genre and genre in design.genre_offset:
-        level += design.genre_offset[genre]
-        why.append(f"{genre}: key {design.genre_offset[genre]:+.2f}")
+    """The chosen look's key, a little lower at midnight, shaded by the genre and a clear emotion."""
+    data = look_data()
+    level = data.looks[seen.look].key
+    why.append(f"key {level:.2f}: {_described(seen)}")
+    if seen.time_of_day in data.time_key_offset:
+        level += data.time_key_offset[seen.time_of_day]  # type: ignore[index]
+        why.append(f"{seen.time_of_day}: key {data.time_key_offset[seen.time_of_day]:+.2f}")  # type: ignore[index]
+    shade = data.genre_shade.get(genre or "")
+    if shade is not None and shade.key:
+        level += shade.key
+        why.append(f"{genre}: key {shade.key:+.2f}")
     emotion = scene.emotion
     if emotion is not None and emotion.primary_confidence >= design.emotion_min_confidence:
-        level += design.emotion_offset_per_valence * emotion.valence
-        why.append(f"a clear {emotion.primary} ({emotion.primary_confidence:.2f}) moves the key {emotion.valence:+.2f}")
+        shift = design.emotion_offset_per_valence * emotion.valence
+        level += shift
+        why.append(f"a clear {emotion.primary} ({emotion.primary_confidence:.2f}) moves the key {shift:+.2f}")
     return round(max(design.key_floor, min(design.key_ceiling, level)), 3)
+
+
+def _described(seen: SceneReading) -> str:
+    parts = [seen.look.replace("_", " ")]
+    if seen.time_of_day and seen.time_of_day not in seen.look:
+        parts.append(f"at {seen.time_of_day}")
+    if seen.setting and seen.setting not in seen.look:
+        parts.append(seen.setting)
+    return ", ".join(parts)
 
 
 def base_look(
     scene: Scene, seen: SceneReading, rig: Rig, palette: Palette, accents: Palettes, genre: str | None, design: DesignSettings
 ) -> tuple[Look, list[str]]:
+    """The scene's opening state from the look its function, time and place choose (data/looks.yaml)."""
+    recipe = look_data().looks[seen.look]
+    shade = look_data().genre_shade.get(genre or "")
     why: list[str] = [f"palette {palette.name}"]
     key = key_level(scene, seen, genre, design, why)
-    light = seen.light
-    shares = design.role_share[light]
-    night = light == "night"
-    back_colour = palette.moon if night else palette.sun
-    sky = palette.moon if night else palette.sky
-    if seen.time_of_day in ("dawn", "dusk"):
-        sky, back_colour = palette.sun, palette.sun if seen.time_of_day == "dawn" else palette.moon
-    front = palette.cool if night else palette.warm
-    side = palette.moon if night else palette.sun
-    colours = {"key": front, "back": back_colour, "side": side, "atmosphere": sky, "special": palette.warm}
-    colours["practical"] = palette.torch
-    atmosphere_share = shares.get("atmosphere", 0.0) * (0.6 if seen.setting == "interior" else 1.0)
+    colours = {role: getattr(palette, slot) for role, slot in recipe.colours.items()}
     look = Look(groups={})
     for gid, role in group_roles(rig).items():
-        share = 1.0 if role == "key" else atmosphere_share if role == "atmosphere" else shares.get(role, 0.0)
+        share = 1.0 if role == "key" else recipe.shares.get(role, 0.0)  # type: ignore[call-overload]
         if role != "key":
-            share = min(share, design.role_cap)
-        look.groups[gid] = GroupState(intensity=round(key * share, 3), colour=colours[role])
+            if shade is not None:
+                share += shade.shares.get(role, 0.0)  # type: ignore[call-overload]
+            share = max(0.0, min(share, design.role_cap))
+        state = GroupState(intensity=round(key * share, 3), colour=colours.get(role, palette.warm))
+        if role in recipe.flicker:
+            state.effect = Effect(type="flicker", rate_hz=6.0, depth=0.2)
         if role == "key":
-            pair = (
-                (palette.warm, design.cool_pair_share[light], "warm")
-                if night
-                else (palette.cool, design.cool_pair_share[light], "cool")
-            )
-            look.groups[gid].pair = pair
+            state.pair = (getattr(palette, recipe.pair.slot), recipe.pair.share, recipe.pair.slot)
+        look.groups[gid] = state
     why += scene_moment(look, seen, rig, palette, accents, design, scene.scene_id)
     if seen.moment not in ("storm", "vigil"):  # a storm's back light and a vigil's taper may outshine the faces
         key_on_top(look, rig, design)
-    why.append(f"{light} light: key {front}, back {back_colour}, cyc {sky}")
+    why.append(f"{recipe.light} light: key {colours['key']}, back {colours['back']}, cyc {colours['atmosphere']}")
     return clamp(look, rig), why
 
 

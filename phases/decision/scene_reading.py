@@ -8,10 +8,10 @@ from typing import Literal
 from phases.contracts import Scene, TimeOfDay
 
 from .design_data import DirectionRule, Moment, any_direction, reading
+from .look_data import look_data, place_pattern
 
 SceneMoment = Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"]
-NIGHT_TIMES = {"night", "midnight", "evening"}
-DAY_TIMES = {"morning", "day", "afternoon"}
+DARK_TIMES = {"night", "midnight", "evening", "dusk"}  # the gold files' classes: dawn is light, dusk dark
 
 _BRACKETED = re.compile(r"\[([^\[\]]{1,800})\]")
 _PARENTHESISED = re.compile(r"^[ \t]*\(([^()\n]{1,300})\)[ \t]*$", re.MULTILINE)
@@ -52,7 +52,8 @@ class SceneReading:
     time_of_day: TimeOfDay | None
     setting: Literal["interior", "exterior"] | None
     moment: SceneMoment | None
-    light: Literal["day", "night"]
+    look: str  # the base look its function, time and place choose (data/looks.yaml)
+    light: Literal["day", "night"]  # the world that look belongs to
     notes: list[str] = field(default_factory=list)
     selections: dict[int, object] = field(default_factory=dict)  # the scene's chosen cue points, per design settings
 
@@ -91,24 +92,6 @@ def moments_of(direction: Direction, rules: tuple[DirectionRule, ...]) -> list[t
     return list(seen.items())
 
 
-def _time(scene: Scene, directions: list[Direction], notes: list[str]) -> TimeOfDay | None:
-    if scene.time_of_day:
-        return scene.time_of_day
-    data = reading()
-    place = f"{scene.heading or ''} {scene.location or ''}"
-    for where, text in (("heading", place), ("directions", " ".join(d.text for d in directions))):
-        for regex, time in data.time_words:
-            if regex.search(text):
-                notes.append(f"time of day {time} read from the {where}")
-                return time
-    spoken = scene.text.lower()
-    for phrases, time in data.dialogue_time_words:
-        if sum(spoken.count(p) for p in phrases) >= data.dialogue_min_hits:
-            notes.append(f"time of day {time} read from the dialogue")
-            return time
-    return None
-
-
 def _setting(scene: Scene) -> Literal["interior", "exterior"] | None:
     if scene.setting:
         return scene.setting
@@ -133,8 +116,10 @@ def _moment(
     data = reading()
     place = f"{scene.heading or ''} {scene.location or ''}"
     opening = _opening(directions, speeches, scene.text)
-    all_words = place + " " + " ".join(d.text for d in directions)
-    if data.vigil.search(all_words):
+    # A vigil is a scene lit by its carried light: the taper comes in during its first part, not at its end
+    # (a taper brought in late is a cue inside the scene, not the whole scene's state).
+    early = len(scene.text) * data.vigil_within
+    if data.vigil.search(place) or any(data.vigil.search(d.text) for d in directions if d.offset <= early):
         return "vigil"
     heading_like = Direction(0, 0, place)
     opening_moments = {m for d in [heading_like, *opening] for m, _ in moments_of(d, rules)}
@@ -147,6 +132,10 @@ def _moment(
     if "battle" in opening_moments:
         return "battle"
     if data.feast.search(place) or any(data.feast.search(d.text) for d in opening):
+        return "feast"
+    start = _body_start(scene)
+    talk = scene.text[start : start + int(data.feast_talk_share * (len(scene.text) - start))]
+    if len(data.feast_talk.findall(talk)) >= data.feast_talk_min:  # "What revels are in hand?"
         return "feast"
     return None
 
@@ -187,19 +176,38 @@ def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
     start = _body_start(scene)
     directions = [d for d in find_directions(scene.text) if d.offset >= start]
     notes: list[str] = []
-    time = _time(scene, directions, notes)
+    time = scene.time_of_day  # Phase 1's one reading of time; undecided stays undecided
     speeches = [s for s in find_speeches(scene.text) if s.offset >= start]
     moment = _moment(scene, directions, speeches, rules)
-    night = time in NIGHT_TIMES or (time is None and moment in ("vigil", "storm", "supernatural", "cave"))
+    setting = _setting(scene)
+    look = choose_look(scene, time, setting, moment)
     return SceneReading(
         directions=directions,
         speeches=speeches,
         time_of_day=time,
-        setting=_setting(scene),
+        setting=setting,
         moment=moment,
-        light="night" if night else "day",
+        look=look,
+        light=look_data().looks[look].light,
         notes=notes,
     )
+
+
+def choose_look(scene: Scene, time: TimeOfDay | None, setting: str | None, moment: SceneMoment | None) -> str:
+    """The first look in data/looks.yaml whose conditions the scene's function, time and place meet."""
+    light = "unknown" if time is None else "dark" if time in DARK_TIMES else "light"
+    place = f"{scene.heading or ''} {scene.location or ''}"
+    data = look_data()
+    for choice in data.choose:
+        if (
+            (choice.moment is None or choice.moment == moment)
+            and (choice.light is None or choice.light == light)
+            and (choice.time is None or time in choice.time)
+            and (choice.setting is None or choice.setting == setting)
+            and (choice.place is None or place_pattern(choice.place).search(place))
+        ):
+            return choice.look
+    return data.choose[-1].look
 
 
 def final_exit(scene: Scene) -> Direction | None:

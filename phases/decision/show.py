@@ -21,7 +21,7 @@ from phases.contracts import (
 from phases.knowledge import KnowledgeBase
 
 from .continuity import look_change
-from .design_data import DesignSettings
+from .design_data import DesignSettings, palettes
 from .rig_limits import group_ceiling
 from .roles import group_roles
 from .scene_reading import final_exit
@@ -131,8 +131,10 @@ def _structure_cue(
 
 
 def _preset_levels(plan: list[LightingInstruction], rig: Rig, design: DesignSettings) -> dict[str, tuple[float, str]]:
-    """The stage's preset glow: the cyc at a low level in the colour the show's scenes use most for it."""
+    """The stage's preset glow: the cyc at a low level in the colour the show's scenes use most for it (never a
+    saturated accent: those are for what the text calls, a fairy wood's congo is not the house's glow)."""
     roles = group_roles(rig)
+    accents = set(palettes().accents.values())
     levels = {}
     for gid in (g for g, r in roles.items() if r == "atmosphere"):
         used = Counter(
@@ -140,7 +142,7 @@ def _preset_levels(plan: list[LightingInstruction], rig: Rig, design: DesignSett
             for c in plan
             if c.called_on.kind == "scene_start"
             for g in c.groups
-            if g.group_id == gid and g.parameters.intensity > 0.02
+            if g.group_id == gid and g.parameters.intensity > 0.02 and g.parameters.color not in accents
         )
         if used:
             levels[gid] = (design.preset_atmosphere, sorted(used.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])

@@ -201,6 +201,8 @@ def scene_tags(
     add("script_type", scene.script_type, 1.0, "script type")
     if genre:
         add("genre", genre.lower(), 1.0, "production genre")
+    elif scene.genre:
+        add("genre", scene.genre.lower(), 0.8, "genre read from the play")
     if scene.time_of_day and scene.time_of_day.upper() in _TIME_ALIASES:
         add("time_of_day", _TIME_ALIASES[scene.time_of_day.upper()], 1.0, "heading")
     place = " ".join(filter(None, [scene.location, scene.heading])).lower()

@@ -7,20 +7,23 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from phases.contracts import ParsedScript, Scene, SourceSpan
+from phases.contracts import ParsedScript, Scene, SourceSpan, TimeChange
 from phases.contracts.validation import field_error
 
 from .closing import split_closing_cues
 from .cues import segment_csv, segment_json
 from .detect import Detection, detect
 from .errors import ParseError
+from .genre import PlayPart, read_genre
 from .limits import limits
 from .patterns import act_number
 from .plays import place_from_first_direction, read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
 from .screenplay import read_fountain, read_plain_scene, segment_screenplay
 from .segments import Segment, split_lines
-from .time_place import carried_time, read_setting, read_time
+from .time_mentions import read_words
+from .time_of_day import Before, SceneTime, read_scene_time
+from .time_place import carries, heading_time, read_setting
 from .timed import read_timed_scene, segment_schedule, segment_timestamped
 from .timing import TimingRates, assign_windows
 from .vocabulary import time_of_day_value
@@ -98,10 +101,13 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
         _read_details(segment, own)
         if segment.reader == "play" and not segment.location:
             segment.location = place_from_first_direction(segment, own, previous_location)
+            if not segment.location and previous_location and segment.heading:  # "SCENE II": the place goes on
+                segment.location, segment.place_inherited = previous_location, True
         previous_location = segment.location or previous_location
     windows = assign_windows(segments, options.rates)
     scenes = []
     line_number = 1  # counted scene by scene: counting from the top each time is quadratic on long scripts
+    closing_time: str | None = None  # the time at the end of the scene before, after its changes
     for index, (segment, body, window) in enumerate(zip(segments, bodies, windows, strict=True), start=1):
         span = None
         if segment.body is None:
@@ -119,17 +125,8 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
             line_number += body.count("\n")
         act = act_number(segment.heading) or (scenes[-1].act if scenes else None)
         before = scenes[-1] if scenes else None
-        reading = read_time(segment.heading, segment.directions, [d.text for d in segment.dialogue])
-        time_of_day, evidence = reading.value, reading.evidence
-        if time_of_day is None and segment.reader != "closing_cue" and time_of_day_value(segment.time_of_day):
-            time_of_day, evidence = time_of_day_value(segment.time_of_day), f"stated: {segment.time_of_day}"
-        if before is not None and time_of_day is None:
-            if segment.reader == "closing_cue":  # the blackout that ends a scene plays in the scene's own time
-                time_of_day = before.time_of_day
-            else:
-                own = not (before.time_of_day_evidence or "").startswith("carried")
-                time_of_day = carried_time(reading, segment.heading, act == before.act, before.time_of_day, own)
-            evidence = f"carried on from {before.scene_id}" if time_of_day else None
+        time = _time_of(segment, body, before, act, closing_time)
+        closing_time = time.closing
         setting = read_setting(segment.heading, segment.location)
         if setting is None and before is not None and (segment.reader == "closing_cue" or not segment.location):
             setting = before.setting  # a blackout, or a scene with no place of its own, stays where it was
@@ -142,8 +139,10 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
                 heading=segment.heading,
                 act=act,
                 location=segment.location,
-                time_of_day=time_of_day,  # type: ignore[arg-type]
-                time_of_day_evidence=evidence,
+                time_of_day=time.value,  # type: ignore[arg-type]
+                time_of_day_evidence=time.evidence,
+                time_of_day_source=time.source,
+                time_changes=[TimeChange(start_char=c.start_char, to=c.to, evidence=c.evidence) for c in time.changes],  # type: ignore[arg-type]
                 setting=setting,  # type: ignore[arg-type]
                 characters=segment.characters,
                 dialogue=segment.dialogue,
@@ -151,6 +150,7 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
                 source=span,
             )
         )
+    _read_genre(segments, bodies, scenes)
     return ParsedScript(
         source_name=name,
         script_type=detection.script_type,
@@ -158,6 +158,39 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
         reader="+".join(detection.readers),
         scenes=scenes,
     )
+
+
+def _read_genre(segments: list[Segment], bodies: list[str], scenes: list[Scene]) -> None:
+    """A play's genre from its title or its whole text (genre.py), on every scene: each is planned on its own."""
+    parts = [PlayPart(s.act, seg.directions, s.text) for seg, s in zip(segments, scenes, strict=True) if seg.reader == "play"]
+    if not parts:
+        return
+    first = segments[0]
+    front = bodies[0][: first.content_start - first.start] if first.content_start else ""
+    genre, evidence = read_genre(front, parts)
+    for scene in scenes:
+        scene.genre, scene.genre_evidence = genre, evidence
+
+
+def _time_of(segment: Segment, body: str, before: Scene | None, act: int | None, closing: str | None) -> SceneTime:
+    """The scene's time of day, its evidence and its changes (time_of_day.py), from its own text after any front
+    matter, what its heading states, and the scene before."""
+    if segment.reader == "closing_cue":  # the blackout that ends a scene plays in the scene's own time
+        if before is None or closing is None:
+            return SceneTime(None, None, None)
+        return SceneTime(closing, f"carried on from {before.scene_id}", "carried")
+    own_start = segment.content_start - segment.start if segment.content_start else 0
+    stated = heading_time(segment.heading)
+    slug = time_of_day_value(segment.time_of_day) if segment.reader != "play" else None  # CONTINUOUS: a carry
+    if stated is None and slug is not None:  # a slug line's time (EXT. PEAK - NIGHT), a cue sheet's own field
+        stated = (slug, " ".join((segment.heading or segment.time_of_day or slug).split())[:160])
+    previous = None
+    if before is not None:
+        continues = carries(segment.heading) or segment.place_inherited
+        own = before.time_of_day_source in ("heading", "own")
+        previous = Before(before.scene_id, closing, own, act == before.act, continues)
+    words = read_words(body, own_start, segment.reader == "play", segment.directions)
+    return read_scene_time(words, stated, previous)
 
 
 def _segment(text: str, lines: list, detection: Detection, name: str) -> list[Segment]:

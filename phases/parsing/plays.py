@@ -24,7 +24,6 @@ from .vocabulary import alternation, words
 _SAME = re.compile(r"^(?:the\s+)?same\b[.,;:]?\s*", re.IGNORECASE)
 _SOUND_OR_LIGHT = re.compile(rf"\b{alternation('heading_effect_words')}\b", re.IGNORECASE)
 _TIME_SENTENCE = re.compile(rf"^(?:(?:later|early|that|the|same|next)\s+)*{alternation('time_only_words')}$", re.IGNORECASE)
-_TIME_WORDS = re.compile(rf"\b({alternation('time_of_day_words')})\b", re.IGNORECASE)
 
 
 def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
@@ -199,9 +198,6 @@ def read_play_scene(segment: Segment, body: str) -> None:
     segment.action_words += sum(len(d.split()) for d in directions)
     for direction in segment.directions:
         segment.cues.extend(c for c in find_cues(direction) if c not in segment.cues)
-        tod = _TIME_WORDS.search(direction)
-        if tod and segment.time_of_day is None:
-            segment.time_of_day = tod.group(1).upper()
 
 
 _NOT_SPEAKERS = frozenset(words("not_speakers"))
@@ -287,6 +283,8 @@ def place_from_first_direction(segment: Segment, body: str, previous: str | None
     first = own[0]
     where = body.find(first)
     if where < 0 or where > 400 or DIRECTION_LINE.match(first) or len(first.split()) > 25:
+        return None
+    if not body[:where].rstrip().endswith("["):  # a place is bracketed; "(to speak more properly)" is an aside
         return None
     place = re.split(r"[;:]", first, maxsplit=1)[0]
     sentences = [s.strip(" .") for s in re.split(r"(?<=\.)\s+", " ".join(place.split()))]

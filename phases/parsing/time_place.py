@@ -1,5 +1,6 @@
-"""When and where a scene plays: time of day scored from heading, directions and dialogue; interior or exterior
-from the location. The words, weights and thresholds are data (data/time_and_place.yaml)."""
+"""Where a scene plays: interior or exterior from the location, whether a heading carries the place and time
+on ("The same.", "Another part of the wood", CONTINUOUS), and the time a heading states. The words are data
+(data/time_and_place.yaml); the time of day itself is read by time_of_day.py."""
 
 import re
 from dataclasses import dataclass
@@ -8,66 +9,21 @@ from pathlib import Path
 
 import yaml
 
+from .time_mentions import read_words
+from .time_of_day import SceneTime, read_scene_time
+from .time_words import finditer, prepare, time_vocabulary
+
 DATA_FILE = Path(__file__).parent / "data" / "time_and_place.yaml"
 _SLUG_PREFIX = re.compile(r"^[ \t]*\.?(INT\.?/EXT|EXT\.?/INT|INT|EXT|EST|I/E)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Evidence:
-    pattern: re.Pattern[str]
-    value: str
-    weight: float
-    needs: tuple[str, ...]  # one of these must be in the (lower-cased) text before the pattern is tried
-
-    def search(self, lowered: str) -> re.Match[str] | None:
-        """The first match in a line (lines split by newlines) that holds a needed word; found by str.find."""
-        if not self.needs:
-            return self.pattern.search(lowered)
-        best: re.Match[str] | None = None
-        for word in self.needs:
-            at = lowered.find(word)
-            while at >= 0 and (best is None or at < best.start()):
-                start = lowered.rfind("\n", 0, at) + 1
-                end = lowered.find("\n", at)
-                end = len(lowered) if end < 0 else end
-                match = self.pattern.search(lowered, start, end)
-                if match:
-                    best = match if best is None or match.start() < best.start() else best
-                    break
-                at = lowered.find(word, end)
-        return best
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    source_weight: dict[str, float]
-    decide_at: float
-    margin: float
-    carries_on: frozenset[str]
+class Places:
     carry: re.Pattern[str]
-    stated: tuple[Evidence, ...]
-    carried_lights: tuple[Evidence, ...]
-    night_signs: tuple[Evidence, ...]
-    day_signs: tuple[Evidence, ...]
-    families: dict[str, str]
-    spoken: tuple[Evidence, ...]
     exterior: re.Pattern[str]
     interior: re.Pattern[str]
     slug_interior: frozenset[str]
     slug_exterior: frozenset[str]
-
-
-def _evidence(items: list[dict]) -> tuple[Evidence, ...]:
-    # Lower-case patterns searched in lower-cased text: re's IGNORECASE loses its fast literal scan (4-5x slower).
-    return tuple(
-        Evidence(
-            re.compile(rf"\b(?:{str(i['pattern']).lower()})\b"),
-            str(i["value"]),
-            float(i["weight"]),
-            tuple(str(w).lower() for w in i.get("needs", [])),
-        )
-        for i in items
-    )
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -75,21 +31,11 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 
 @cache
-def vocabulary() -> Vocabulary:
+def places() -> Places:
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     try:
-        return Vocabulary(
-            source_weight={k: float(v) for k, v in raw["source_weight"].items()},
-            decide_at=float(raw["decide_at"]),
-            margin=float(raw["margin"]),
-            carries_on=frozenset(raw["carries_on"]),
+        return Places(
             carry=re.compile("|".join(raw["carry_phrases"]), re.IGNORECASE),
-            stated=_evidence(raw["stated"]),
-            carried_lights=_evidence(raw["carried_lights"]),
-            night_signs=_evidence(raw["night_signs"]),
-            day_signs=_evidence(raw["day_signs"]),
-            families={str(k): str(v) for k, v in raw["families"].items()},
-            spoken=_evidence(raw["spoken"]),
             exterior=_any(raw["exterior"]),
             interior=_any(raw["interior"]),
             slug_interior=frozenset(p.upper() for p in raw["slug_interior"]),
@@ -99,100 +45,32 @@ def vocabulary() -> Vocabulary:
         raise RuntimeError(f"{DATA_FILE}: {exc}") from None
 
 
-@dataclass(frozen=True)
-class TimeReading:
-    value: str | None
-    evidence: str | None  # what decided it, e.g. `dialogue: "The moon is down"`
-    scores: dict[str, float]  # every time the scene's text points to, with its score
-
-
-def read_time(heading: str | None, directions: list[str], dialogue: list[str]) -> TimeReading:
-    """The best-supported time of day, or None when the evidence is thin or split.
-
-    A time the heading states decides on its own. Otherwise every entry of the word lists counts once per source
-    (its best hit), weighted by where it was found, and the best time must reach `decide_at` and beat the
-    runner-up by `margin`.
-    """
-    vocab = vocabulary()
-    if heading:
-        lowered = _lower(heading)
-        for item in vocab.stated:
-            if item.search(lowered):
-                return TimeReading(item.value, f'heading: "{" ".join(heading.split())[:120]}"', {item.value: 1.0})
-    shown = vocab.stated + vocab.carried_lights + vocab.night_signs + vocab.day_signs
-    sources = (
-        ("heading", [heading] if heading else [], vocab.night_signs),
-        ("direction", [d for d in directions if not heading or d not in heading], shown),
-        ("dialogue", dialogue, vocab.spoken),
-    )
-    scores: dict[str, float] = {}
-    best_hit: dict[str, tuple[float, str]] = {}
-    for source, texts, entries in sources:
-        if source == "dialogue" and scores:
-            shown_only = _decide(scores, best_hit, vocab)
-            if shown_only.value is not None:  # what the directions show outranks what is said
-                return shown_only
-        joined = "\n".join(" ".join(t.split("\n")) for t in texts if t)  # one line per text
-        if not joined:
-            continue
-        lowered = _lower(joined)
-        for item in entries:
-            match = item.search(lowered)
-            if match is None:
-                continue
-            points = vocab.source_weight[source] * item.weight
-            scores[item.value] = scores.get(item.value, 0.0) + points
-            if points > best_hit.get(item.value, (0.0, ""))[0]:
-                best_hit[item.value] = (points, f'{source}: "{_around(joined, match)}"')
-    return _decide(scores, best_hit, vocab)
-
-
-def _decide(scores: dict[str, float], best_hit: dict[str, tuple[float, str]], vocab: Vocabulary) -> TimeReading:
-    if not scores:
-        return TimeReading(None, None, {})
-    family: dict[str, float] = {}
-    for value, points in scores.items():
-        head = vocab.families.get(value, value)
-        family[head] = family.get(head, 0.0) + points
-    ranked = sorted(family.items(), key=lambda kv: -kv[1])
-    head, top = ranked[0]
-    runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if top < vocab.decide_at or top < vocab.margin * runner:
-        return TimeReading(None, None, dict(scores))
-    members = [v for v in scores if vocab.families.get(v, v) == head]
-    value = max(members, key=lambda v: (scores[v], v != head))  # midnight over night when it is as strong
-    return TimeReading(value, best_hit[value][1], dict(scores))
-
-
-def carried_time(
-    reading: TimeReading, heading: str | None, same_act: bool, before: str | None, before_is_own: bool = True
-) -> str | None:
-    """The time of the scene before, when this scene has none of its own and the text goes on.
-
-    It goes on when the heading says so ("The same.", CONTINUOUS), or, in the same act, when the scene before
-    was a night by its own evidence (the same night goes on, one scene further: a night is not carried through a
-    whole act). Weak evidence of another time in the scene stops the carry.
-    """
-    if reading.value is not None or before is None:
+def heading_time(heading: str | None) -> tuple[str, str] | None:
+    """(time, the heading's words) when a heading states the time ("A room. Night.", "Hautboys and torches")."""
+    if not heading:
         return None
-    said_so = carries(heading)
-    if not (said_so or (same_act and before_is_own and before in vocabulary().carries_on)):
-        return None
-    own = reading.scores.get(before, 0.0)
-    if any(score > own for value, score in reading.scores.items() if value != before):
-        return None
-    return before
+    lowered = prepare(heading)
+    for word in time_vocabulary().words:
+        if word.where == "direction" and word.now and finditer(word.pattern, lowered):
+            return word.now, " ".join(heading.split())[:160]
+    return None
+
+
+def read_time(heading: str | None, directions: list[str], dialogue: list[str]) -> SceneTime:
+    """The time of day of loose parts of a scene (a heading, its directions, its lines), with nothing before it."""
+    lines = [f"[{d}]" for d in directions if d] + [f"A.\n{line}" for line in dialogue if line]
+    return read_scene_time(read_words("\n\n".join(lines), 0, play=True), heading_time(heading), None)
 
 
 def carries(heading: str | None) -> bool:
-    """The heading says the time goes on: "The same.", CONTINUOUS, LATER, "later that night"."""
+    """The heading carries the action on: "The same.", "Another part of the field", CONTINUOUS, LATER."""
     rest = _heading_rest(heading or "")
-    return bool(vocabulary().carry.search(rest))
+    return bool(places().carry.search(rest))
 
 
 def read_setting(heading: str | None, location: str | None) -> str | None:
     """interior or exterior from a slug prefix (INT./EXT.) or the location's first place word."""
-    vocab = vocabulary()
+    vocab = places()
     prefix = _SLUG_PREFIX.match(heading or "")
     if prefix:
         kind = prefix.group(1).upper().rstrip(".")
@@ -209,25 +87,6 @@ def read_setting(heading: str | None, location: str | None) -> str | None:
     return "interior" if inside else None
 
 
-def _lower(text: str) -> str:
-    """Lower case with the same length, so match offsets hold in the original text."""
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
 def _heading_rest(heading: str) -> str:
     """The heading past `ACT I. SCENE II.`: the place and time words."""
     return re.sub(r"^.*?\b(?:scene|scena|scoena|scaena)\s+\w+\b[.:,\-—–\s]*", "", heading, count=1, flags=re.I)
-
-
-def _around(text: str, match: re.Match[str], width: int = 40) -> str:
-    """The matched words with a few whole words either side."""
-    start = max(0, match.start() - width)
-    end = min(len(text), match.end() + width)
-    if start > 0:
-        space = text.find(" ", start, match.start())
-        start = space + 1 if space >= 0 else match.start()
-    if end < len(text):
-        space = text.rfind(" ", match.end(), end)
-        end = space if space >= 0 else match.end()
-    return " ".join(text[start:end].split())[:120]

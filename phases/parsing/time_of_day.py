@@ -1,0 +1,269 @@
+"""Phase 1's one reader of time: a scene's time of day with its evidence, and the changes of time inside it.
+
+Best evidence first: a time the heading states; the scene's own words that say what time it is now (read in
+its opening, never in its last lines); the time of the scene before, where the text carries it on; and last,
+the scene's words about other times read back to now (a night to come: not night yet). Inside the scene, words
+that move the time (the day breaks, the sun sets, midnight strikes) and an emptied stage after which the words
+tell another time are changes of time, each with its words.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+from .time_mentions import Mention, SceneWords
+from .time_words import TimeVocabulary, time_vocabulary
+
+Source = Literal["heading", "own", "carried"]
+
+
+@dataclass(frozen=True)
+class Before:
+    """The scene before, as far as time goes."""
+
+    scene_id: str
+    time: str | None  # its time at its end, after its changes
+    own: bool  # read from its own heading or words, not carried from further back
+    same_act: bool
+    continues: bool  # this scene's heading carries the action on: "The same.", CONTINUOUS, no place of its own
+
+
+@dataclass(frozen=True)
+class Change:
+    start_char: int
+    to: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class SceneTime:
+    value: str | None
+    evidence: str | None
+    source: Source | None
+    changes: tuple[Change, ...] = ()
+    scores: dict[str, float] | None = None
+
+    @property
+    def closing(self) -> str | None:
+        """The time at the scene's end."""
+        return self.changes[-1].to if self.changes else self.value
+
+
+@dataclass(frozen=True)
+class _Decision:
+    value: str
+    mention: Mention
+    scores: dict[str, float]
+
+
+@dataclass
+class _Reading:
+    """The opening time as it is being read."""
+
+    value: str | None = None
+    evidence: str | None = None
+    source: Source | None = None
+    scores: dict[str, float] = dataclasses.field(default_factory=dict)
+    weak: bool = False  # carried, or read back from a time to come: the scene's own words of a change outrank it
+
+    def own(self, decided: _Decision) -> None:
+        self.value, self.evidence, self.source, self.scores = decided.value, _evidence(decided.mention), "own", decided.scores
+
+
+@dataclass(frozen=True)
+class _Stretches:
+    """Where the opening ends and where the time may change: words that move it, entrances on an emptied stage."""
+
+    last: float  # the last lines start here
+    points: list[tuple[int, Mention | None]]  # (offset, the words that move the time, or None: an entrance)
+
+    @property
+    def first(self) -> float:
+        return self.points[0][0] if self.points else float("inf")
+
+
+def read_scene_time(words: SceneWords, stated: tuple[str, str] | None, before: Before | None) -> SceneTime:
+    """The scene's opening time, what decided it, and the changes after it.
+
+    `stated`: (time, words) when the heading states the time; `before`: the scene before, for the carry.
+    """
+    vocab = time_vocabulary()
+    stretches = _stretches(words, vocab)
+    reading = _Reading()
+    if stated is not None:
+        reading.value, reading.evidence, reading.source = stated[0], f'heading: "{stated[1]}"'[:200], "heading"
+    else:
+        _read_opening(reading, words, stretches, before, vocab)
+    first_move = next((m for _, m in stretches.points if m is not None), None)
+    if first_move is not None and (reading.value is None or reading.weak):
+        implied = vocab.before_change.get(first_move.time or "")
+        if implied is not None and vocab.light(implied) != vocab.light(reading.value):  # a dawn breaks on a night
+            reading.value, reading.source = implied, "own"
+            reading.evidence = f"before the {first_move.time} it comes to, {_evidence(first_move)}"[:200]
+    changes = _changes(reading, words, stretches, vocab)
+    return SceneTime(reading.value, reading.evidence, reading.source, tuple(changes), reading.scores)
+
+
+def _stretches(words: SceneWords, vocab: TimeVocabulary) -> _Stretches:
+    span = max(words.length - words.own_start, 1)
+    guard = words.own_start + vocab.opening_part * span  # words that move the time before this set the opening
+    last = words.own_start + (1 - vocab.last_part) * span
+    moving = [(m.offset, m) for m in words.mentions if m.moves and m.offset >= guard]
+    entrances = [(at, None) for at in _entrances_after_clearing(words, vocab) if guard <= at < last]
+    return _Stretches(last, sorted(moving + entrances, key=lambda p: p[0]))  # type: ignore[arg-type]
+
+
+def _read_opening(
+    reading: _Reading, words: SceneWords, stretches: _Stretches, before: Before | None, vocab: TimeVocabulary
+) -> None:
+    """The opening's own words of now; else a state named in the last lines (nothing moving the time before
+    them); else the scene before, carried on; else what little the opening says of now with the scene's words
+    about other times."""
+    until = min(stretches.first, stretches.last)
+    mentions = words.mentions
+    opening = [m for m in mentions if m.tier == "now" and m.offset < until]
+    decided = _decide(opening, before.time if before else None, vocab, (words.own_start, int(until)))
+    if decided is None and stretches.first >= stretches.last:
+        late = [m for m in mentions if m.tier == "now" and not m.moves and m.offset >= stretches.last]
+        decided = _decide(late, before.time if before else None, vocab)
+    carried = _carry(before)
+    if decided is not None:
+        reading.own(decided)
+    elif carried is not None and before is not None:
+        reading.value, reading.source, reading.weak = carried, "carried", True
+        reading.evidence = f"carried on from {before.scene_id}"
+    else:
+        weak_words = [m for m in mentions if m.offset < (until if m.tier == "now" else stretches.last)]
+        guess = _decide(weak_words, None, vocab, threshold=vocab.derived_decide_at)
+        if guess is not None:
+            reading.own(guess)
+            reading.weak = True
+
+
+def _changes(reading: _Reading, words: SceneWords, stretches: _Stretches, vocab: TimeVocabulary) -> list[Change]:
+    """Each change of time in order: words that move it forward, or the time an emptied stage's next scene
+    tells (time passes while the stage is empty)."""
+    changes: list[Change] = []
+    current = reading.value
+    for index, (at, mention) in enumerate(stretches.points):
+        if mention is not None:
+            if _moves_on(current, mention.time, vocab):
+                changes.append(Change(at, mention.time or "", _evidence(mention)))
+                current = mention.time
+            continue
+        until = stretches.points[index + 1][0] if index + 1 < len(stretches.points) else words.length
+        decided = _decide([m for m in words.mentions if m.tier == "now" and at <= m.offset < until], current, vocab)
+        if decided is None or decided.value == current:
+            continue
+        if current is None and not changes:  # nothing read before it: the scene's time after all
+            reading.own(decided)
+            current = decided.value
+        elif vocab.light(decided.value) != vocab.light(current) or _moves_on(current, decided.value, vocab):
+            changes.append(Change(at, decided.value, _evidence(decided.mention, after_empty=True)))
+            current = decided.value
+    return changes
+
+
+def _carry(before: Before | None) -> str | None:
+    """The time of the scene before goes on when the heading says so, or, in the same act, from a scene that
+    read its time from its own words (one scene further: a carried time is not carried through a whole act)."""
+    if before is None or before.time is None:
+        return None
+    if before.continues or (before.same_act and before.own):
+        return before.time
+    return None
+
+
+def _moves_on(current: str | None, to: str | None, vocab: TimeVocabulary) -> bool:
+    """Words that move the time change it only forward through the day ("the sun is set" at midnight reports)."""
+    if to is None or to == current:
+        return False
+    return current is None or current in vocab.follows.get(to, frozenset())
+
+
+def _decide(
+    mentions: list[Mention],
+    context: str | None,
+    vocab: TimeVocabulary,
+    window: tuple[int, int] | None = None,
+    threshold: float | None = None,
+) -> _Decision | None:
+    """The best-supported time: its class (light or dark) must reach the threshold and beat the other class by the
+    margin; then its strongest time is the one. A clock's hour is placed after the time the other words (or the
+    context) give. Across `window`, a word counts less the later it comes (down to opening_decay at its end)."""
+    clocks = [m for m in mentions if m.time is None]
+    plain = [m for m in mentions if m.time is not None]
+    if clocks:
+        first = _score(plain, vocab, window, threshold)
+        context = first.value if first is not None else context
+        plain += [m for m in (_placed(m, context, vocab) for m in clocks) if m.time is not None]
+    return _score(plain, vocab, window, threshold)
+
+
+def _placed(mention: Mention, context: str | None, vocab: TimeVocabulary) -> Mention:
+    time = vocab.clock.time_at(mention.hour or 0, context, mention.half)
+    return dataclasses.replace(mention, time=time)
+
+
+def _score(
+    mentions: list[Mention], vocab: TimeVocabulary, window: tuple[int, int] | None, threshold: float | None
+) -> _Decision | None:
+    if not mentions:
+        return None
+    scores = _points(mentions, vocab, None)
+    weighed = _points(mentions, vocab, window)  # for the margin and the choice; the threshold takes full weights
+    classes: dict[str, float] = {}
+    full: dict[str, float] = {}
+    for time in scores:
+        name = vocab.light(time) or time
+        classes[name] = classes.get(name, 0.0) + weighed[time]
+        full[name] = full.get(name, 0.0) + scores[time]
+    ranked = sorted(classes.items(), key=lambda kv: -kv[1])
+    head, top = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if full[head] < (vocab.decide_at if threshold is None else threshold) or top < vocab.margin * runner:
+        return None
+    members = [t for t in scores if (vocab.light(t) or t) == head]
+    said_now = {m.time for m in mentions if m.tier == "now"}
+    value = max(members, key=lambda t: (t in said_now, weighed[t]))  # what is said of now names the time
+    deciding = max((m for m in mentions if m.time == value), key=lambda m: (m.weight, -m.offset))
+    return _Decision(value, deciding, {t: round(p, 3) for t, p in scores.items()})
+
+
+def _points(mentions: list[Mention], vocab: TimeVocabulary, window: tuple[int, int] | None) -> dict[str, float]:
+    """Each time's points: an entry said again adds a share of its weight, up to the cap; across `window` a word
+    counts less the later it comes."""
+    by_entry: dict[tuple[int, str], list[float]] = {}
+    for mention in mentions:
+        weight = mention.weight
+        if window is not None and window[1] > window[0]:
+            share = (mention.offset - window[0]) / (window[1] - window[0])
+            weight *= 1 - (1 - vocab.opening_decay) * min(max(share, 0.0), 1.0)
+        by_entry.setdefault((mention.entry, mention.time or ""), []).append(weight)
+    points: dict[str, float] = {}
+    for (_, time), weights in by_entry.items():
+        weights.sort(reverse=True)
+        said = min(weights[0] + vocab.repeat_share * sum(weights[1:]), vocab.repeat_cap * weights[0])
+        points[time] = points.get(time, 0.0) + said
+    return points
+
+
+def _entrances_after_clearing(words: SceneWords, vocab: TimeVocabulary) -> list[int]:
+    """Where someone enters an emptied stage ("Exeunt." then "Enter a Porter"): a scene inside the scene."""
+    result = []
+    cleared = False
+    for direction in words.directions:
+        if vocab.clears_stage.match(direction.text):
+            cleared = True
+        elif cleared and vocab.enters.search(direction.text):
+            result.append(direction.offset)
+            cleared = False
+    return result
+
+
+def _evidence(mention: Mention, after_empty: bool = False) -> str:
+    how = {"to come": "a time to come", "gone": "a time gone by", "supposed": "a time supposed"}.get(mention.note)
+    if mention.hour is not None:
+        how = f"the clock, {mention.hour}"
+    label = mention.source + (f" ({how})" if how else "") + (" after the stage empties" if after_empty else "")
+    return f'{label}: "{mention.words}"'[:200]

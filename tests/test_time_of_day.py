@@ -1,0 +1,223 @@
+"""Phase 1's one reader of time: tense, person and voice, greetings, clocks and meals, the carry, changes of time
+inside a scene, on the shared plays and on crafted scripts (the plays measure nothing here: the words do)."""
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from phases.contracts import ParsedScript, Scene
+from phases.parsing import parse_file, parse_text
+from phases.parsing.time_words import time_vocabulary
+
+PLAYS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scripts" / "plays"
+FOUNTAIN = PLAYS.parent / "fountain" / "ascent_to_guru_peak.fountain"
+LIGHT = {"dawn", "morning", "day", "afternoon"}
+DARK = {"dusk", "evening", "night", "midnight"}
+
+
+@cache
+def _play(name: str) -> ParsedScript:
+    return parse_file(PLAYS / f"{name}.txt")
+
+
+def _scene(play: str, act: int, number: int) -> Scene:
+    return [s for s in _play(play).scenes if s.act == act][number - 1]
+
+
+def _one(lines: str, heading: str = "SCENE I. A room.") -> Scene:
+    return parse_text(f"{heading}\n\n{lines}\n", name="crafted.txt").scenes[-1]
+
+
+# The shared plays, scene by scene
+
+
+def test_midsummer_lovers_night_in_the_wood_is_night():
+    wood = _scene("midsummer_nights_dream", 3, 2)
+    assert wood.time_of_day == "night" and wood.time_of_day_source in ("own", "carried")
+    assert not wood.time_changes  # "till the break of day" is a day to come: it neither ends the night nor blocks it
+
+
+def test_much_ado_garden_with_the_song_is_evening():
+    garden = _scene("much_ado_about_nothing", 2, 3)
+    assert garden.time_of_day == "evening" and garden.time_of_day_source == "own"
+    assert "How still the evening is" in (garden.time_of_day_evidence or "")
+
+
+def test_julius_caesar_orchard_night_breaks_into_dawn_at_the_grey_lines():
+    orchard = _scene("julius_caesar", 2, 1)
+    assert orchard.time_of_day == "night"
+    dawn = orchard.time_changes[0]
+    assert dawn.to == "dawn" and "doth not the day break here" in dawn.evidence
+    here = orchard.text[dawn.start_char : dawn.start_char + 200]
+    assert here.startswith("doth not the day break here?") and "messengers of day" in here
+    assert [c.to for c in orchard.time_changes] == ["dawn", "morning"]  # "The morning comes upon 's"
+
+
+def test_julius_caesar_lupercal_is_not_night():
+    # "Will you sup with me tonight, Casca?" and "I will this night ... throw": nights to come, said by day
+    race = _scene("julius_caesar", 1, 2)
+    assert race.time_of_day in LIGHT and race.time_of_day_source in ("own", "carried")
+    assert _one("CASSIUS.\nWill you sup with me to-night, Casca?").time_of_day in LIGHT
+
+
+def test_the_morning_after_a_night_scene_is_read_from_its_greetings_and_clock():
+    house = _scene("julius_caesar", 2, 2)  # "Good morrow, worthy Caesar", "Caesar, 'tis strucken eight"
+    assert house.time_of_day == "morning" and "strucken eight" in (house.time_of_day_evidence or "")
+    assert _scene("much_ado_about_nothing", 3, 4).time_of_day == "dawn"  # "'Tis almost five o'clock" after the Watch
+
+
+def test_a_past_night_means_it_is_day():
+    street = _scene("julius_caesar", 3, 3)  # "I dreamt to-night that I did feast with Caesar"
+    assert street.time_of_day in LIGHT
+
+
+def test_the_watch_and_alarums_are_not_times():
+    # Much Ado V.1: "the Watch" brings its prisoners in by day ("Good den, good den", "Good day to both of you")
+    assert _scene("much_ado_about_nothing", 5, 1).time_of_day in LIGHT
+    # Macbeth V.7: "Alarums" say nothing of the hour; the day is carried on from "The same." headings
+    assert "alarum" not in (_scene("macbeth", 5, 7).time_of_day_evidence or "").lower()
+
+
+def test_an_emptied_stage_then_morning_words_change_the_time_on_the_entrance():
+    court = _scene("macbeth", 2, 1)  # II.1-II.3 under one heading: the Porter's scene is the morning after
+    assert court.time_of_day == "night"
+    morning = court.time_changes[0]
+    assert morning.to == "morning" and court.text[morning.start_char :].startswith("[Enter a Porter.")
+
+
+def test_the_last_lines_are_a_transition_not_the_opening_time():
+    revels = _scene("midsummer_nights_dream", 5, 1)  # "Between our after-supper and bed-time"
+    assert revels.time_of_day in DARK and revels.time_of_day != "midnight"
+    assert [c.to for c in revels.time_changes] == ["midnight"]
+    assert revels.time_changes[0].start_char > 0.9 * len(revels.text)
+
+
+def test_the_front_matter_and_the_list_of_persons_are_skipped():
+    court = _scene("midsummer_nights_dream", 1, 1)  # "MOONSHINE" in the persons; every night in the scene is to come
+    assert "MOONSHINE" in court.text
+    assert court.time_of_day not in DARK
+    text = "THE NIGHT WATCH\n\nPersons: NIGHT, a watchman. MIDNIGHT, his dog.\n\nACT I.\n\nSCENE I. A street.\n\n"
+    text += "ANNA.\nGood morrow, Ben. 'Tis a fair morning.\n"
+    scene = parse_text(text, name="front.txt").scenes[0]
+    assert scene.time_of_day == "morning"
+
+
+def test_a_heading_with_no_place_inherits_the_place_and_the_time():
+    last = _scene("midsummer_nights_dream", 5, 2)  # "SCENE II" alone
+    before = _scene("midsummer_nights_dream", 5, 1)
+    assert last.location == before.location and last.setting == before.setting
+    text = (
+        "SCENE I. A garden. Night.\n\nANNA.\nCome, Ben.\n\n[Exeunt.]\n\n"
+        "SCENE II.\n\nBEN.\nWhere are you?\n\n"
+        "SCENE III. Another part of the garden.\n\nANNA.\nHere.\n"
+    )
+    scenes = parse_text(text, name="inherit.txt").scenes
+    assert [s.time_of_day for s in scenes] == ["night", "night", "night"]
+    assert [s.time_of_day_source for s in scenes] == ["heading", "carried", "carried"]
+    assert scenes[1].location == "A garden" and scenes[1].setting == "exterior"
+
+
+def test_the_evidence_says_where_the_time_came_from():
+    for play in ("macbeth", "julius_caesar", "much_ado_about_nothing", "midsummer_nights_dream"):
+        for scene in _play(play).scenes:
+            if scene.time_of_day is None:
+                assert scene.time_of_day_evidence is None and scene.time_of_day_source is None
+                continue
+            assert scene.time_of_day_source in ("heading", "own", "carried"), scene.scene_id
+            evidence = scene.time_of_day_evidence or ""
+            if scene.time_of_day_source == "carried":
+                assert evidence.startswith("carried on from scene_"), (play, scene.scene_id, evidence)
+            else:
+                assert evidence.split(":")[0].split(" (")[0].split(",")[0] in ("heading", "dialogue", "direction", "before the dawn it comes to", "before the night it comes to", "before the dusk it comes to"), evidence  # noqa: E501
+            for change in scene.time_changes:
+                assert 0 <= change.start_char < len(scene.text) and change.evidence
+
+
+def test_every_play_reads_without_a_time_from_the_cast_list_or_a_song():
+    for path in sorted(PLAYS.glob("*.txt")):
+        for scene in parse_file(path).scenes:
+            evidence = (scene.time_of_day_evidence or "") + " ".join(c.evidence for c in scene.time_changes)
+            assert "Persons" not in evidence and "DRAMATIS" not in evidence, (path.name, scene.scene_id)
+    tale = [s for s in _play("winters_tale").scenes if "pale moon shines" in s.text][0]
+    assert "pale moon" not in (tale.time_of_day_evidence or "")  # Autolycus sings it
+
+
+# The words, on crafted scenes
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("ANNA.\nWill you sup with me to-night, Ben?\n\nBEN.\nI shall, to-night.", LIGHT),  # a night to come
+        ("ANNA.\nI dreamt to-night that the sea rose. I dreamt to-night of fire.", LIGHT),  # last night
+        ("ANNA.\nGood even, Ben.\n\nBEN.\nGood even. How still the evening is.", DARK),  # greeting, statement
+        ("ANNA.\nGood morrow, Ben.\n\nBEN.\nGood morrow. What is't o'clock?\n\nANNA.\n'Tis strucken nine.", LIGHT),
+        ("ANNA.\nWas not the duke here at supper?\n\nBEN.\nHe was, and went early.", DARK),  # after supper
+        ("ANNA.\nIf it were night I would sleep. Would it were night!", None),  # supposed: says nothing of now
+        ("ANNA.\nThou hast by moonlight at her window sung.", None),  # reported, past
+        ("ANNA.\nHis faults seem as the spots of heaven, more fiery by night's blackness.", None),  # possessive
+        ("[Enter the Watch.]\n\nANNA.\nStand!", None),
+        ("[Alarum. Excursions.]\n\nANNA.\nOn, on!", None),
+        ("[Enter ANNA, with a torch.]\n\nANNA.\nWho's there?", DARK),
+        ("[Enter BEN, singing.]\n\nBEN.\nThe pale moon shines by night, hey ho.", None),  # a song is another voice
+        ("ANNA.\nIt's three a.m. and the house is asleep.", DARK),  # modern speech: it's, a.m.
+        ("ANNA.\nGood afternoon, Ben.\n\nBEN.\nGood afternoon. It's seven o'clock in the morning there.", LIGHT),
+        ("ANNA.\nO conspiracy, shamest thou to show thy brow by night, when evils are most free?", DARK),
+        ("ANNA.\nWhen the sun sets, who doth not look for night?", None),  # general, not now
+    ],
+)
+def test_time_words_are_read_by_tense_person_and_voice(lines, expected):
+    scene = _one(lines)
+    if expected is None:
+        assert scene.time_of_day is None, scene.time_of_day_evidence
+    else:
+        assert scene.time_of_day in expected, scene.time_of_day_evidence
+
+
+def test_a_future_time_never_blocks_the_carry():
+    text = (
+        "SCENE I. A wood. Night.\n\nANNA.\nThe moon is up.\n\n"
+        "SCENE II. Another part of the wood.\n\nBEN.\nI will not rest till the break of day.\n"
+    )
+    night, still = parse_text(text, name="carry.txt").scenes
+    assert still.time_of_day == "night" and still.time_of_day_source == "carried"
+
+
+def test_a_change_of_time_goes_forward_and_is_placed_on_its_words():
+    text = (
+        "SCENE I. A hill. Night.\n\nANNA.\n" + "We wait and watch the road below the town.\n" * 20
+        + "Look, the day breaks in the east.\n\nBEN.\n" + "The carts come up the hill to market.\n" * 5
+        + "The sun is set on our hopes, they say.\n"
+    )  # fmt: skip
+    scene = parse_text(text, name="dawn.txt").scenes[0]
+    assert scene.time_of_day == "night"
+    assert [c.to for c in scene.time_changes] == ["dawn"]  # a sunset after the dawn would go backwards: not a change
+    assert scene.text[scene.time_changes[0].start_char :].startswith("day breaks")
+
+
+def test_screenplay_slugs_still_rule():
+    scenes = parse_file(FOUNTAIN).scenes
+    assert [s.time_of_day for s in scenes][:6] == ["day"] * 4 + ["night"] * 2
+    assert all(s.time_of_day_source == "heading" for s in scenes[:6])
+
+
+# Bad input stays clean
+
+
+def test_bad_input_reads_no_time_and_raises_nothing():
+    assert parse_text("SCENE I.\n\n", name="empty.txt").scenes[0].time_of_day is None  # a scene with no text
+    no_acts = parse_text("ANNA.\nGood morrow, Ben.\n\nBEN.\nGood morrow to you. 'Tis a fair morning.\n", name="a.txt")
+    assert no_acts.scenes[0].act is None and no_acts.scenes[0].time_of_day == "morning"
+    only_directions = parse_text("[Thunder.]\n\n[Enter three Witches.]\n\n[Exeunt.]\n\n[Night.]\n", name="d.txt")
+    assert all(s.time_of_day in (None, "night") for s in only_directions.scenes)
+    brackets = parse_text("SCENE I.\n\n[\n\n[]\n\n(\nANNA.\n[ night\n", name="b.txt")
+    assert all(s.time_changes == [] for s in brackets.scenes)
+
+
+def test_the_vocabulary_is_data_and_checked():
+    vocab = time_vocabulary()
+    assert vocab.words and vocab.clock.by_hour[0] == "midnight" and vocab.decide_at > vocab.derived_decide_at
+    assert vocab.clock.time_at(3, "night") == "night" and vocab.clock.time_at(3, "morning") == "afternoon"
+    assert vocab.clock.time_at(5, "night") == "dawn" and vocab.clock.time_at(12, "evening") == "midnight"
+    assert vocab.clock.time_at(6, None) is None  # six is a dawn or an evening: nothing to go by

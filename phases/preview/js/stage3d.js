@@ -21,7 +21,7 @@ const STAGE3D = (() => {
   const unit = a => { const n = Math.hypot(...a) || 1; return a.map(v => v / n); };
   // The camera, in three.js's axes: where it is, what it looks at, its vertical field of view.
   let eye = V(S.cameras.audience.eye), look = V(S.cameras.audience.look), fov = S.cameras.audience.fov;
-  let canvas = null, send = () => {}, scale = 1, seq = 0, drawn = 0, waiting = [], samples = new Map(), sampleId = 0, momentNow = null;
+  let canvas = null, send = () => {}, scale = 1, seq = 0, drawn = 0, shown = 0, waiting = [], samples = new Map(), sampleId = 0, momentNow = null;
   const spots = new Map();  // mover index -> where its beam goes now
   // Where a point of the stage (rig metres) is on screen, in CSS pixels of the page's viewport (three.js's lookAt and
   // perspective, worked out here so that the page needs no WebGL to answer).
@@ -45,18 +45,28 @@ const STAGE3D = (() => {
       out.spots[i] = { from: spot.from, to: spot.to, surface: spot.surface }; }
     return out; }
   function update(m) { momentNow = m; const message = momentMessage(m); if (api.ok) send({ type: "moment", seq: ++seq, ...message }); }
-  // Resolves once the stage has drawn everything sent to it so far (the tests wait for it; the page never does).
-  function settled() { if (!api.ok || drawn >= seq) return Promise.resolve(api.ok); return new Promise(done => waiting.push([seq, done])); }
+  // Resolves once the stage has drawn everything sent to it so far and handed it to the screen (the tests wait for it;
+  // the page never does).
+  function settled() { if (!api.ok || shown >= seq) return Promise.resolve(api.ok); return new Promise(done => waiting.push([seq, done])); }
   function sample(points, at) { if (!api.ok) return Promise.resolve(null);
     const id = ++sampleId, message = at ? { type: "moment+sample", moment: momentMessage(at), restore: momentMessage(momentNow) } : { type: "sample" };
     return new Promise(done => { samples.set(id, done); send({ ...message, id, points }); }); }
   function heard(msg) {
-    if (msg.type === "ready") { api.ok = true; api.reason = ""; api.revision = msg.revision; note.textContent = S.note;
+    if (msg.type === "ready") {
+      if (api.worker && !pageHasWebGL()) { stop(); return unavailable(NO_WEBGL); }
+      api.ok = true; api.reason = ""; api.revision = msg.revision; note.textContent = S.note;
       if (momentNow) update(momentNow); settled().then(() => markReady(true)); }
     else if (msg.type === "failed") unavailable(msg.reason);
-    else if (msg.type === "drawn") { drawn = msg.seq; api.frames = msg.frames;
-      waiting = waiting.filter(([n, done]) => (n <= drawn ? (done(true), false) : true)); }
+    else if (msg.type === "drawn") { drawn = msg.seq; api.frames = msg.frames; }
+    else if (msg.type === "shown") { shown = msg.seq;  // and a frame of the page's own after it, to be on screen
+      waiting = waiting.filter(([n, done]) => (n <= shown ? (requestAnimationFrame(() => done(true)), false) : true)); }
     else if (msg.type === "sample") { const done = samples.get(msg.id); samples.delete(msg.id); if (done) done(msg.colours); } }
+  // The browser's own answer too (asked once the worker has started, so that it holds nothing up): a worker's canvas
+  // may be given WebGL where the page's has it switched off, and the page honours the switch.
+  const NO_WEBGL = "this browser gives the page no WebGL (it may be switched off, or its graphics driver blocked).";
+  function pageHasWebGL() { const gl = document.createElement("canvas").getContext("webgl2") || document.createElement("canvas").getContext("webgl");
+    if (gl) gl.getExtension("WEBGL_lose_context")?.loseContext(); return !!gl; }
+  let stop = () => {};
   // Orbit (drag), pan (right-drag or shift-drag) and zoom (wheel) about the point looked at, as three.js's OrbitControls do.
   function orbit() {
     let drag = null;
@@ -79,10 +89,6 @@ const STAGE3D = (() => {
   api.start = () => {
     const source = document.getElementById("three-src");
     if (!source || !source.textContent.trim()) return unavailable("this page was made without the 3D library (run `make setup`, which builds it, then plan again).");
-    {  // the browser's own answer first: a worker's canvas may be given WebGL where the page's has it switched off
-      const probe = document.createElement("canvas"), gl = probe.getContext("webgl2") || probe.getContext("webgl");
-      if (!gl) return unavailable("this browser gives the page no WebGL (it may be switched off, or its graphics driver blocked).");
-      gl.getExtension("WEBGL_lose_context")?.loseContext(); }
     canvas = document.createElement("canvas"); canvas.id = "stage3d-canvas"; box.appendChild(canvas);
     const w = Math.max(200, Math.round(box.clientWidth)), h = Math.round(w * 9 / 16);
     canvas.style.width = w + "px"; canvas.style.height = h + "px";
@@ -102,7 +108,7 @@ const STAGE3D = (() => {
         const offscreen = canvas.transferControlToOffscreen();
         worker.onmessage = e => heard(e.data);
         worker.onerror = e => { e.preventDefault(); unavailable(`it failed to start (${e.message || "the worker stopped"}).`); };
-        send = m => worker.postMessage(m);
+        send = m => worker.postMessage(m); stop = () => { worker.terminate(); send = () => {}; };
         worker.postMessage({ ...init, canvas: offscreen }, [offscreen]);
         api.worker = true;
         return;

@@ -188,7 +188,10 @@ function cueflowStageView(T, canvas, init, send) {
   function aimCamera(c) { camera.fov = c.fov; camera.position.copy(V(c.eye)); camera.lookAt(V(c.look)); camera.updateProjectionMatrix(); dirty = true; }
   const nextFrame = typeof requestAnimationFrame === "function" ? requestAnimationFrame : fn => setTimeout(fn, 16);
   function later() { if (pending) return; pending = true; nextFrame(() => { pending = false; draw(); }); }
-  function draw() { if (dirty) { dirty = false; renderer.render(scene, camera); frames++; } send({ type: "drawn", seq, frames }); }
+  // "drawn" as soon as the frame is drawn (the page may send the next moment); "shown" a frame later, once the frame has
+  // gone to the compositor (what the tests wait for before they look at the screen).
+  function draw() { const now = seq; if (dirty) { dirty = false; renderer.render(scene, camera); frames++; }
+    send({ type: "drawn", seq: now, frames }); nextFrame(() => send({ type: "shown", seq: now })); }
   // The colours drawn at points of the stage (rig metres), read back from a frame drawn now: for the tests.
   function sample(points) { renderer.render(scene, camera); frames++;
     const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight, px = new Uint8Array(4);

@@ -21,6 +21,7 @@ import phases.hardware
 import phases.knowledge
 import phases.parsing
 import phases.preview
+import phases.rig
 from phases.contracts import (
     EvaluationReport,
     LightingInstruction,
@@ -133,7 +134,8 @@ async def render_preview(
 ) -> Timed[str]:
     def run() -> str:
         kb = knowledge_base(rig)
-        return phases.preview.render_preview(title, scenes, plan, kb.rig, list(kb.colours.values()), report)
+        profiles = phases.rig.load_rig(rig).profiles if rig else None  # the rig's own fixture definitions
+        return phases.preview.render_preview(title, scenes, plan, kb.rig, list(kb.colours.values()), report, profiles)
 
     return timed(run, 5)
 

@@ -12,6 +12,7 @@ import phases.knowledge
 import phases.parsing
 import phases.preview
 from phases.contracts import EvaluationReport, LightingInstruction, Scene
+from phases.rig import load_rig
 from tests.browser import Chromium, Page
 from tests.conftest import PLAYS
 
@@ -24,24 +25,33 @@ class Planned:
 
 
 @lru_cache(maxsize=4)
-def planned(play: str = "macbeth") -> Planned:
-    """A play from ../shared planned in rules mode, as `cueflow run` plans it (fails loudly when the play is missing)."""
+def planned(play: str = "macbeth", rig: Path | None = None) -> Planned:
+    """A play from ../shared planned in rules mode for a rig file (the bundled rig when None), as `cueflow run` plans
+    it (fails loudly when the play or the rig is missing)."""
     path = PLAYS / f"{play}.txt"
     assert path.is_file(), f"the shared play is missing: {path}"
+    assert rig is None or rig.is_file(), f"the rig is missing: {rig}"
     parsed = phases.parsing.parse_file(path)
     scenes = [s.model_copy(update={"emotion": phases.emotion.detect_emotion(s)}) for s in parsed.scenes]
-    kb = phases.knowledge.load_knowledge()
+    kb = phases.knowledge.load_knowledge(rig=rig)
     knowledge = [phases.knowledge.retrieve(s, kb, phases.knowledge.ScenePosition(i, len(scenes))) for i, s in enumerate(scenes)]
-    plan = phases.decision.LightingDecisionEngine().plan(scenes, knowledge)
+    plan = phases.decision.LightingDecisionEngine(kb=kb).plan(scenes, knowledge)
     return Planned(scenes, sorted(plan, key=lambda c: c.time_window.start), kb)
 
 
 def write_preview(
-    folder: Path, title: str, scenes: list[Scene], plan: list[LightingInstruction], report: EvaluationReport | None = None
+    folder: Path,
+    title: str,
+    scenes: list[Scene],
+    plan: list[LightingInstruction],
+    report: EvaluationReport | None = None,
+    rig: Path | None = None,
 ) -> Path:
-    kb = phases.knowledge.load_knowledge()
+    """preview.html for the plan on a rig file (the bundled rig when None), with the rig's own fixture definitions."""
+    kb = phases.knowledge.load_knowledge(rig=rig)
+    profiles = load_rig(rig).profiles if rig is not None else None
     path = folder / "preview.html"
-    page = phases.preview.render_preview(title, scenes, plan, kb.rig, list(kb.colours.values()), report)
+    page = phases.preview.render_preview(title, scenes, plan, kb.rig, list(kb.colours.values()), report, profiles)
     path.write_text(page, encoding="utf-8")
     return path
 

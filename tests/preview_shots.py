@@ -69,12 +69,19 @@ def main() -> None:
     openings = [k for k, c in enumerate(play.plan) if c.called_on.kind == "scene_start"]
     bright = max(openings, key=lambda k: ("palace" in place[play.plan[k].scene_id], key_level(play.plan[k])))
     with tempfile.TemporaryDirectory() as tmp, opened(write_preview(Path(tmp), "Macbeth", play.scenes, play.plan)) as page:
-        page.evaluate(f"window.cueflowPreview.showCue({taper})")
-        page.evaluate("document.getElementById('book-pages').scrollTop -= 120")
+        page.evaluate(f"window.cueflowPreview.showCue({taper}); window.cueflowPreview.stage3d.settled()")
+        # the book from the standby of the taper's sequence down to its flag
+        page.evaluate(
+            """(() => { const box = document.getElementById('book-pages'), flag = document.querySelector('#book a.flag.current');
+              const top = e => e.getBoundingClientRect().top;
+              const above = [...document.querySelectorAll('#book .stby')].filter(s => top(s) <= top(flag));
+              const from = above.length ? above[above.length - 1] : flag;
+              box.scrollTop += top(from) - top(box) - 60; })()"""
+        )
         save(page.pw.screenshot(type="png"), args.out / "preview-desk.png", 160)
         save(page.pw.locator("#book").screenshot(type="png"), args.out / "prompt-book.png", 96)
         for name, how in (("storm", f"seek({strike_at})"), ("taper", f"showCue({taper})"), ("court", f"showCue({bright})")):
-            page.evaluate(f"window.cueflowPreview.{how}")
+            page.evaluate(f"window.cueflowPreview.{how}; window.cueflowPreview.stage3d.settled()")
             save(page.pw.locator("#stage3d-canvas").screenshot(type="png"), args.out / f"stage-{name}.png")
 
 

@@ -1,6 +1,8 @@
-"""The prompt book in preview.html, in a real headless Chromium: flags at the GO words, click a flag and the stage
-shows its cue, GO and Back move the book with the stage, and it prints as a prompt book with every cue's flag."""
+"""The prompt book in preview.html, in a real headless Chromium: each cue's flag at its GO word with the cue sheet's
+act, scene, page, line and standby (cue_sheet.csv, cue by cue), click a flag and the stage shows its cue, GO and Back
+move the book with the stage, and it prints as a prompt book with every cue's flag."""
 
+import csv
 import io
 import re
 from collections.abc import Iterator
@@ -9,8 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from phases.export import export_plan
 from phases.export.cue_list import number_text
 from tests.browser import Page
+from tests.export_plans import write_plan_dir
 from tests.hardware_plans import renderer_for
 from tests.preview_pages import Planned, opened, planned, write_preview
 
@@ -62,16 +66,45 @@ def test_every_cue_has_its_flag_in_the_book_with_number_label_and_fade(page: Pag
         assert re.search(r"(\d+(\.\d+)? s|cut)", flag["text"]), flag
     headings = page.evaluate("[...document.querySelectorAll('#book h3.act')].map(h => h.textContent)")
     assert headings == [f"Act {n}" for n in sorted({s.act for s in play.scenes if s.act})]
-    assert page.evaluate("document.querySelectorAll('#book .stby.top').length") == len({c.scene_id for c in play.plan})
 
 
-def test_a_direction_cue_marks_its_words_in_the_text(page: Page, play: Planned):
+def test_the_book_is_the_cue_sheet_cue_by_cue(page: Page, play: Planned, tmp_path: Path):
+    """Every cue's act, scene, page, line and GO word, and every standby, in the book as cue_sheet.csv has them."""
+    written = export_plan(write_plan_dir(tmp_path / "plan", play.scenes, play.plan), ["csv"], tmp_path / "out")
+    sheet = list(csv.DictReader(io.StringIO(Path(written["csv"]).read_text(encoding="utf-8"))))
+    assert len(sheet) == len(play.plan)
+    book = page.evaluate(
+        """Object.fromEntries([...document.querySelectorAll('#book a.flag')].map(a => { const art = a.closest('article');
+          const k = a.dataset.k, words = [...document.querySelectorAll(`#book mark.go[data-ks~="${k}"]`)].map(m => m.textContent);
+          const stby = document.querySelector(`#book .stby[data-k="${k}"]`);
+          return [a.dataset.cue, { act: art.dataset.act, scene: art.dataset.heading, page: a.dataset.page, line: a.dataset.line,
+            word: words.join(''), flagLine: a.closest('.ck').dataset.line, standby: stby ? stby.textContent : '',
+            standbyLine: stby ? stby.dataset.line : '', standbyAt: stby ? stby.closest('.ck').dataset.line : '' }]; }))"""
+    )
+    worded = standbys = 0
+    for row in sheet:
+        shown = book[row["cue"]]
+        refs = ("act", "scene", "page", "line")
+        assert [shown[k] for k in refs] == [row[k] for k in refs], row
+        assert shown["word"] == row["go_word"], (row["cue"], shown["word"], row["go_word"])
+        assert shown["standby"] == row["standby"], (row["cue"], shown["standby"], row["standby"])
+        if row["go_word"]:  # the flag is level with its GO word's line
+            assert shown["flagLine"] == row["line"], row
+            worded += 1
+        if row["standby"] and shown["standbyLine"]:  # and a standby is written at its line
+            assert int(shown["standbyAt"]) <= int(shown["standbyLine"]), (row["cue"], shown)
+            standbys += 1
+    assert worded > 0.8 * len(sheet) and standbys > 10
+    assert page.evaluate("document.querySelectorAll('#book .stby').length") == sum(1 for r in sheet if r["standby"])
+
+
+def test_a_direction_cue_marks_its_go_word_in_the_text(page: Page, play: Planned):
     cue = next(c for c in play.plan if c.called_on.kind == "direction" and "torch" in (c.called_on.text or ""))
     marked = page.evaluate(
-        f"""[...document.querySelectorAll('#book mark.go')].filter(m => m.dataset.k === String({play.plan.index(cue)}))
-          .map(m => m.textContent).join(' ')"""
+        f"""[...document.querySelectorAll('#book mark.go')]
+          .filter(m => m.dataset.ks.split(' ').includes('{play.plan.index(cue)}')).map(m => m.textContent).join(' ')"""
     )
-    assert " ".join(marked.split()) == cue.called_on.text
+    assert marked and cue.called_on.text.startswith(marked), (marked, cue.called_on.text)  # the direction's first word
     number = number_text(cue.cue_number)
     line = page.evaluate(f"document.querySelector('#book a.flag[data-cue=\"{number}\"]').closest('.ck').dataset.line")
     assert int(line) == cue.called_on.script_line
@@ -91,7 +124,7 @@ def test_clicking_a_flag_shows_its_cue_on_stage(page: Page, play: Planned):
         done = max((g.transition.delay + g.transition.duration) if g.transition else 0 for g in cue.groups)
         assert cue.time_window.start <= t <= cue.time_window.start + done + 1e-6, "the cue is shown once its fades are done"
         stage_matches_the_rig(page, play)
-        pixel = page.evaluate("window.cueflowPreview.stage3d.sample([[0, 1.2, 0]])[0]")
+        pixel = page.evaluate("window.cueflowPreview.stage3d.sample([[0, 1.2, 0]]).then(s => s[0])")
         assert sum(pixel) > 0, "the 3D stage is dark where the cue lights the floor"
 
 

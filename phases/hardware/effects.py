@@ -1,8 +1,8 @@
 """Effects (flash, flicker, pulse, chase, lightning): pure functions of the time since the cue started.
 
-This is the one source of truth for effect timelines. phases/preview/template.html carries a line-for-line
-JavaScript mirror (`effectLevel` and its helpers) and tests/test_effects.py holds the two together in a
-real Chromium. Keep to arithmetic both languages do alike: 32-bit integer hashing (Math.imul in JS),
+This is the one source of truth for effect timelines. The preview's page (phases/preview/js/engine.js) carries a
+line-for-line JavaScript mirror (`applyEffect` and its helpers) and tests/test_effects.py holds the two together in
+a real Chromium. Keep to arithmetic both languages do alike: 32-bit integer hashing (Math.imul in JS),
 exact divisions by powers of two, and strike times in whole milliseconds.
 """
 

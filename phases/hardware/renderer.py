@@ -69,8 +69,37 @@ class FixtureState:
     effect: Effect | None  # the effect running on it
 
 
+@dataclass(frozen=True)
+class FixtureFade:
+    """One fixture through one cue as fixture_states plays it from the cue's GO, for a view that plays the show
+    itself (the preview): the level moves from level_from to level_to and the colour from colour_from to colour_to
+    with the transition's progress, the effect plays on that level from effect_origin (show seconds), then the
+    caps. A fixture held dark has both levels 0 and no effect; a fixed-colour one its gel at both ends. A mover
+    points from aim_from to aim_to (pan, tilt: 0..1 of their travel): "fade" with the progress, "cut" at once
+    (it was dark when the cue began), "dark" once the fade is done (it fades out where it was)."""
+
+    level_from: float
+    level_to: float
+    colour_from: RGB
+    colour_to: RGB
+    transition: Transition
+    effect: Effect | None
+    effect_origin: float
+    aim_from: tuple[float, float]
+    aim_to: tuple[float, float]
+    aim: str
+
+
 def _lerp(a: float, b: float, p: float) -> float:
     return a + (b - a) * p
+
+
+def _colour_ends(before: GroupState, to: GroupState) -> tuple[RGB, RGB]:
+    """A fade's colour at its start and end: a fixture coming up from black takes its new colour at once, and one
+    going to black keeps its colour."""
+    from_colour = to.colour if before.level == 0 else before.colour
+    to_colour = before.colour if to.level == 0 and before.level > 0 else to.colour
+    return from_colour, to_colour
 
 
 Aimed = tuple[float, float, str | None]  # pan, tilt (0..1 of their travel), the focus pointed at
@@ -198,15 +227,22 @@ class ShowRenderer:
             if before[:2] == to[:2]:
                 out[fid] = to
                 continue
-            target = self._targets[index][fid]
-            progress = self._progress(index, t, target.transition)
-            if self._from[index][fid].level == 0 or fid in self._dark:
-                out[fid] = to  # dark when the cue begins: it moves at once, unseen
-            elif target.state.level > 0:
+            progress = self._progress(index, t, self._targets[index][fid].transition)
+            how = self._aim_move(index, fid)
+            if how == "cut":
+                out[fid] = to
+            elif how == "fade":
                 out[fid] = (_lerp(before[0], to[0], progress), _lerp(before[1], to[1], progress), to[2])
             else:
-                out[fid] = before if progress < 1.0 else to  # fading out: it moves once it is dark
+                out[fid] = before if progress < 1.0 else to
         return out
+
+    def _aim_move(self, index: int, fid: str) -> str:
+        """How a mover gets to its focus in cue `index`: at once when dark as the cue begins (unseen), with the
+        fade when lit, and once dark when it fades out."""
+        if self._from[index][fid].level == 0 or fid in self._dark:
+            return "cut"
+        return "fade" if self._targets[index][fid].state.level > 0 else "dark"
 
     def _progress(self, index: int, t: float, tr: Transition) -> float:
         into = t - self._starts[index] - tr.delay
@@ -223,8 +259,7 @@ class ShowRenderer:
             before = self._from[index][fixture_id]
             progress = self._progress(index, t, target.transition)
             to = target.state
-            from_colour = to.colour if before.level == 0 else before.colour
-            to_colour = before.colour if to.level == 0 and before.level > 0 else to.colour
+            from_colour, to_colour = _colour_ends(before, to)
             colour = tuple(_lerp(a, b, progress) for a, b in zip(from_colour, to_colour, strict=True))
             states[fixture_id] = GroupState(_lerp(before.level, to.level, progress), colour)  # type: ignore[arg-type]
         return states
@@ -256,6 +291,34 @@ class ShowRenderer:
             colour = self._fixed.get(fixture_id, state.colour)
             pan, tilt, aimed = positions.get(fixture_id, (0.5, 0.5, None))
             out[fixture_id] = FixtureState(max(0.0, min(1.0, level)), colour, pan, tilt, aimed, effect)
+        return out
+
+    def fades(self, index: int) -> dict[str, FixtureFade]:
+        """Every fixture through cue `index` (show order), as fixture_states plays it: see FixtureFade."""
+        out: dict[str, FixtureFade] = {}
+        aims = self._aims[index]
+        for f in self.fixtures:
+            fid, group_id = f.fixture.fixture_id, f.fixture.group_id
+            target, before = self._targets[index][fid], self._from[index][fid]
+            colour_from, colour_to = _colour_ends(before, target.state)
+            fixed = self._fixed.get(fid)
+            if fixed is not None:
+                colour_from = colour_to = fixed
+            dark = fid in self._dark
+            focus = aims.get(fid)
+            start = self._aim_from[index].get(fid)
+            out[fid] = FixtureFade(
+                level_from=0.0 if dark else before.level,
+                level_to=0.0 if dark else target.state.level,
+                colour_from=colour_from,
+                colour_to=colour_to,
+                transition=target.transition,
+                effect=None if dark else target.effect,
+                effect_origin=self._effect_origin[index].get(group_id, self._starts[index]),
+                aim_from=(start[0], start[1]) if start else (0.5, 0.5),
+                aim_to=(focus.pan, focus.tilt) if focus else (0.5, 0.5),
+                aim=self._aim_move(index, fid) if focus else "cut",
+            )
         return out
 
     def fixture_levels(self, t: float) -> dict[str, tuple[float, RGB]]:

@@ -2,8 +2,9 @@
 
 The page is a designer's desk: the prompt book (the script with each cue's flag at its GO words), a 3D stage drawn
 with three.js (inlined: the page opens from disk with no network), the 2D stage plan, the current cue, a timeline
-by act, time of day and place, the magic sheet, the cue list and the evaluation. Its JavaScript (js/*.js) mirrors
-Phase 8's renderer and effects; tests/test_effects.py holds the two to the same numbers.
+by act, time of day and place, the magic sheet, the cue list and the evaluation. Every light on it comes from Phase
+8's renderer (playback.py: each cue's per-fixture fades); its JavaScript only runs the fades, the effects (a mirror
+of phases/hardware/effects.py) and the caps, and tests/test_preview_playback.py holds it to `fixture_states(t)`.
 """
 
 import html
@@ -20,17 +21,19 @@ import yaml
 from phases.contracts import Colour, EvaluationReport, Fixture, GroupInstruction, LightingInstruction, Rig, RigGroup, Scene
 from phases.hardware.effects import lightning_shape, seed32
 from phases.hardware.settings import load_data
+from phases.rig.profiles import FixtureProfile
 
 from .book import prompt_book
 from .errors import PreviewError
-from .stage3d import beam, hung_positions, mover_focus, stage3d_settings, three_bundle
+from .playback import fade_time, playback_data, show_renderer
+from .stage3d import beam, hung_positions, stage3d_settings, three_bundle
 
 HERE = Path(__file__).parent
 TEMPLATE = HERE / "template.html"
 STYLE = HERE / "preview.css"
 DATA_DIR = HERE / "data"
 # The page's scripts, in the order they run (each builds on the ones before it).
-SCRIPTS = ("engine.js", "plan2d.js", "stage3d.js", "book.js", "timeline.js", "panels.js", "main.js")
+SCRIPTS = ("engine.js", "plan2d.js", "stage3d_view.js", "stage3d.js", "book.js", "timeline.js", "panels.js", "main.js")
 
 
 @lru_cache(maxsize=1)
@@ -129,11 +132,6 @@ def _called_on(cue: LightingInstruction) -> dict[str, object]:
     }
 
 
-def _fade(cue: LightingInstruction) -> float:
-    """The cue's time as a console shows it: its longest group transition, delay included."""
-    return max(((g.transition.delay + g.transition.duration) if g.transition else 0.0) for g in cue.groups)
-
-
 def _role(group: RigGroup, layout: dict[str, Any]) -> str:
     return group.role or layout["roles_by_group"].get(group.group_id) or "unassigned"
 
@@ -147,9 +145,6 @@ def _fixture_row(fixture: Fixture, layout: dict[str, Any], hung: tuple[float, fl
         "group": fixture.group_id,
         "x": hung[0],
         "y": hung[1],
-        "fixed": fixture.fixed_color if "color" not in fixture.capabilities else None,
-        "max": fixture.constraints.max_intensity,
-        "min": fixture.constraints.min_intensity,
         "type": fixture.fixture_type,
         "focus": fixture.focus_area,
         "area": area,
@@ -165,7 +160,11 @@ def preview_data(
     rig: Rig,
     colours: Sequence[Colour],
     report: EvaluationReport | None = None,
+    profiles: dict[str, FixtureProfile] | None = None,
+    lines_per_page: int | None = None,
 ) -> dict[str, object]:
+    """Everything the page shows. `profiles`: the channel layouts of the rig's fixtures (the hand-written ones when
+    None, enough for the bundled rig); `lines_per_page`: how the prompt book pages a script that was not a PDF."""
     ordered = sorted(plan, key=lambda c: c.time_window.start)  # the renderer's order (a stable sort)
     cue_rows = []
     for cue in ordered:
@@ -178,7 +177,7 @@ def preview_data(
                 "start": cue.time_window.start,
                 "end": cue.time_window.end,
                 "called": _called_on(cue),
-                "fade": _fade(cue),
+                "fade": fade_time(cue),
                 "groups": {g.group_id: _group_row(g) for g in cue.groups},
                 "why": (metadata.reasoning[:400] if metadata else ""),
             }
@@ -200,6 +199,8 @@ def preview_data(
     duration = max([s.time_window.end for s in scenes] + [c.time_window.end for c in plan] + [1e-6])
     layout = stage_layout()
     hung = hung_positions(rig)
+    unchanged = designer()["unchanged"]
+    renderer = show_renderer(ordered, rig, colours, profiles)
     return {
         "title": title,
         "duration": duration,
@@ -220,8 +221,8 @@ def preview_data(
         "colours": {c.name: list(c.rgb) for c in colours},
         "scenes": scene_rows,
         "cues": cue_rows,
-        "book": prompt_book(scenes, ordered),
-        "movers": mover_focus(rig, ordered, layout),
+        "play": playback_data(renderer, ordered, rig, colours, profiles, duration, (unchanged["level"], unchanged["colour"])),
+        "book": prompt_book(scenes, ordered, rig, colours, profiles, lines_per_page),
         "report": report.model_dump(mode="json") if report else None,
     }
 
@@ -255,8 +256,10 @@ def render_preview(
     rig: Rig,
     colours: Sequence[Colour],
     report: EvaluationReport | None = None,
+    profiles: dict[str, FixtureProfile] | None = None,
+    lines_per_page: int | None = None,
 ) -> str:
-    data = _json_for_script(preview_data(title, scenes, plan, rig, colours, report))
+    data = _json_for_script(preview_data(title, scenes, plan, rig, colours, report, profiles, lines_per_page))
     template, style, app = _page_parts()
     parts = {"__TITLE__": html.escape(title), "__STYLE__": style, "__DATA__": data, "__VENDOR__": three_bundle(), "__APP__": app}
     # One pass, so that nothing one part brings in (script text, a title) is read as another part's placeholder.

@@ -1,18 +1,18 @@
 """The 3D stage's geometry (where each fixture hangs, where its beam lands) and the three.js bundle the page inlines.
 
 Positions come from the rig. A rig that gives none (every fixture at one point, as a hand-made file may) is hung a
-row per role, as Phase 3 draws an imported workspace. A beam lands where the 2D plan puts the fixture's pool: its
-focus area on the floor, the cyc for cyc floods, the house for house lights; specials get tighter pools.
+row per role, as Phase 3 draws an imported workspace. A fixed fixture's beam lands where the 2D plan puts its pool:
+its focus area on the floor, the cyc for cyc floods, the house for house lights; specials get tighter pools. A
+mover's beam is drawn by the page from the pan and tilt Phase 8 sends it (playback.py), wherever that points.
 """
 
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from phases.contracts import Fixture, LightingInstruction, Position, Rig
+from phases.contracts import Fixture, Rig
 from phases.rig.roles import row_position
 
 from .errors import PreviewError
@@ -76,66 +76,4 @@ def beam(fixture: Fixture, position: tuple[float, float, float], area: str, pool
         "rx": round(pool["rx"] * scale, 3),
         "ry": round(pool["ry"] * scale, 3),
         "hard": hard,
-    }
-
-
-def mover_focus(rig: Rig, ordered: Sequence[LightingInstruction], layout: dict[str, Any]) -> dict[str, dict[str, object]]:
-    """Where each mover's beam lands in each cue, by Phase 8's focus rule (phases/hardware/focus.py): the cue's focus
-    for its group, else the fixture's own area, at the rig's focus point for that name; a mover with no recorded
-    focus and no mounting to compute one from stays at home, straight down (or up, standing). Per mover: the
-    distinct landings (beam dicts) and, per cue, which one."""
-    points = {name.upper(): p for name, p in rig.focus_points.items()}
-    areas = {name.upper(): a for name, a in layout["areas"].items()}
-    hung = hung_positions(rig)
-    out: dict[str, dict[str, object]] = {}
-    for fixture in rig.fixtures:
-        if "pan_tilt" not in fixture.capabilities:
-            continue
-        position = hung[fixture.fixture_id]
-        landings: list[dict[str, object]] = []
-        keys: list[str] = []
-        per_cue: list[int] = []
-        for cue in ordered:
-            group = next((g for g in cue.groups if g.group_id == fixture.group_id), None)
-            target = _focus_target(fixture, group.focus_area if group else None, points)
-            key = target or "home"
-            if key not in keys:
-                keys.append(key)
-                landings.append(_landing(fixture, position, target, points, areas))
-            per_cue.append(keys.index(key))
-        out[fixture.fixture_id] = {"landings": landings, "cue": per_cue, "names": keys}
-    return out
-
-
-def _focus_target(fixture: Fixture, name: str | None, points: dict[str, Position]) -> str | None:
-    recorded = {k.upper() for k in fixture.focus}
-    for candidate in (name, fixture.focus_area):
-        if candidate and (candidate.upper() in recorded or (candidate.upper() in points and fixture.mounting is not None)):
-            return candidate.upper()
-    return None
-
-
-def _landing(
-    fixture: Fixture,
-    position: tuple[float, float, float],
-    target: str | None,
-    points: dict[str, Position],
-    areas: dict[str, dict[str, float]],
-) -> dict[str, object]:
-    settings = stage3d_settings()
-    scale = float(settings["tight_pools"].get(fixture.fixture_type, 1.0))
-    area = areas.get(target or "") or {"rx": 1.5, "ry": 1.2}
-    if target is None:  # home: pan and tilt at centre
-        standing = fixture.mounting is not None and fixture.mounting.orientation == "standing"
-        aim = [position[0], position[1], position[2] + 6.0 if standing else 0.0]
-    else:  # on the floor below the focus point (which Phase 8 takes at a head's height), as the other pools are drawn
-        point = points.get(target)
-        aim = [point.x, point.y, 0.0] if point is not None else [area.get("x", 0.0), area.get("y", 0.0), 0.0]
-    return {
-        "pos": list(position),
-        "aim": aim,
-        "surface": "floor",
-        "rx": round(float(area["rx"]) * scale, 3),
-        "ry": round(float(area["ry"]) * scale, 3),
-        "hard": fixture.fixture_type in settings["hard_edged"],
     }

@@ -1,8 +1,9 @@
-// ---- the plan's data, and each fixture's level and colour at any show time ----
+// ---- the plan's data, and each fixture's level, colour, pan and tilt at any show time ----
 const DATA = JSON.parse(document.getElementById("plan-data").textContent);
 const PALETTE = DATA.palette, GROUP_COLOURS = PALETTE.groups, EXTRA_GROUP_COLOURS = PALETTE.extra_groups;
 const scenes = DATA.scenes, cues = DATA.cues, total = Math.max(DATA.duration, 1e-6);
-const groupIds = DATA.rig.groups, FIXTURES = DATA.rig.fixtures;
+const groupIds = DATA.rig.groups, FIXTURES = DATA.rig.fixtures, NF = FIXTURES.length;
+FIXTURES.forEach((f, i) => { f.i = i; });
 const groupColour = g => GROUP_COLOURS[g] || EXTRA_GROUP_COLOURS[groupIds.indexOf(g) % EXTRA_GROUP_COLOURS.length];
 const DARK = { i:0, c:"neutral_white", t:"cut", d:0, delay:0, e:null };
 const BLACK = [0, 0, 0];
@@ -51,109 +52,81 @@ function applyEffect(effect, base, elapsed, groupId, index, count) {
   return index === Math.floor(phase) % Math.max(1, count) ? base : base * (1 - depth);  // chase
 }
 
-// ---- cue states: a mirror of phases/hardware/renderer.py (per fixture: group level or its override) ----
-const members = Object.fromEntries(groupIds.map(g => [g, FIXTURES.filter(f => f.group === g)]));
+// ---- playback: Phase 8's per-fixture fades (phases/preview/playback.py, from the renderer's `fades`), run here. The
+// page reads no cue itself: per cue and fixture a row says the level and colour it goes from and to, the transition,
+// the effect and when its clock started; the page runs the progress, the effect and the caps, as fixture_states does
+// (tests/test_preview_playback.py holds the two together). ----
+const PLAY = DATA.play, ROWS = PLAY.rows, STRIDE = PLAY.row, TRANSITIONS = PLAY.transitions, FX = PLAY.effects, FIX = PLAY.fixtures;
+const MOVER_AT = PLAY.mover_order.map(id => FIXTURES.findIndex(f => f.id === id));
 const starts = cues.map(c => c.start);
-function cueTargets(cue) {
-  let timing = { t:"cut", d:0, delay:0 }, longest = -1;
-  for (const g of Object.values(cue.groups)) if (g.delay + g.d > longest) { longest = g.delay + g.d; timing = g; }
-  const targets = {};
-  for (const g of groupIds) { const row = cue.groups[g];
-    for (const f of members[g]) {
-      if (!row) { targets[f.id] = { level:0, rgb:BLACK, tr:timing, e:null }; continue; }
-      let level = row.i, rgb = rgbOf(row.c);
-      for (const o of row.ov || []) if (o.f === f.id || (o.a !== null && o.a === f.focus)) { level = o.i; if (o.c) rgb = rgbOf(o.c); }
-      targets[f.id] = { level, rgb, tr:row, e:row.e };
-    } }
-  return targets;
+const NO_CHANGE = PLAY.no_change, UNCHANGED = DATA.unchanged;
+const EFFECT_SPANS = PLAY.effect_spans.map(s => ({ g: s.g, e: s.effect, from: s.from, to: s.to }));
+// How far a transition [cut, duration, delay] has run at show time t, for a cue that went at `start`.
+function progressOf(tr, start, t) { const into = t - start - tr[2];
+  if (into < 0) return 0; if (tr[0] || tr[1] === 0) return 1; return Math.min(1, into / tr[1]); }
+// One moment of the show: the cue on stage (k) and every fixture's final level (effects and caps applied), colour
+// (0..255), pan and tilt (0..1 of their travel), by fixture index.
+function blankMoment(k) { return { k, level: new Float64Array(NF), rgb: new Float64Array(3 * NF), pan: new Float64Array(NF).fill(0.5), tilt: new Float64Array(NF).fill(0.5) }; }
+function momentOf(fades, start, k, t) {
+  const m = blankMoment(k), r = fades.r, a = fades.a;
+  for (let i = 0; i < NF; i++) { const b = r[i] * STRIDE, p = progressOf(TRANSITIONS[ROWS[b + 8]], start, t), fx = ROWS[b + 9];
+    let level = ROWS[b] + (ROWS[b + 1] - ROWS[b]) * p;
+    for (let j = 0; j < 3; j++) m.rgb[3 * i + j] = ROWS[b + 2 + j] + (ROWS[b + 5 + j] - ROWS[b + 2 + j]) * p;
+    if (fx >= 0) level = applyEffect(FX[fx], level, t - ROWS[b + 10], FIXTURES[i].group, FIX[i].index, FIX[i].count);
+    level = Math.min(level, FIX[i].cap); if (level > 0) level = Math.max(level, FIX[i].floor);
+    m.level[i] = Math.max(0, Math.min(1, level)); }
+  // a mover: at once while it was dark as the cue began (0), with the fade (1), or once faded out where it was (2)
+  MOVER_AT.forEach((i, j) => { const o = 5 * j, to = [a[o + 2], a[o + 3]];
+    let aim = to;
+    if (a[o] !== a[o + 2] || a[o + 1] !== a[o + 3]) { const p = progressOf(TRANSITIONS[ROWS[r[i] * STRIDE + 8]], start, t);
+      if (a[o + 4] === 1) aim = [a[o] + (a[o + 2] - a[o]) * p, a[o + 1] + (a[o + 3] - a[o + 1]) * p];
+      else if (a[o + 4] === 2 && p < 1) aim = [a[o], a[o + 1]]; }
+    m.pan[i] = aim[0]; m.tilt[i] = aim[1]; });
+  return m;
 }
-const TARGETS = cues.map(cueTargets), FROM = [];
-// When each cue's group effect began: an effect a GO leaves as it was runs on (renderer.py: _effect_origins).
-const sameEffect = (a, b) => ["type", "rate_hz", "seed", "depth", "duration"].every(k => (a[k] ?? null) === (b[k] ?? null));
-const ORIGIN = [];
-{ let running = {};
-  cues.forEach((c, k) => { const now = {};
-    for (const [g, row] of Object.entries(c.groups)) if (row.e) {
-      const before = running[g]; now[g] = { e: row.e, at: before && sameEffect(before.e, row.e) ? before.at : c.start }; }
-    running = now; ORIGIN.push(Object.fromEntries(Object.entries(now).map(([g, v]) => [g, v.at]))); }); }
-function progressOf(tr, start, t) { const into = t - start - (tr.delay || 0);
-  if (into < 0) return 0; if (tr.t === "cut" || tr.d === 0) return 1; return Math.min(1, into / tr.d); }
-function statesAt(k, t) {
-  const out = {};
-  for (const f of FIXTURES) { const target = TARGETS[k][f.id], before = FROM[k][f.id], p = progressOf(target.tr, starts[k], t);
-    const fromC = before.level === 0 ? target.rgb : before.rgb, toC = target.level === 0 && before.level > 0 ? before.rgb : target.rgb;
-    out[f.id] = { level: before.level + (target.level - before.level) * p, rgb: [0,1,2].map(j => fromC[j] + (toC[j] - fromC[j]) * p) }; }
-  return out;
-}
-{ let state = Object.fromEntries(FIXTURES.map(f => [f.id, { level:0, rgb:BLACK }]));
-  for (let k = 0; k < cues.length; k++) { FROM.push(state); if (k + 1 < cues.length) state = statesAt(k, starts[k + 1]); } }
 function cueAt(t) { return bisectRight(starts, t) - 1; }
-// Each fixture's final level (effects and caps applied) and colour at show time t, as the DMX renderer has it.
-function fixtureLevels(t) { return fixtureLevelsOf(cueAt(t), t); }
-// The same during cue k (from its GO at starts[k] on), whatever cue the show clock would be in: for a cue that shares
-// its GO time with the cues after it, which the clock never shows.
-function fixtureLevelsOf(k, t) {
-  const out = {};
-  if (k < 0) { for (const f of FIXTURES) out[f.id] = { level:0, rgb:BLACK }; return out; }
-  const states = statesAt(k, t);
-  for (const g of groupIds) members[g].forEach((f, position) => {
-    const state = states[f.id], effect = TARGETS[k][f.id].e; let level = state.level;
-    if (effect) level = applyEffect(effect, level, t - (ORIGIN[k][g] ?? starts[k]), g, position, members[g].length);
-    level = Math.min(level, DATA.rig.caps[g], f.max);
-    if (level > 0) level = Math.max(level, Math.min(f.min, f.max));
-    out[f.id] = { level: Math.max(0, Math.min(1, level)), rgb: f.fixed ? rgbOf(f.fixed) : state.rgb };
-  });
-  return out;
-}
+// The show at show time t, as Phase 8 sends it: before the first cue everything dark, movers where cue 1 wants them.
+function momentAt(t) { const k = cueAt(t);
+  if (k >= 0) return momentOf(PLAY.cues[k], starts[k], k, t);
+  const m = blankMoment(-1), a = PLAY.cues.length ? PLAY.cues[0].a : [];
+  MOVER_AT.forEach((i, j) => { m.pan[i] = a[5 * j + 2]; m.tilt[i] = a[5 * j + 3]; });
+  return m; }
+// A cue that shares its GO with the next, `into` seconds after its own GO as the page steps through them.
+const STEPS = PLAY.steps;
+const sharesStart = k => STEPS[k] !== undefined;
+function stepMoment(k, into) { const s = STEPS[k]; return momentOf(s, s.start, k, s.start + into); }
 // Per group, for the meters: the brightest member, and how far the group's own transition has run.
-function groupState(t, levels = fixtureLevels(t), at = cueAt(t)) {
-  const k = Math.max(0, at), cue = cues[k], out = {};
+function groupState(m, into) {
+  const k = Math.max(0, m.k), cue = cues[k], out = {};
   for (const g of groupIds) { const row = cue.groups[g] || DARK, ms = members[g];
-    const lit = ms.length ? ms.reduce((a, f) => levels[f.id].level > levels[a.id].level ? f : a, ms[0]) : null;
-    out[g] = { level: lit ? levels[lit.id].level : 0, rgb: lit ? levels[lit.id].rgb.map(Math.round) : BLACK, target: row.c, to: row.i,
-               progress: at < 0 ? 0 : progressOf(row, cue.start, t), transition: row.t, duration: row.d, delay: row.delay || 0,
-               effect: row.e }; }
+    const lit = ms.length ? ms.reduce((a, f) => m.level[f.i] > m.level[a.i] ? f : a, ms[0]) : null;
+    out[g] = { level: lit ? m.level[lit.i] : 0, rgb: lit ? [0, 1, 2].map(j => Math.round(m.rgb[3 * lit.i + j])) : BLACK, target: row.c, to: row.i,
+               progress: m.k < 0 ? 0 : progressOf([row.t === "cut" ? 1 : 0, row.d, row.delay || 0], 0, into), transition: row.t, duration: row.d,
+               delay: row.delay || 0, effect: row.e }; }
   return out;
 }
-function fixtureColour(f, levels) { const s = levels[f.id]; return s.rgb.map(c => Math.round(c * s.level)); }
-
-// ---- what a designer asks of each cue: when its look is complete, and whether it changes anything at all ----
+const members = Object.fromEntries(groupIds.map(g => [g, FIXTURES.filter(f => f.group === g)]));
+// What a fixture shows: its colour at its level, 0..255.
+function fixtureColour(i, m) { return [0, 1, 2].map(j => Math.round(m.rgb[3 * i + j] * m.level[i])); }
 // The moment a cue's look is complete: its longest transition done, or just before the next cue if that comes first.
 function shownAt(k) { const c = cues[k], next = k + 1 < cues.length ? starts[k + 1] : total;
   return Math.max(c.start, Math.min(c.start + c.fade, next - 0.05)); }
-// A cue changes nothing when, against the cue before it, no fixture's level moves by the threshold, no lit fixture's
-// colour moves visibly, and no effect starts, stops or changes: the operator presses GO and the audience sees no
-// difference. (Both looks as the cues ask for them, capped as the rig sends them; the first cue is against black.)
-const UNCHANGED = DATA.unchanged;
-function changesNothing(k) {
-  const prev = k > 0 ? cues[k - 1] : null;
-  for (const f of FIXTURES) { const target = TARGETS[k][f.id], before = prev ? TARGETS[k - 1][f.id] : { level: 0, rgb: BLACK };
-    const cap = Math.min(f.max, DATA.rig.caps[f.group]), a = Math.min(before.level, cap), b = Math.min(target.level, cap);
-    if (Math.abs(b - a) >= UNCHANGED.level) return false;
-    if (Math.max(a, b) > 0 && !f.fixed && Math.max(...[0, 1, 2].map(j => Math.abs(target.rgb[j] - before.rgb[j]))) >= UNCHANGED.colour * 255) return false; }
-  for (const g of groupIds) { const now = cues[k].groups[g]?.e || null, was = prev ? prev.groups[g]?.e || null : null;
-    if ((now === null) !== (was === null) || (now && !sameEffect(now, was))) return false; }
-  return true;
-}
-const NO_CHANGE = cues.map((c, k) => changesNothing(k));
-// Where each group's effect runs: [group, effect, from, to] spans, from the cue that started it to the cue that stops it.
-const EFFECT_SPANS = [];
-{ const open = {};
-  const close = (g, at) => { const s = open[g]; if (!s) return; const end = s.e.duration ? Math.min(at, s.from + s.e.duration) : at;
-    EFFECT_SPANS.push({ g, e: s.e, from: s.from, to: end }); delete open[g]; };
-  cues.forEach((c, k) => { for (const g of groupIds) { const e = c.groups[g]?.e || null;
-    if (open[g] && (!e || ORIGIN[k][g] !== open[g].from)) close(g, c.start);
-    if (e && !open[g]) open[g] = { e, from: ORIGIN[k][g] }; } });
-  for (const g of Object.keys(open)) close(g, total); }
-// Where each mover points during cue k at time t, as shares of its landings (phases/hardware/renderer.py: a mover dark
-// when the cue begins is already there; lit, it moves with the cue's fade; fading out, it moves once dark).
-const MOVERS = Object.entries(DATA.movers);
-function moverFocus(k, t) {
-  const out = {};
-  if (k < 0) return out;
-  for (const [id, m] of MOVERS) { const to = m.cue[k], from = k > 0 ? m.cue[k - 1] : to, target = TARGETS[k][id];
-    if (from === to || FROM[k][id].level === 0) { out[id] = [[to, 1]]; continue; }
-    const p = progressOf(target.tr, starts[k], t);
-    out[id] = target.level > 0 ? [[from, 1 - p], [to, p]] : [[p < 1 ? from : to, 1]]; }
-  return out;
-}
+// ---- where a mover's beam goes, from the pan and tilt Phase 8 sends it (phases/hardware/aim.py, turned round): at
+// pan and tilt centre a hung head points straight down (a standing one up); pan turns it clockwise seen from above
+// from `pan_home` (0: towards the audience), tilt leans it off that axis. Rig metres: x across (stage left -), y
+// upstage, z up. The beam stops at the first surface it meets: the stage floor, the house floor or the cyc. ----
+const S3 = DATA.stage3d;
+function beamDirection(i, pan, tilt) { const mv = PLAY.movers[FIXTURES[i].id];
+  let p = (pan - 0.5) * mv.pan_degrees, q = (tilt - 0.5) * mv.tilt_degrees;
+  if (mv.invert_pan) p = -p; if (mv.invert_tilt) q = -q;
+  const h = (p + mv.pan_home) * Math.PI / 180, a = q * Math.PI / 180;
+  return [Math.sin(h) * Math.sin(a), -Math.cos(h) * Math.sin(a), (mv.hung ? -1 : 1) * Math.cos(a)]; }
+function beamLanding(i, pan, tilt) {
+  const from = FIXTURES[i].p3.pos, d = beamDirection(i, pan, tilt), hits = [];
+  const at = t => [from[0] + d[0] * t, from[1] + d[1] * t, from[2] + d[2] * t];
+  if (d[2] < -1e-9) { const t = -from[2] / d[2], p = at(t); if (p[1] >= -S3.apron) hits.push([t, "floor"]);
+    const th = (-S3.house.drop - from[2]) / d[2], ph = at(th); if (ph[1] < -S3.apron) hits.push([th, "house"]); }
+  if (d[1] > 1e-9) { const t = (S3.cyc.y - from[1]) / d[1], p = at(t); if (p[2] >= 0 && p[2] <= S3.cyc.height) hits.push([t, "cyc"]); }
+  const hit = hits.filter(h => h[0] > 0).sort((a, b) => a[0] - b[0])[0];
+  const t = hit ? hit[0] : S3.beam_reach;
+  return { from, to: at(t), dir: d, length: t, surface: hit ? hit[1] : null }; }

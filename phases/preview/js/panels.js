@@ -51,14 +51,14 @@ const ROLE_OF = DATA.rig.roles, magicChips = [];
       for (const f of FIXTURES.filter(f => ROLE_OF[f.group] === r && f.area === a)) {
         const chip = document.createElement("span"); chip.className = "chip"; chip.dataset.magicFixture = f.id; chip.title = `${f.id} (${f.group}, ${f.type})`;
         chip.innerHTML = `<b>${esc(f.n ?? f.id)}</b><em></em>`; td.appendChild(chip); magicChips.push({ f, chip, swatch: chip.firstChild, pct: chip.lastChild }); } }); } }
-function renderMagic(levels, k) {
+function renderMagic(m, k) {
   const c = k >= 0 ? cues[k] : null;
   document.getElementById("magic-cue").textContent = c ? `Cue ${cueNumber(c.n)}: ${c.label} (${c.scene_id})` : "Before the first cue";
-  for (const m of magicChips) { const s = levels[m.f.id], rgb = fixtureColour(m.f, levels), key = rgb.join(",") + "/" + s.level;
-    if (m.key === key) continue; m.key = key;
-    m.swatch.style.background = s.level > 0 ? `rgb(${rgb})` : "#21262d";
-    const pct = Math.round(s.level * 100); m.pct.textContent = s.level > 0 ? (pct >= 100 ? "FL" : pct) : "-";
-    m.chip.classList.toggle("out", s.level <= 0); m.chip.dataset.level = pct; m.chip.dataset.rgb = rgb.join(","); }
+  for (const chip of magicChips) { const i = chip.f.i, level = m.level[i], rgb = fixtureColour(i, m), key = rgb.join(",") + "/" + level;
+    if (chip.key === key) continue; chip.key = key;
+    chip.swatch.style.background = level > 0 ? `rgb(${rgb})` : "#21262d";
+    const pct = Math.round(level * 100); chip.pct.textContent = level > 0 ? (pct >= 100 ? "FL" : pct) : "-";
+    chip.chip.classList.toggle("out", level <= 0); chip.chip.dataset.level = pct; chip.chip.dataset.rgb = rgb.join(","); }
 }
 
 // ---- the current cue: what it is, where in the play, what it is called on, each group's level ----
@@ -78,7 +78,8 @@ function renderNowCue(k) {
   $("now-place").innerHTML = s ? [s.time_of_day ? `<span class="chip-tod" style="background:${PALETTE.time_of_day[s.time_of_day]}">${esc(s.time_of_day)}</span>` : `<span class="chip-tod unknown">time not read</span>`,
     s.location ? `<span class="chip-place">${esc((s.setting ? s.setting + ": " : "") + s.location)}</span>` : ""].join(" ") : "";
   const flag = BOOK_FLAG[k];
-  $("now-called").textContent = k < 0 ? "" : "Called on: " + calledOn(c) + (flag && flag.line && !c.called.line ? ` (line ${flag.line})` : "");
+  const ref = flag ? [flag.page ? `p. ${flag.page}` : "", flag.line ? `l. ${flag.line}` : "", flag.word ? `GO on "${flag.word}"` : ""].filter(Boolean).join(" ") : "";
+  $("now-called").textContent = k < 0 ? "" : "Called on: " + calledOn(c) + (ref ? ` (${ref})` : "");
   $("now-flags").innerHTML = s ? designerFlags(s.id).map(([n, v]) => `<span class="verdict ${v}">${v}</span> <span>${esc(n)}</span>`).join(" ") : "";
   $("now-why").textContent = k < 0 ? "" : c.why;
   const next = k + 1 < cues.length ? cues[k + 1] : null;
@@ -86,7 +87,7 @@ function renderNowCue(k) {
 }
 const BOOK_FLAG = [];
 for (const s of DATA.book) for (const f of s.flags) BOOK_FLAG[f.cue] = f;
-function renderLevels(state, k, t) {
+function renderLevels(state, k, into) {
   const fading = [];
   groupIds.forEach((g, i) => { const gs = state[g], row = levelRows[i], pct = Math.round(gs.level * 100);
     const key = `${pct}/${gs.rgb}/${gs.target}/${gs.effect ? gs.effect.type : ""}/${gs.to}`;
@@ -95,10 +96,9 @@ function renderLevels(state, k, t) {
       row.pct.textContent = gs.level > 0 ? (pct >= 100 ? "FL" : pct + "%") : "out";
       row.col.innerHTML = `<span class="sw" style="background:rgb(${rgbOf(gs.target)})"></span>${esc(gs.target)}${gs.effect ? " + " + esc(gs.effect.type) : ""}`; }
     if (k >= 0 && gs.progress < 1 && gs.transition !== "cut" && gs.duration > 0) {
-      const into = t - cues[k].start;
       if (into < gs.delay) fading.push(`${g} waits ${+(gs.delay - into).toFixed(1)} s`);
       else if (gs.progress > 0) fading.push(`${g} ${Math.round(gs.progress * 100)}% of ${gs.duration} s`); } });
   // At a cue's GO its fade has not begun: say what is about to run, not "0%".
-  $("fade").textContent = k >= 0 && t - cues[k].start < 0.05 && !NO_CHANGE[k] ? `GO: ${fadeText(cues[k])}` : fading.length ? "Fading: " + fading.join(", ") : "";
+  $("fade").textContent = k >= 0 && into < 0.05 && !NO_CHANGE[k] ? `GO: ${fadeText(cues[k])}` : fading.length ? "Fading: " + fading.join(", ") : "";
   return fading.length > 0;
 }

@@ -29,15 +29,18 @@ const fixtureNodes = [];
     const beam = el("line", { x1:x, y1:y, x2:-f.pool.x, y2:-f.pool.y, stroke:"#000", "stroke-width":0.05, opacity:0 }, svg);
     const body = el("circle", { cx:x, cy:y, r:0.27, fill:"#000", stroke:groupColour(f.group), "stroke-width":0.06, "data-fixture-id":f.id, "data-group":f.group }, svg);
     const title = el("title", {}, body); title.textContent = `${f.n ?? ""} ${f.id} (${f.group}, ${f.type})`.trim();
-    fixtureNodes.push({ f, body, beam, pool, stops:[s0, s1, s2] });
+    fixtureNodes.push({ f, body, beam, pool, stops:[s0, s1, s2], mover: !!PLAY.movers[f.id] });
   });
 }
-function renderPlan(levels) {
+function renderPlan(m) {
   for (const n of fixtureNodes) {
-    const rgb = fixtureColour(n.f, levels), css = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
+    const i = n.f.i, rgb = fixtureColour(i, m), css = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
+    if (n.mover && n.aim !== m.pan[i] + "/" + m.tilt[i]) {  // a mover's pool where its pan and tilt land it
+      n.aim = m.pan[i] + "/" + m.tilt[i]; const to = beamLanding(i, m.pan[i], m.tilt[i]).to;
+      n.pool.setAttribute("cx", -to[0]); n.pool.setAttribute("cy", -to[1]); n.beam.setAttribute("x2", -to[0]); n.beam.setAttribute("y2", -to[1]); }
     if (n.css === css) continue;  // unchanged since the last frame: leave the DOM alone
     n.css = css; n.body.setAttribute("fill", css); n.body.dataset.rgb = rgb.join(",");
     for (const s of n.stops) s.setAttribute("stop-color", css);
-    n.beam.setAttribute("stroke", css); n.beam.setAttribute("opacity", (0.6 * Math.min(1, levels[n.f.id].level)).toFixed(2));
+    n.beam.setAttribute("stroke", css); n.beam.setAttribute("opacity", (0.6 * Math.min(1, m.level[i])).toFixed(2));
   }
 }

@@ -1,215 +1,129 @@
-// ---- the 3D stage (three.js, inlined): the rig at its positions, beams as cones of the cue's colour and level, pools
-// where each fixture is focused, the cyc lit by its wash. It draws from fixtureLevels(t), the numbers the tests hold
-// to Phase 8's renderer. Rig metres (x stage left -, y upstage +, z up) map to three.js as (-x, z, -y), so from the
-// house stage left is on the right.
-// It starts after the rest of the page is up, a step at a time so that clicks are answered in between, and draws at a
-// lower resolution while the show plays or the view moves, at full resolution when it stands still. Everything is
-// merged into five meshes (five draw calls: software WebGL pays for each); a dark fixture's beam and pool are folded
-// away so that they cost nothing to draw. ----
+// ---- the 3D stage on the page: its canvas, its camera (orbit, pan, zoom and the three views), and the moment it
+// shows. The drawing (stage3d_view.js, three.js) runs in a worker on an OffscreenCanvas, so the page never waits for a
+// software-WebGL frame: GO, Back and the flags are answered at once and the stage catches up at its next frame. A
+// browser without OffscreenCanvas gets the same drawing on the page. It starts once the rest of the page is up. ----
 const STAGE3D = (() => {
   const box = document.getElementById("stage3d-view"), note = document.getElementById("stage3d-note"), S = DATA.stage3d;
-  const api = { ok: false, reason: "loading", frames: 0, steps: [], update() {}, draw() {}, moving() {}, view() {}, project: () => null };
+  const api = { ok: false, reason: "loading", frames: 0, worker: false, moving() {}, view() {}, update() {}, busy: () => false,
+    project: () => null, beams: () => ({}), sample: async () => null, settled: async () => false };
   let markReady;
   api.ready = new Promise(done => { markReady = done; });
   function unavailable(reason) { api.ok = false; api.reason = reason; box.classList.add("off");
+    if (canvas) canvas.remove();
     note.textContent = `3D stage unavailable: ${reason} The stage plan, magic sheet, prompt book and cue list still follow the cues.`;
-    markReady(false); return api; }
+    markReady(false); }
   note.textContent = "loading the 3D stage...";
-  let levelsNow = null;
-  api.update = (...args) => { levelsNow = args; };
-  const steps = [];
-  const later = fn => steps.push(fn);
-  api.start = () => new Promise(done => { (function next() { if (!steps.length || api.reason !== "loading" && !api.ok) return done();
-    const t0 = performance.now();
-    try { steps.shift()(); } catch (error) { unavailable(`it failed to start (${error.message}).`); return done(); }
-    api.steps.push(Math.round(performance.now() - t0));
-    setTimeout(next, 0); })(); });
 
-  let T, renderer, canvas, scene, camera, controls, lights, lenses, pools, cones, V, pixelScale = 1, dirty = true, pending = false;
-  later(() => {  // the library: parsed only now, so that opening the page does not wait for it
-    const source = document.getElementById("three-src");
-    if (!source || !source.textContent.trim()) { unavailable("this page was made without the 3D library (run `make setup`, which builds it, then plan again)."); return; }
-    const script = document.createElement("script"); script.textContent = source.textContent; document.head.appendChild(script);
-    T = window.CueflowThree;
-    if (!T) unavailable("the 3D library did not load.");
-  });
-  later(() => {  // a WebGL context
-    canvas = document.createElement("canvas"); canvas.id = "stage3d-canvas";
-    const gl = canvas.getContext("webgl2") || canvas.getContext("webgl");
-    if (!gl) { unavailable("this browser gives the page no WebGL (it may be switched off, or its graphics driver blocked)."); return; }
-    try { renderer = new T.WebGLRenderer({ canvas, context: gl, antialias: false, powerPreference: "low-power" }); }
-    catch (error) { unavailable(`this browser's WebGL would not start (${error.message}).`); return; }
-    box.appendChild(canvas);
-    canvas.addEventListener("webglcontextlost", e => { e.preventDefault(); unavailable("the browser took the page's WebGL context away."); });
-  });
-  later(() => { V = (p, dz = 0) => new T.Vector3(-p[0], p[2] + dz, -p[1]); build(); });
-  later(() => {
-    camera = new T.PerspectiveCamera(S.cameras.audience.fov, 16 / 9, 0.1, 300);
-    controls = new T.OrbitControls(camera, canvas);
-    controls.enableDamping = false; controls.maxDistance = 60; controls.screenSpacePanning = true;
-    controls.addEventListener("start", () => moving(true));
-    controls.addEventListener("end", () => moving(false));
-    controls.addEventListener("change", () => { dirty = true; requestDraw(); });
-    resize(); view("audience");
-    renderer.compile(scene, camera);
-  });
-  later(() => {
-    api.ok = true; api.reason = ""; api.revision = T.REVISION; note.textContent = S.note;
-    api.update = update; api.draw = draw; api.view = view; api.project = project; api.moving = moving; api.sample = sample;
-    for (const b of document.querySelectorAll("#stage3d-views button")) b.addEventListener("click", () => view(b.dataset.view));
-    window.addEventListener("resize", () => { resize(); requestDraw(); });
-    if (levelsNow) update(...levelsNow);
-    draw(); markReady(true);
-  });
-
-  function baked(geometry, matrix, attributes = {}) {  // a part's triangles, placed, with per-vertex attributes
-    const g = geometry.index ? geometry.toNonIndexed() : geometry; if (matrix) g.applyMatrix4(matrix);
-    const n = g.attributes.position.count, attrs = { position: g.attributes.position.array, normal: g.attributes.normal.array };
-    if (g.attributes.uv) attrs.uv = g.attributes.uv.array;
-    for (const [name, value] of Object.entries(attributes)) attrs[name] = Float32Array.from({ length: n * value.length }, (_, i) => value[i % value.length]);
-    return { n, attrs };
-  }
-  function merged(parts, sizes) {  // one geometry of all the parts, and where each part's vertices start
-    const geometry = new T.BufferGeometry(), total = parts.reduce((a, p) => a + p.n, 0), starts = [];
-    for (const [name, size] of Object.entries(sizes)) {
-      const array = new Float32Array(total * size); let at = 0;
-      for (const p of parts) { array.set(p.attrs[name], at * size); at += p.n; }
-      geometry.setAttribute(name, new T.Float32BufferAttribute(array, size)); }
-    let at = 0; for (const p of parts) { starts.push(at); at += p.n; }
-    return { geometry, starts };
-  }
-  const linear = hex => { const c = new T.Color(hex); return [c.r, c.g, c.b]; };
-  const place = (at, quaternion) => new T.Matrix4().compose(at, quaternion || new T.Quaternion(), new T.Vector3(1, 1, 1));
-  const aiming = (from, to) => { const o = new T.Object3D(); o.position.copy(from); o.lookAt(to); o.updateMatrix(); return o.matrix; };
-  const COLOURED = `attribute vec3 colour; varying vec3 vC;
-    void main() { vC = colour; gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0); }`;
-  const FLAT = `varying vec3 vC; void main() { gl_FragColor = vec4(vC, 1.0);
-    #include <colorspace_fragment>
-    }`;
-  const mesh = (geometry, vertexShader, fragmentShader, additive) => { const m = new T.Mesh(geometry, new T.ShaderMaterial(
-    { vertexShader, fragmentShader, ...(additive ? { transparent: true, depthWrite: false, blending: T.AdditiveBlending } : {}) }));
-    m.frustumCulled = false; scene.add(m); return m; };
-  function build() {
-    scene = new T.Scene(); scene.background = new T.Color(S.colours.background);
-    const st = DATA.stage, width = st.right - st.left, depth = st.depth, wide = width + 2 * S.wings, C = S.colours;
-    const flat = new T.Quaternion().setFromAxisAngle(new T.Vector3(1, 0, 0), -Math.PI / 2);
-    // the room: stage floor, cyc, proscenium, the house below the stage edge
-    const still = [];
-    const part = (geometry, at, colour, quaternion) => still.push(baked(geometry, place(at, quaternion), { colour: linear(colour) }));
-    part(new T.PlaneGeometry(wide, depth + S.apron), V([0, (depth - S.apron) / 2, 0]), C.floor, flat);
-    part(new T.PlaneGeometry(wide, S.cyc.height), V([0, S.cyc.y, S.cyc.height / 2]), C.cyc);
-    const pw = S.proscenium.width, ph = S.proscenium.height, leg = S.proscenium.leg;
-    for (const side of [-1, 1]) part(new T.BoxGeometry(leg, ph + leg, 0.3), V([side * (pw + leg) / 2, 0, (ph + leg) / 2]), C.proscenium);
-    part(new T.BoxGeometry(pw + 2 * leg, leg, 0.3), V([0, 0, ph + leg / 2]), C.proscenium);
-    part(new T.PlaneGeometry(wide + 4, S.house.depth), V([0, -S.apron - S.house.depth / 2, -S.house.drop]), C.house, flat);
-    part(new T.BoxGeometry(wide, S.house.drop + 0.02, 0.04), V([0, -S.apron, -S.house.drop / 2]), C.stage_edge);
-    // the bars (flown fixtures in a row) and booms (fixtures standing one above another) they hang on
-    const rows = new Map(), columns = new Map(), across = new T.Quaternion().setFromAxisAngle(new T.Vector3(0, 0, 1), Math.PI / 2);
-    for (const f of FIXTURES) { const p = f.p3.pos;
-      if (p[2] >= S.flown_z) { const k = `${p[1].toFixed(1)}/${p[2].toFixed(1)}`; (rows.get(k) || rows.set(k, []).get(k)).push(p); }
-      else { const k = `${p[0].toFixed(1)}/${p[1].toFixed(1)}`; columns.set(k, Math.max(columns.get(k) ?? 0, p[2])); } }
-    for (const row of rows.values()) if (row.length > 1) { const xs = row.map(p => p[0]), lo = Math.min(...xs) - 0.4, hi = Math.max(...xs) + 0.4;
-      part(new T.CylinderGeometry(0.025, 0.025, hi - lo, 6), V([(lo + hi) / 2, row[0][1], row[0][2] + 0.2]), C.pipe, across); }
-    for (const [k, top] of columns) { const [x, y] = k.split("/").map(Number);
-      part(new T.CylinderGeometry(0.03, 0.03, top + 0.4, 6), V([x, y, (top + 0.4) / 2]), C.pipe); }
-    // each fixture: a body aimed where its beam lands, a lens, a pool on the floor (or cyc, or house), a beam
-    const lensParts = [], poolParts = [], coneParts = [];
-    const lensShape = new T.CylinderGeometry(0.09, 0.09, 0.02, 12).applyMatrix4(
-      place(new T.Vector3(0, 0, 0.18), new T.Quaternion().setFromAxisAngle(new T.Vector3(1, 0, 0), Math.PI / 2)));
-    const landings = [];  // per fixture: where its beam can land (a mover, wherever its cues focus it)
-    for (const f of FIXTURES) {
-      const mover = DATA.movers[f.id], ways = mover ? mover.landings : [f.p3], from = V(f.p3.pos);
-      const aim = aiming(from, V(ways[mover ? mover.cue[0] : 0].aim));
-      still.push(baked(new T.BoxGeometry(0.22, 0.22, 0.34), aim, { colour: linear(C.fixture) }));
-      lensParts.push(baked(lensShape.clone(), aim, { colour: [0, 0, 0] }));
-      landings.push(ways.map(p => {
-        const to = V(p.aim), floor = p.surface !== "cyc", at = V(p.aim, floor ? 0.004 : 0); if (!floor) at.z += 0.01;
-        poolParts.push(baked(new T.PlaneGeometry(2 * p.rx, 2 * p.ry), place(at, floor ? flat : null),
-          { colour: [0, 0, 0], core: [p.hard ? S.pool_core.hard : S.pool_core.soft] }));
-        const length = from.distanceTo(to), radius = Math.max(0.05, Math.min(p.rx, p.ry) * S.cone_fill);
-        const axis = new T.Quaternion().setFromUnitVectors(new T.Vector3(0, 1, 0), from.clone().sub(to).normalize());
-        const cone = baked(new T.CylinderGeometry(0.07, radius, length, 20, 1, true), place(from.clone().add(to).multiplyScalar(0.5), axis), { colour: [0, 0, 0] });
-        cone.attrs.along = Float32Array.from({ length: cone.n }, (_, i) => cone.attrs.uv[2 * i + 1]);
-        coneParts.push(cone);
-        return [poolParts.length - 1, coneParts.length - 1];
-      }));
-    }
-    mesh(merged(still, { position: 3, colour: 3 }).geometry, COLOURED, FLAT, false);
-    lenses = merged(lensParts, { position: 3, colour: 3 });
-    mesh(lenses.geometry, COLOURED, FLAT, false);
-    // a pool: full in its core, falling off to its edge (a wash soft, a profile's shutters hard)
-    pools = merged(poolParts, { position: 3, uv: 2, colour: 3, core: 1 });
-    mesh(pools.geometry, `attribute vec3 colour; attribute float core; varying vec2 vP; varying vec3 vC; varying float vCore;
-      void main() { vP = uv * 2.0 - 1.0; vC = colour; vCore = core; gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0); }`,
-      `varying vec2 vP; varying vec3 vC; varying float vCore;
-      void main() { float r = length(vP); if (r >= 1.0) discard;
-        float a = r < vCore ? mix(1.0, 0.82, r / vCore) : 0.82 * (1.0 - smoothstep(vCore, 1.0, r));
-        gl_FragColor = vec4(vC * a, 1.0);
-        #include <colorspace_fragment>
-      }`, true).renderOrder = 1;
-    // a beam in haze: brighter where the eye looks through more of it (along its axis) and nearer the lens
-    cones = merged(coneParts, { position: 3, normal: 3, colour: 3, along: 1 });
-    mesh(cones.geometry, `attribute vec3 colour; attribute float along; varying vec3 vC; varying float vAlong; varying float vFacing;
-      void main() { vAlong = along; vC = colour; vec4 p = modelViewMatrix * vec4(position, 1.0);
-        vFacing = abs(dot(normalize(normalMatrix * normal), normalize(-p.xyz))); gl_Position = projectionMatrix * p; }`,
-      `varying vec3 vC; varying float vAlong; varying float vFacing;
-      void main() { gl_FragColor = vec4(vC * (vFacing * vFacing * (0.3 + 0.7 * vAlong)), 1.0);
-        #include <colorspace_fragment>
-      }`, true).renderOrder = 2;
-    for (const set of [pools, cones]) set.shape = set.geometry.attributes.position.array.slice();
-    lights = FIXTURES.map((f, i) => ({ f, key: "", gain: S.pool_gain[f.p3.surface] ?? 1, haze: S.haze * (f.p3.pos[1] < 0 ? S.house_haze : 1),
-      ways: landings[i].map(([p, c]) => ({ pool: { start: pools.starts[p], n: poolParts[p].n, on: true },
-        cone: { start: cones.starts[c], n: coneParts[c].n, on: true } })),
-      lens: { start: lenses.starts[i], n: lensParts[i].n } }));
-    for (const l of lights) { for (const w of l.ways) show(w, false); fill(lenses, l.lens, [0.03, 0.03, 0.03]); }
-  }
-  function fill(set, range, rgb) { const a = set.geometry.attributes.colour.array;
-    for (let v = range.start; v < range.start + range.n; v++) a.set(rgb, v * 3); set.geometry.attributes.colour.needsUpdate = true; }
-  // A dark fixture's pool, and a beam no haze shows, folded to a point: nothing to draw.
-  function show(way, pool, beam = pool) {
-    for (const [set, range, on] of [[pools, way.pool, pool], [cones, way.cone, beam]]) { if (range.on === on) continue; range.on = on;
-      const a = set.geometry.attributes.position.array;
-      if (on) a.set(set.shape.subarray(range.start * 3, (range.start + range.n) * 3), range.start * 3);
-      else a.fill(0, range.start * 3, (range.start + range.n) * 3);
-      set.geometry.attributes.position.needsUpdate = true; } }
-
+  // Rig metres (x stage left -, y upstage +, z up) as three.js has them: (-x, z, -y).
+  const V = p => [-p[0], p[2], -p[1]];
+  const sub = (a, b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]], dot = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const unit = a => { const n = Math.hypot(...a) || 1; return a.map(v => v / n); };
+  // The camera, in three.js's axes: where it is, what it looks at, its vertical field of view.
+  let eye = V(S.cameras.audience.eye), look = V(S.cameras.audience.look), fov = S.cameras.audience.fov;
+  let canvas = null, send = () => {}, scale = 1, seq = 0, drawn = 0, shown = 0, waiting = [], samples = new Map(), sampleId = 0, momentNow = null;
+  const spots = new Map();  // mover index -> where its beam goes now
+  // Where a point of the stage (rig metres) is on screen, in CSS pixels of the page's viewport (three.js's lookAt and
+  // perspective, worked out here so that the page needs no WebGL to answer).
+  function project(p) { if (!canvas) return null;
+    const r = canvas.getBoundingClientRect(), z = unit(sub(eye, look)), x = unit(cross([0, 1, 0], z)), y = cross(z, x), d = sub(V(p), eye);
+    const depth = -dot(d, z), f = Math.tan(fov * Math.PI / 360), nx = dot(d, x) / depth / (f * r.width / r.height), ny = dot(d, y) / depth / f;
+    return { x: r.left + (nx + 1) / 2 * r.width, y: r.top + (1 - ny) / 2 * r.height, inside: depth > 0 && Math.abs(nx) <= 1 && Math.abs(ny) <= 1 }; }
+  function sendCamera() { send({ type: "camera", eye: [-eye[0], -eye[2], eye[1]], look: [-look[0], -look[2], look[1]], fov }); }
   function view(name) { const c = S.cameras[name]; if (!c) return;
-    camera.fov = c.fov; camera.position.copy(V(c.eye)); controls.target.copy(V(c.look)); camera.updateProjectionMatrix(); controls.update();
-    document.querySelectorAll("#stage3d-views button").forEach(b => b.classList.toggle("on", b.dataset.view === name));
-    dirty = true; requestDraw(); }
-  function requestDraw() { if (pending) return; pending = true; requestAnimationFrame(() => { pending = false; draw(); }); }
-  function resize() { const w = Math.max(200, Math.round(box.clientWidth)), h = Math.round(w * 9 / 16);
-    renderer.setPixelRatio(pixelScale); renderer.setSize(w, h, false); canvas.style.width = w + "px"; canvas.style.height = h + "px";
-    camera.aspect = w / h; camera.updateProjectionMatrix(); dirty = true; }
-  // While the show plays or the view moves: fewer pixels, so the fades run smoothly in software rendering.
-  function moving(on) { const scale = on ? S.moving_scale : 1; if (scale === pixelScale) return;
-    pixelScale = scale; resize(); requestDraw(); }
-  let tmp;
-  // levels: each fixture's level and colour; focus: for movers, which of their landings are lit and how much (a
-  // focus move while lit dissolves from one landing to the next as the cue's fade runs).
-  function update(levels, focus = {}) {
-    tmp ||= new T.Color();
-    for (const l of lights) { const s = levels[l.f.id], share = focus[l.f.id] || [[0, 1]];
-      const key = s.level.toFixed(4) + s.rgb.map(v => v.toFixed(1)).join(",") + share.map(w => w.join(":")).join("/");
-      if (key === l.key) continue; l.key = key; dirty = true;
-      const on = s.level > 0.002;
-      tmp.setRGB(s.rgb[0] / 255, s.rgb[1] / 255, s.rgb[2] / 255, T.SRGBColorSpace);
-      const rgb = [tmp.r, tmp.g, tmp.b];
-      l.ways.forEach((way, j) => { const part = share.reduce((a, [w, k]) => a + (w === j ? k : 0), 0), lit = on && part > 0.002;
-        show(way, lit, lit && l.haze > 0);
-        if (!lit) return;
-        fill(pools, way.pool, rgb.map(v => v * s.level * part * l.gain));
-        fill(cones, way.cone, rgb.map(v => v * s.level * part * l.haze)); });
-      fill(lenses, l.lens, on ? rgb.map(v => v * Math.min(1, 0.15 + s.level)) : [0.03, 0.03, 0.03]); }
+    eye = V(c.eye); look = V(c.look); fov = c.fov; sendCamera();
+    document.querySelectorAll("#stage3d-views button").forEach(b => b.classList.toggle("on", b.dataset.view === name)); }
+  function sizeNow() { if (!canvas) return; const w = Math.max(200, Math.round(box.clientWidth)), h = Math.round(w * 9 / 16);
+    canvas.style.width = w + "px"; canvas.style.height = h + "px"; send({ type: "size", width: w, height: h, scale }); }
+  // While the show plays or the view moves: fewer pixels, so that software WebGL keeps up; full resolution at rest.
+  function moving(on) { const now = on ? S.moving_scale : 1; if (now === scale) return; scale = now; sizeNow(); }
+  // The moment on stage: each fixture's level and colour, and for a mover where its pan and tilt send its beam.
+  function momentMessage(m) {
+    const out = { level: m.level, rgb: m.rgb, spots: {} };
+    for (const i of MOVER_AT) { const key = m.pan[i] + "/" + m.tilt[i];
+      let spot = spots.get(i); if (!spot || spot.key !== key) { spot = { key, ...beamLanding(i, m.pan[i], m.tilt[i]) }; spots.set(i, spot); }
+      out.spots[i] = { from: spot.from, to: spot.to, surface: spot.surface }; }
+    return out; }
+  function update(m) { momentNow = m; const message = momentMessage(m); if (api.ok) send({ type: "moment", seq: ++seq, ...message }); }
+  // Resolves once the stage has drawn everything sent to it so far and handed it to the screen (the tests wait for it;
+  // the page never does).
+  function settled() { if (!api.ok || shown >= seq) return Promise.resolve(api.ok); return new Promise(done => waiting.push([seq, done])); }
+  function sample(points, at) { if (!api.ok) return Promise.resolve(null);
+    const id = ++sampleId, message = at ? { type: "moment+sample", moment: momentMessage(at), restore: momentMessage(momentNow) } : { type: "sample" };
+    return new Promise(done => { samples.set(id, done); send({ ...message, id, points }); }); }
+  function heard(msg) {
+    if (msg.type === "ready") {
+      if (api.worker && !pageHasWebGL()) { stop(); return unavailable(NO_WEBGL); }
+      api.ok = true; api.reason = ""; api.revision = msg.revision; note.textContent = S.note;
+      if (momentNow) update(momentNow); settled().then(() => markReady(true)); }
+    else if (msg.type === "failed") unavailable(msg.reason);
+    else if (msg.type === "drawn") { drawn = msg.seq; api.frames = msg.frames; }
+    else if (msg.type === "shown") { shown = msg.seq;  // and a frame of the page's own after it, to be on screen
+      waiting = waiting.filter(([n, done]) => (n <= shown ? (requestAnimationFrame(() => done(true)), false) : true)); }
+    else if (msg.type === "sample") { const done = samples.get(msg.id); samples.delete(msg.id); if (done) done(msg.colours); } }
+  // The browser's own answer too (asked once the worker has started, so that it holds nothing up): a worker's canvas
+  // may be given WebGL where the page's has it switched off, and the page honours the switch.
+  const NO_WEBGL = "this browser gives the page no WebGL (it may be switched off, or its graphics driver blocked).";
+  function pageHasWebGL() { const gl = document.createElement("canvas").getContext("webgl2") || document.createElement("canvas").getContext("webgl");
+    if (gl) gl.getExtension("WEBGL_lose_context")?.loseContext(); return !!gl; }
+  let stop = () => {};
+  // Orbit (drag), pan (right-drag or shift-drag) and zoom (wheel) about the point looked at, as three.js's OrbitControls do.
+  function orbit() {
+    let drag = null;
+    canvas.addEventListener("contextmenu", e => e.preventDefault());
+    canvas.addEventListener("pointerdown", e => { drag = { x: e.clientX, y: e.clientY, pan: e.button === 2 || e.shiftKey }; canvas.setPointerCapture(e.pointerId); moving(true); });
+    canvas.addEventListener("pointermove", e => { if (!drag) return; const dx = e.clientX - drag.x, dy = e.clientY - drag.y, h = canvas.clientHeight;
+      drag.x = e.clientX; drag.y = e.clientY; const offset = sub(eye, look), radius = Math.hypot(...offset);
+      if (drag.pan) { const z = unit(offset), x = unit(cross([0, 1, 0], z)), y = cross(z, x), k = 2 * radius * Math.tan(fov * Math.PI / 360) / h;
+        for (let c = 0; c < 3; c++) { const move = -dx * k * x[c] + dy * k * y[c]; eye[c] += move; look[c] += move; } }
+      else { let theta = Math.atan2(offset[0], offset[2]) - 2 * Math.PI * dx / h, phi = Math.acos(Math.max(-1, Math.min(1, offset[1] / radius))) - 2 * Math.PI * dy / h;
+        phi = Math.max(0.05, Math.min(Math.PI - 0.05, phi));
+        eye = [look[0] + radius * Math.sin(phi) * Math.sin(theta), look[1] + radius * Math.cos(phi), look[2] + radius * Math.sin(phi) * Math.cos(theta)]; }
+      sendCamera(); });
+    const end = () => { if (drag) { drag = null; moving(false); } };
+    canvas.addEventListener("pointerup", end); canvas.addEventListener("pointercancel", end);
+    canvas.addEventListener("wheel", e => { e.preventDefault(); const offset = sub(eye, look), radius = Math.hypot(...offset);
+      const k = Math.max(1, Math.min(60, radius * Math.pow(0.95, -Math.sign(e.deltaY)))) / radius;
+      eye = look.map((v, c) => v + offset[c] * k); sendCamera(); }, { passive: false });
   }
-  function draw() { if (!dirty) return; dirty = false; renderer.render(scene, camera); api.frames++; }
-  // The colours drawn at points of the stage (rig metres), read back from a frame drawn now: for the tests.
-  function sample(points) { renderer.render(scene, camera); const gl = renderer.getContext(), px = new Uint8Array(4);
-    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
-    return points.map(p => { const v = V(p).project(camera), x = Math.round((v.x + 1) / 2 * (w - 1)), y = Math.round((v.y + 1) / 2 * (h - 1));
-      gl.readPixels(x, y, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); return [px[0], px[1], px[2]]; }); }
-  // Where a point of the stage (rig metres) is on screen, in CSS pixels of the page's viewport.
-  function project(p) { const v = V(p).project(camera), r = canvas.getBoundingClientRect();
-    return { x: r.left + (v.x + 1) / 2 * r.width, y: r.top + (1 - v.y) / 2 * r.height, inside: Math.abs(v.x) <= 1 && Math.abs(v.y) <= 1 }; }
+  api.start = () => {
+    const source = document.getElementById("three-src");
+    if (!source || !source.textContent.trim()) return unavailable("this page was made without the 3D library (run `make setup`, which builds it, then plan again).");
+    canvas = document.createElement("canvas"); canvas.id = "stage3d-canvas"; box.appendChild(canvas);
+    const w = Math.max(200, Math.round(box.clientWidth)), h = Math.round(w * 9 / 16);
+    canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    const c = S.cameras.audience, init = { type: "init", S, stage: DATA.stage, width: w, height: h, scale,
+      camera: { eye: c.eye, look: c.look, fov: c.fov },
+      fixtures: FIXTURES.map(f => ({ id: f.id, p3: f.p3, mover: PLAY.movers[f.id] ? { angle: (S.mover_beam[f.type] ?? S.mover_beam.default) * Math.PI / 360 } : null })) };
+    orbit();
+    for (const b of document.querySelectorAll("#stage3d-views button")) b.addEventListener("click", () => view(b.dataset.view));
+    window.addEventListener("resize", sizeNow);
+    document.querySelector('#stage3d-views button[data-view="audience"]').classList.add("on");
+    if (typeof OffscreenCanvas === "function" && canvas.transferControlToOffscreen && typeof Worker === "function") {
+      try {  // the drawing in a worker: three.js and stage3d_view.js, from the page's own text (no file, no network)
+        const code = `${source.textContent}\n${cueflowStageView.toString()}\nlet view = null;\n` +
+          "onmessage = e => { if (e.data.type === 'init') { const { canvas, ...init } = e.data; " +
+          "view = cueflowStageView(CueflowThree, canvas, init, m => postMessage(m)); } else if (view) view(e.data); };";
+        const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" })), worker = new Worker(url);
+        const offscreen = canvas.transferControlToOffscreen();
+        worker.onmessage = e => heard(e.data);
+        worker.onerror = e => { e.preventDefault(); unavailable(`it failed to start (${e.message || "the worker stopped"}).`); };
+        send = m => worker.postMessage(m); stop = () => { worker.terminate(); send = () => {}; };
+        worker.postMessage({ ...init, canvas: offscreen }, [offscreen]);
+        api.worker = true;
+        return;
+      } catch (error) { canvas.remove(); canvas = document.createElement("canvas"); canvas.id = "stage3d-canvas"; box.appendChild(canvas);
+        canvas.style.width = w + "px"; canvas.style.height = h + "px"; orbit(); }
+    }
+    // no worker: the same drawing on the page, its library parsed only now
+    setTimeout(() => { try {
+      const script = document.createElement("script"); script.textContent = source.textContent; document.head.appendChild(script);
+      if (!window.CueflowThree) return unavailable("the 3D library did not load.");
+      let view = null; send = m => view && view(m);
+      view = cueflowStageView(window.CueflowThree, canvas, init, m => setTimeout(() => heard(m), 0));
+    } catch (error) { unavailable(`it failed to start (${error.message}).`); } }, 0);
+  };
+  Object.assign(api, { update, view, moving, project, settled, busy: () => api.ok && drawn < seq, beams: () => Object.fromEntries([...spots].map(([i, s]) => [FIXTURES[i].id, { to: s.to, surface: s.surface }])),
+    sample: points => sample(points), sampleAt: (m, points) => sample(points, m) });
   return api;
 })();

@@ -95,12 +95,11 @@ function drawStill() {
     c.stroke(); }
   c.textAlign = "left"; stillWidth = W;
 }
-function drawTimeline(t) {
+function drawTimeline(t, k = cueAt(t)) {
   const { W, bottom, X } = timelineGeometry();
   if (stillWidth !== W || still.width !== canvas.width) drawStill();
   ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.clearRect(0, 0, canvas.width, canvas.height); ctx.drawImage(still, 0, 0);
   const dpr = window.devicePixelRatio || 1; ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  const k = cueAt(t);
   if (k >= 0) { const x = X(cues[k].start); ctx.strokeStyle = "#f0c674"; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(x, ROW.cue[0]); ctx.lineTo(x, ROW.cue[0] + 8); ctx.stroke(); }
   const px = X(t); ctx.strokeStyle = "#fff"; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(px, 0); ctx.lineTo(px, bottom); ctx.stroke();
 }

@@ -29,6 +29,7 @@ COMPONENTS = (
     "bench.emotion_bench",
     "bench.decision_bench",
     "bench.plays_metrics",
+    "bench.cue_points",
     "bench.cue_list_bench",
     "bench.preview_bench",
     "bench.dmx_bench",

@@ -299,6 +299,7 @@ CASE_NAMES = {
     "specials_left_open": ["ghost_left_on"],
     "time_against_words": ["morning_lit_as_night"],
 }
+WARN_AT_MOST = {"specials_left_open"}
 BAD_PLANS = {metric: dict(zip(CASE_NAMES[metric], makers, strict=True)) for metric, makers in BAD_PLANS_LISTS.items()}
 
 
@@ -316,7 +317,8 @@ def _with_cue(cue: str, honoured: bool) -> Crafted:
 def test_a_crafted_bad_plan_fails_its_metric(name, make):
     crafted = make()
     bad = metric(report_for(crafted), name)
-    assert bad.verdict == "FAIL", f"{name} passed a bad plan: {bad.detail}"
+    # A special still up at a scene's end may light someone still on stage, which a plan cannot show: it warns.
+    assert bad.verdict == ("WARN" if name in WARN_AT_MOST else "FAIL"), f"{name} passed a bad plan: {bad.detail}"
     per_scene_warns = {"drift", "group_coverage", "night_darker_than_day", "key_light", "palette_size", "ratchets"}
     assert "FAIL" in bad.per_scene.values() or name in per_scene_warns
     assert bad.value != metric(report_for(good()), name).value, "the metric's value did not move with the plan"
@@ -546,4 +548,5 @@ def test_a_plan_with_design_review_2s_faults_does_not_pass():
     verdicts = {m.name: m.verdict for m in report.metrics}
     assert report.verdict == "FAIL"
     for name in ("no_op_cues", "ratchets", "specials_left_open", "time_against_words"):
-        assert verdicts[name] == "FAIL", (name, metric(report, name).detail)
+        expected = "WARN" if name in WARN_AT_MOST else "FAIL"
+        assert verdicts[name] == expected, (name, metric(report, name).detail)

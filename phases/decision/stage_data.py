@@ -6,18 +6,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from phases.data_files import load_yaml_model
 
 from .settings import DATA, DecisionDataError
+from .word_forms import address_pattern, phrase_pattern, statement_pattern
 
 Action = Literal[
     "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
     "wound", "death", "sleep", "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm",
-    "upper", "reveal", "place", "inner_play",
+    "upper", "reveal", "place", "inner_play", "invisible", "presence", "masque", "transform",
 ]  # fmt: skip
-SpokenAction = Literal["light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible"]
+SpokenAction = Literal[
+    "light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible", "storm", "spectral",
+    "ended", "clear", "quicken",
+]  # fmt: skip
 
 
 class _Frozen(BaseModel):
@@ -29,18 +33,47 @@ class Layout(_Frozen):
     not_speakers: list[str]
 
 
+class Grammar(_Frozen):
+    irregular: dict[str, list[str]]
+    slots: dict[str, str]
+
+
 class ActionEntry(_Frozen):
-    pattern: str
+    """A direction's action: a regex, verb phrases read in every form (word_forms.py), or both."""
+
     action: Action
+    pattern: str | None = None
+    verbs: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some(self) -> "ActionEntry":
+        if self.pattern is None and not self.verbs:
+            raise ValueError(f"action {self.action}: a pattern or verbs")
+        return self
 
 
 class SpokenEntry(_Frozen):
-    pattern: str
+    """Light named in the dialogue: a regex; or a statement (a subject and a verb in the present); or an address
+    (a call and its imperative)."""
+
     action: SpokenAction
+    pattern: str | None = None
+    subjects: list[str] = Field(default_factory=list)
+    calls: list[str] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
+    determiners: str | None = None  # a slot: the subject only after one of its words ("the day", not "our day")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "SpokenEntry":
+        forms = [self.pattern is not None, bool(self.subjects), bool(self.calls)]
+        if sum(forms) != 1 or bool(self.verbs) == forms[0]:
+            raise ValueError(f"spoken {self.action}: one of a pattern, subjects and verbs, or calls and verbs")
+        return self
 
 
 class StageVocabulary(_Frozen):
     layout: Layout
+    grammar: Grammar
     sound_only: str
     enter: str
     exit: str
@@ -53,12 +86,19 @@ class StageVocabulary(_Frozen):
     in_hand: str
     not_names: list[str]
     actions: list[ActionEntry] = Field(min_length=1)
+    heading_actions: list[Action]
+    carried_off: str
     inner_play_end: str
     spoken: list[SpokenEntry]
     spoken_words: list[str] = Field(min_length=1)
     not_now: str
     not_yet: str
     spoken_max_lines: dict[SpokenAction, int]
+    moments_end_in_light: list[str]
+    moments_end_spoken: list[str]
+    moments_clear: list[str]
+    ended_closes: list[str]
+    clear_closes: list[str]
     alone_min_lines: int = Field(ge=1, le=100)
     alone_brief_lines: int = Field(ge=0, le=200)
     narrow_to: int = Field(ge=1, le=20)
@@ -67,19 +107,29 @@ class StageVocabulary(_Frozen):
 
     @field_validator(
         "sound_only", "enter", "exit", "all_but", "transit", "crowd", "masked", "name_separators", "set_down", "in_hand",
-        "inner_play_end", "not_now", "not_yet",
+        "inner_play_end", "not_now", "not_yet", "carried_off",
     )  # fmt: skip
     @classmethod
     def _regex(cls, value: str) -> str:
         re.compile(value)
         return value
 
-    @field_validator("actions", "spoken")
-    @classmethod
-    def _patterns(cls, value: list[ActionEntry] | list[SpokenEntry]) -> list:  # type: ignore[type-arg]
-        for entry in value:
-            re.compile(entry.pattern)
-        return value
+    @model_validator(mode="after")
+    def _patterns(self) -> "StageVocabulary":
+        for entry in [*self.actions, *self.spoken]:
+            re.compile(_action_pattern(entry, self.grammar))
+        return self
+
+
+def _action_pattern(entry: ActionEntry | SpokenEntry, grammar: Grammar) -> str:
+    """The entry as one regex: its pattern, or its grammar read into one."""
+    slots, irregular = grammar.slots, grammar.irregular
+    if isinstance(entry, SpokenEntry) and entry.subjects:
+        return statement_pattern(entry.subjects, entry.verbs, slots, irregular, entry.determiners)
+    if isinstance(entry, SpokenEntry) and entry.calls:
+        return address_pattern(entry.calls, entry.verbs, slots)
+    verbs = phrase_pattern(entry.verbs, slots, irregular) if entry.verbs else None
+    return "|".join(f"(?:{p})" for p in (entry.pattern, verbs) if p)
 
 
 @dataclass(frozen=True)
@@ -101,6 +151,8 @@ class Stage:
     not_names: frozenset[str]
     actions: tuple[tuple[re.Pattern[str], Action], ...]
     any_action: re.Pattern[str]
+    heading_actions: frozenset[str]
+    carried_off: re.Pattern[str]
     inner_play_end: re.Pattern[str]
     spoken: tuple[tuple[re.Pattern[str], SpokenAction], ...]
     any_spoken: re.Pattern[str]
@@ -108,6 +160,11 @@ class Stage:
     not_now: re.Pattern[str]
     not_yet: re.Pattern[str]
     spoken_max_lines: dict[str, int]
+    moments_end_in_light: frozenset[str]
+    moments_end_spoken: frozenset[str]
+    moments_clear: frozenset[str]
+    ended_closes: tuple[str, ...]
+    clear_closes: tuple[str, ...]
     alone_min_lines: int
     alone_brief_lines: int
     narrow_to: int
@@ -123,8 +180,11 @@ def stage_vocabulary() -> Stage:
         raise DecisionDataError(f"stage.yaml: {exc}") from None
     flags = re.IGNORECASE
     openers = "|".join(data.layout.direction_openers)
-    actions = tuple((re.compile(e.pattern, flags), e.action) for e in data.actions)
-    spoken = tuple((re.compile(e.pattern, flags | re.MULTILINE), e.action) for e in data.spoken)
+    action_patterns = [(_action_pattern(e, data.grammar), e.action) for e in data.actions]
+    spoken_patterns = [(_action_pattern(e, data.grammar), e.action) for e in data.spoken]
+    actions = tuple((re.compile(p, flags), a) for p, a in action_patterns)
+    spoken = tuple((re.compile(p, flags | re.MULTILINE), a) for p, a in spoken_patterns)
+    words = [*data.spoken_words, *(w for e in data.spoken for s in (*e.subjects, *e.calls) for w in s.split())]
     return Stage(
         opener=re.compile(rf"^[ \t]*(?:{openers})\b"),
         not_speakers=frozenset(w.upper() for w in data.layout.not_speakers),
@@ -140,14 +200,21 @@ def stage_vocabulary() -> Stage:
         in_hand=re.compile(data.in_hand, flags),
         not_names=frozenset(w.upper() for w in data.not_names),
         actions=actions,
-        any_action=re.compile("|".join(f"(?:{e.pattern})" for e in data.actions), flags),
+        any_action=re.compile("|".join(f"(?:{p})" for p, _ in action_patterns), flags),
+        heading_actions=frozenset(data.heading_actions),
+        carried_off=re.compile(data.carried_off, flags),
         inner_play_end=re.compile(data.inner_play_end, flags),
         spoken=spoken,
-        any_spoken=re.compile("|".join(f"(?:{e.pattern})" for e in data.spoken), flags | re.MULTILINE),
-        spoken_words=re.compile(r"\b(?:" + "|".join(map(re.escape, data.spoken_words)) + r")\b", flags),
+        any_spoken=re.compile("|".join(f"(?:{p})" for p, _ in spoken_patterns), flags | re.MULTILINE),
+        spoken_words=re.compile(r"\b(?:" + "|".join(map(re.escape, dict.fromkeys(words))) + r")\b", flags),
         not_now=re.compile(data.not_now, flags),
         not_yet=re.compile(data.not_yet, flags),
         spoken_max_lines=dict(data.spoken_max_lines),
+        moments_end_in_light=frozenset(data.moments_end_in_light),
+        moments_end_spoken=frozenset(data.moments_end_spoken),
+        moments_clear=frozenset(data.moments_clear),
+        ended_closes=tuple(data.ended_closes),
+        clear_closes=tuple(data.clear_closes),
         alone_min_lines=data.alone_min_lines,
         alone_brief_lines=data.alone_brief_lines,
         narrow_to=data.narrow_to,

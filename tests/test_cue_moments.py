@@ -574,3 +574,36 @@ The storm begins; the storm is come again! The storm begins anew!
     assert [c.label.split(":")[0] for c in cues if c.called_on.kind in INSIDE] == ["Storm"]  # one storm, not three
     reasoning = cues[0].metadata.reasoning if cues[0].metadata else ""
     assert "not cued, its state looks like the one before: Presence" in reasoning  # blue on blue: noted, not lost
+
+
+def test_a_transformation_is_a_hit_and_the_play_within_the_play_has_its_own_stage(engine, kb):
+    text = """SCENE I. A hall in the duke's house. Night.
+
+[Enter DUKE, DUCHESS, and Lords.]
+
+DUKE.
+Let the players come. We'll see their tragedy.
+
+[Flourish of trumpets. Enter PROLOGUE.]
+
+PROLOGUE.
+If we offend, it is with our good will.
+That you should think, we come not to offend,
+But with good will. To show our simple skill,
+That is the true beginning of our end.
+
+[Re-enter the PROLOGUE, with an ass's head.]
+
+DUKE.
+Bless thee, Prologue! thou art translated.
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _of(plan, scenes[0])
+    play = _on(cues, "Enter PROLOGUE")
+    front = {o.area: o.intensity for o in _group(play, "front_wash").overrides if o.area}
+    assert front and max(front.values()) < _key(play)  # the court falls away round the players' stage
+    head = _on(cues, "ass's head")
+    after = cues[cues.index(head) + 1]
+    assert head.label.startswith("Transformation") and _group(head, "front_wash").transition.duration == 0
+    assert after.called_on.kind == "follow"
+    assert _group(after, "back_light").parameters.color == _group(play, "back_light").parameters.color  # back to the play

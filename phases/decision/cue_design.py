@@ -53,6 +53,7 @@ class StateShape(_Frozen):
     pool_min: float | None = Field(default=None, ge=0, le=1)
     glow: Share | None = Field(default=None, ge=0, le=1)  # a light called for, not yet brought on
     side_accent: str | None = None  # the side light in this accent of the palettes (a masque's saturated colour)
+    area: str | None = None  # the key's area held at its level while the others fall to key_area_share
 
 
 class CueDesign(_Frozen):
@@ -122,6 +123,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "apparition": ("key", "pool", "pool_min"),
     "invisible": ("pool",),
     "masque": ("side_share", "side_accent"),
+    "inner_play": ("key_area_share", "area"),
     "figure": ("pool",),
     "quicken": ("key_lift", "pool"),
     "spectral": ("key",),

@@ -89,7 +89,7 @@ def render(
             accent = shapes[kind].side_accent  # type: ignore[index]
             _shape(look, roles, shapes[kind], design, accents.accents.get(accent, palette.warm) if accent else palette.warm)  # type: ignore[index]
             area_share = shapes[kind].key_area_share or area_share  # type: ignore[index]
-            isolate = "CS" if shapes[kind].key_area_share else isolate  # type: ignore[index]
+            isolate = shapes[kind].area or isolate if shapes[kind].key_area_share else isolate  # type: ignore[index]
     for kind, area, colour in (
         ("narrow", "DC", None),
         ("news", "DC", None),

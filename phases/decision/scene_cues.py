@@ -17,7 +17,7 @@ from .cue_design import CueDesign, CueKind
 from .cue_states import Pool, StageLook, assign_pools, render
 from .design_data import DesignSettings, Palette, Palettes
 from .look import Look
-from .looks import lightning
+from .looks import lightning, supernatural
 from .roles import group_roles
 from .scene_reading import SceneReading
 from .stage_events import SHOW_KINDS, Layer, SceneWalk, StagePoint, walk_scene
@@ -252,6 +252,10 @@ def _bumped(
             if role == "key":
                 look.groups[gid].intensity = round(min(key_ceiling, look.groups[gid].intensity + (shape.key_lift or 0)), 3)
         pools = [*stage.pools, Pool(cues.pool_areas.get("unmask", "DC"), shape.pool or 0, palette.warm, "unmask")]
+        return StageLook(look, pools, stage.area_share, assign_pools(pools, rig))
+    if point.bumps == ("transform",):  # a transformation: the supernatural colour and a cold special, a moment
+        supernatural(look, rig, accents)
+        pools = [*stage.pools, Pool(cues.pool_areas.get("charm", "CS"), cues.shape("charm").pool or 0, palette.moon, "charm")]
         return StageLook(look, pools, stage.area_share, assign_pools(pools, rig))
     if "shot" in point.bumps and not {"lightning", "thunder"} & set(point.bumps):
         for gid, role in group_roles(rig).items():

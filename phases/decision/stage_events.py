@@ -41,7 +41,7 @@ _SCENE_NUMBER = re.compile(r"^\s*(?:ACT\s+\w+\.?\s*)?(?:SCENE\s+\w+\.?)?\s*", re
 _QUOTED = re.compile(r'"(.+)"\s*$', re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:]")
 # Moments that pass: a bump over the state, then a follow back to it.
-BUMP_KINDS = ("lightning", "thunder", "shot", "unmask")
+BUMP_KINDS = ("lightning", "thunder", "shot", "unmask", "transform")
 
 
 @dataclass(frozen=True)
@@ -329,8 +329,7 @@ class _Walker:
         if action == "masque":
             self._open(Layer("masque", "masque"))
             return ["masque"]
-        if action == "transform":  # the one transformed: the last named before "with an ass's head"
-            self._open(Layer("charm", self._new_key("charm"), names[-1:]))
+        if action == "transform":  # "with an ass's head": a supernatural hit on them, then the scene goes on
             return ["transform"]
         if action == "lower":
             statue = [k for k, layer in self.open.items() if layer.kind in ("reveal", "quicken") and names

@@ -607,3 +607,29 @@ Bless thee, Prologue! thou art translated.
     assert head.label.startswith("Transformation") and _group(head, "front_wash").transition.duration == 0
     assert after.called_on.kind == "follow"
     assert _group(after, "back_light").parameters.color == _group(play, "back_light").parameters.color  # back to the play
+
+
+def test_a_light_called_for_in_any_words_and_not_one_called_offstage(engine, kb):
+    text = """ACT III
+
+SCENE: A drawing-room. Evening.
+
+(MRS. HALL and RITA come in.)
+
+MRS. HALL.
+It is so dark in here. Light the other lamp, Rita. Bring me the lamp.
+I cannot see to read, and the fire is nearly out.
+
+RITA.
+Yes, ma'am. Here it is.
+
+MRS. HALL.
+[Within.] And give us a light there in the hall!
+
+RITA.
+At once, ma'am.
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _inside(plan, scenes[-1])
+    called = [c for c in cues if c.label.startswith("Light")]
+    assert len(called) == 1 and "Bring me the lamp" in (called[0].called_on.text or "")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from phases.data_files import load_yaml_model
 
 from .settings import DATA, DecisionDataError
-from .word_forms import address_pattern, phrase_pattern, statement_pattern
+from .word_forms import address_pattern, imperative_pattern, phrase_pattern, statement_pattern
 
 Action = Literal[
     "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
@@ -53,8 +53,8 @@ class ActionEntry(_Frozen):
 
 
 class SpokenEntry(_Frozen):
-    """Light named in the dialogue: a regex; or a statement (a subject and a verb in the present); or an address
-    (a call and its imperative)."""
+    """Light named in the dialogue: a regex; a command (verbs alone, as written); a statement (a subject and a verb
+    in the present); or an address (a call and its imperative)."""
 
     action: SpokenAction
     pattern: str | None = None
@@ -65,9 +65,10 @@ class SpokenEntry(_Frozen):
 
     @model_validator(mode="after")
     def _one_form(self) -> "SpokenEntry":
-        forms = [self.pattern is not None, bool(self.subjects), bool(self.calls)]
-        if sum(forms) != 1 or bool(self.verbs) == forms[0]:
-            raise ValueError(f"spoken {self.action}: one of a pattern, subjects and verbs, or calls and verbs")
+        if self.pattern is not None and (self.verbs or self.subjects or self.calls) or self.subjects and self.calls:
+            raise ValueError(f"spoken {self.action}: one of a pattern, commands (verbs), subjects and verbs, calls and verbs")
+        if self.pattern is None and not self.verbs:
+            raise ValueError(f"spoken {self.action}: a pattern or verbs")
         return self
 
 
@@ -128,6 +129,8 @@ def _action_pattern(entry: ActionEntry | SpokenEntry, grammar: Grammar) -> str:
         return statement_pattern(entry.subjects, entry.verbs, slots, irregular, entry.determiners)
     if isinstance(entry, SpokenEntry) and entry.calls:
         return address_pattern(entry.calls, entry.verbs, slots)
+    if isinstance(entry, SpokenEntry) and entry.verbs:
+        return imperative_pattern(entry.verbs, slots)
     verbs = phrase_pattern(entry.verbs, slots, irregular) if entry.verbs else None
     return "|".join(f"(?:{p})" for p in (entry.pattern, verbs) if p)
 

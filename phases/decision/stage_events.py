@@ -630,6 +630,8 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
             if action is None or (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
                 continue
             speech = bisect.bisect_right(starts, at) - 1
+            if speech >= 0 and seen.speeches[speech].offstage:
+                continue  # "[Within.] Give us a light there": heard, not on stage
             limit = stage.spoken_max_lines.get(action)
             if limit is not None and (speech < 0 or seen.speeches[speech].lines > limit):
                 continue

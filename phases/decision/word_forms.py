@@ -78,7 +78,12 @@ def _phrase(
         if verb == "participle":
             forms = [first, *forms]
         head = "(?:" + "|".join(map(re.escape, forms)) + ")"
-    return r"\s+".join([head, *(_token(w, slots) for w in parts[1:])])
+    pattern = head
+    for word in parts[1:]:  # "<to>?": a word that may be left out ("give me the lamp", "give the lamp")
+        optional = word.endswith("?") and len(word) > 1
+        piece = r"\s+" + _token(word[:-1] if optional else word, slots)
+        pattern += f"(?:{piece})?" if optional else piece
+    return pattern
 
 
 def phrase_pattern(phrases: Sequence[str], slots: Mapping[str, str], irregular: Mapping[str, Sequence[str]]) -> str:
@@ -103,6 +108,11 @@ def statement_pattern(
     present = "(?:" + "|".join(_phrase(v, slots, irregular, "present") for v in verbs) + ")"
     helped = "(?:" + "|".join(_phrase(v, slots, irregular, "participle") for v in verbs) + ")"
     return rf"\b{subject}\s+{_ADVERBS}(?:{present}|(?:{_BE_HAVE}|{_DO})\s+{_ADVERBS}{helped})\b"
+
+
+def imperative_pattern(phrases: Sequence[str], slots: Mapping[str, str]) -> str:
+    """Commands, the verb as written: "bring me the lamp", "light the other lamp" (never "brought the lamp")."""
+    return "|".join(rf"\b{_phrase(p, slots, {}, None)}\b" for p in phrases)
 
 
 def address_pattern(calls: Sequence[str], verbs: Sequence[str], slots: Mapping[str, str]) -> str:

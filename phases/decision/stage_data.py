@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from phases.data_files import load_yaml_model
 
 from .settings import DATA, DecisionDataError
-from .word_forms import address_pattern, imperative_pattern, phrase_pattern, statement_pattern
+from .word_forms import address_pattern, imperative_pattern, phrase_pattern, statement_pattern, word_alternation
 
 Action = Literal[
     "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
@@ -158,7 +158,7 @@ class Stage:
     carried_off: re.Pattern[str]
     inner_play_end: re.Pattern[str]
     spoken: tuple[tuple[re.Pattern[str], SpokenAction], ...]
-    any_spoken: re.Pattern[str]
+    spoken_by_word: dict[str, tuple[int, ...]]  # a word -> the `spoken` entries it can start
     spoken_words: re.Pattern[str]
     not_now: re.Pattern[str]
     not_yet: re.Pattern[str]
@@ -187,7 +187,12 @@ def stage_vocabulary() -> Stage:
     spoken_patterns = [(_action_pattern(e, data.grammar), e.action) for e in data.spoken]
     actions = tuple((re.compile(p, flags), a) for p, a in action_patterns)
     spoken = tuple((re.compile(p, flags | re.MULTILINE), a) for p, a in spoken_patterns)
-    words = [*data.spoken_words, *(w for e in data.spoken for s in (*e.subjects, *e.calls) for w in s.split())]
+    by_word: dict[str, list[int]] = {}  # a word on a line -> the spoken entries worth trying on it
+    for index, entry in enumerate(data.spoken):
+        own = [w for phrase in (*entry.subjects, *entry.calls) for w in phrase.split()] or data.spoken_words
+        for word in own:
+            by_word.setdefault(word.lower(), []).append(index)
+    words = list(by_word)
     return Stage(
         opener=re.compile(rf"^[ \t]*(?:{openers})\b"),
         not_speakers=frozenset(w.upper() for w in data.layout.not_speakers),
@@ -208,8 +213,8 @@ def stage_vocabulary() -> Stage:
         carried_off=re.compile(data.carried_off, flags),
         inner_play_end=re.compile(data.inner_play_end, flags),
         spoken=spoken,
-        any_spoken=re.compile("|".join(f"(?:{p})" for p, _ in spoken_patterns), flags | re.MULTILINE),
-        spoken_words=re.compile(r"\b(?:" + "|".join(map(re.escape, dict.fromkeys(words))) + r")\b", flags),
+        spoken_by_word={word: tuple(dict.fromkeys(indices)) for word, indices in by_word.items()},
+        spoken_words=re.compile(r"\b(?:" + word_alternation(words) + r")\b", flags),
         not_now=re.compile(data.not_now, flags),
         not_yet=re.compile(data.not_yet, flags),
         spoken_max_lines=dict(data.spoken_max_lines),

@@ -621,13 +621,18 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
         lines_seen.add(line_start)
         line_end = text.find("\n", word.start())
         raw = text[line_start : line_end if line_end >= 0 else len(text)]
-        for match in stage.any_spoken.finditer(raw):
+        words = {w.group(0).lower() for w in stage.spoken_words.finditer(raw)}
+        entries = sorted({i for w in words for i in stage.spoken_by_word.get(w, ())})  # in the vocabulary's order
+        taken: list[tuple[int, int]] = []
+        for match, action in ((m, stage.spoken[i][1]) for i in entries for m in stage.spoken[i][0].finditer(raw)):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue  # (the same words read by an earlier entry)
+            taken.append((match.start(), match.end()))
             at = line_start + match.start()
             if any(start <= at < end for start, end in spans):
                 continue
-            action = next((a for regex, a in stage.spoken if regex.search(match.group(0))), None)
             sentence = _sentence(text, at, line_start + match.end())
-            if action is None or (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
+            if (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
                 continue
             speech = bisect.bisect_right(starts, at) - 1
             if speech >= 0 and seen.speeches[speech].offstage:

@@ -120,3 +120,24 @@ def address_pattern(calls: Sequence[str], verbs: Sequence[str], slots: Mapping[s
     call = "(?:" + "|".join(_phrase(c, slots, {}, None) for c in calls) + ")"
     verb = "(?:" + "|".join(_phrase(v, slots, {}, None) for v in verbs) + ")"
     return rf"\b{call}\s*[,!]\s*{verb}\b"
+
+
+def word_alternation(words: Sequence[str]) -> str:
+    """A regex matching any of the words, written as a trie ("l(?:amp|ight)"): a scan over a whole play tries one
+    branch per letter, not every word at every position."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        ends = "" in node
+        parts = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return branch(trie)

@@ -104,7 +104,8 @@ def plan_scene(
                 first.notes.append(f"not cued, its state looks like the one before: {_label(kind, point, cues)}")
             continue
         fade, delay = (0.0, 0.0) if bumped is not None else _fade(kind, point, cues)  # a flash is a snap
-        cue = PlannedCue(point, point.offset, shown, fade, _label(kind, point, cues), [point.text], kind=kind, lead_delay=delay)
+        honoured = list(dict.fromkeys([point.text, *point.merged]))
+        cue = PlannedCue(point, point.offset, shown, fade, _label(kind, point, cues), honoured, kind=kind, lead_delay=delay)
         planned.append(cue)
         previous = shown
         if bumped is not None:
@@ -180,7 +181,9 @@ def _merge_lines(
             merged.append(point)  # a time change is never merged into a moment on another line: its own long cue
             before.append(previous)
         elif near and held is not None and held.population_only and not point.population_only:
-            merged[-1] = dataclasses.replace(point, cues=[*held.cues, *point.cues])  # one GO, on the moment
+            merged[-1] = dataclasses.replace(  # one GO, on the moment
+                point, cues=[*held.cues, *point.cues], merged=(*held.merged, held.text, *point.merged)
+            )
         elif near and held is not None and not undoes:
             merged[-1] = StagePoint(
                 held.offset,
@@ -194,6 +197,7 @@ def _merge_lines(
                 held.population_only and point.population_only,
                 "time" if "time" in point.cues else  # one line, one GO: the time's long fade leads it
                 _lead([*held.cues, *point.cues, *([held.lead] if held.lead else [])], cues),  # the strongest names it
+                (*held.merged, point.text, *point.merged),
             )
         else:
             merged.append(point)

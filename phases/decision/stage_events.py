@@ -67,6 +67,7 @@ class StagePoint:
     follow: "StagePoint | None" = None  # the direction's second state (they dance, then go)
     population_only: bool = False  # only people coming and going
     lead: CueKind | None = None  # the moment that names the cue, when several were merged into one GO
+    merged: tuple[str, ...] = ()  # the texts of the later moments merged into this GO (each honoured)
 
 
 @dataclass

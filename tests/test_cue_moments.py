@@ -4,6 +4,8 @@ a direction whose bracket closes mid-sentence, a masque, a spirit unseen, light 
 dialogue, a special that goes with its own subject, a moment that yields to the day, and moments kept visible."""
 
 
+import re
+
 import pytest
 
 from phases.contracts import LightingInstruction, Scene
@@ -427,16 +429,19 @@ OLD MAN.
 The storm came on at noon, and now it's past telling.
 Our day is gone, my masters; our sun is set.
 I would the sky would frown upon our foes.
+When the sun sets, who doth not look for night?
+The sun will not shine to-day, nor the day frown.
 But what's here? A child! A pretty one.
 """
     scenes, plan = _plan(engine, kb, text)
     cues = _inside(plan, scenes[0])
     storm = _on(cues, "The storm begins")
     assert storm.label.startswith("Storm") and _key(storm) < _key(_of(plan, scenes[0])[0])
-    gone = _on(cues, "pursued by a wolf")
-    assert gone.label.startswith("Restore")  # the storm the pilot saw goes with him
-    said = " ".join(c.called_on.text or "" for c in cues)
-    for words in ("storm came", "Our day is gone", "sky would frown"):  # a past, a fortune, a wish
+    after = cues[cues.index(storm) + 1]  # the storm the pilot saw goes with him: the old man alone, in the day
+    assert after.label.startswith("Alone") and _key(after) == pytest.approx(_key(_of(plan, scenes[0])[0]))
+    said = " ".join(c.called_on.text or "" for c in cues if re.match(r"(Storm|Light thickens|Clears)", c.label))
+    for words in ("storm came", "Our day is gone", "sky would frown", "sun sets", "not shine"):  # a past, a fortune,
+        # a wish, a clause of time, a negation
         assert words not in said, words
 
 

@@ -168,11 +168,14 @@ def _merge_lines(
     previous = opening
     for point in points:
         held = merged[-1] if merged else None
-        undoes = (  # it only takes back what the first one opened (on another line: on one line, one GO)
+        undoes = (  # it takes back what the first one opened, and is no stronger a moment (on one line, one GO)
             held is not None
             and line_of[point.offset] != line_of[held.offset]
             and bool(_keys(held.layers) - _keys(before[-1]) - _keys(point.layers))
-            and not _keys(point.layers) - _keys(held.layers)
+            and (
+                not _keys(point.layers) - _keys(held.layers)  # (a death, then the victors' entrance)
+                or _strength(point.cues, cues) < _strength([*held.cues, *([held.lead] if held.lead else [])], cues)
+            )  # (a storm, then one left alone: two moments; an attack, then the death it ends in: one)
         )
         near = held is not None and line_of[point.offset] - line_of[held.offset] <= within
         timed = held is not None and ("time" in point.cues) != ("time" in held.cues)
@@ -204,6 +207,10 @@ def _merge_lines(
             before.append(previous)
         previous = tuple(_settled(layer) for layer in point.layers)  # a death has settled by the next point
     return merged
+
+
+def _strength(kinds: list[CueKind], cues: CueDesign) -> int:
+    return cues.kinds[_lead(kinds, cues)].priority if kinds else 0
 
 
 def _keys(layers: tuple[Layer, ...]) -> set[tuple[str, str]]:

@@ -94,6 +94,7 @@ class StageVocabulary(_Frozen):
     spoken_words: list[str] = Field(min_length=1)
     not_now: str
     not_yet: str
+    negation: str
     spoken_max_lines: dict[SpokenAction, int]
     moments_end_in_light: list[str]
     moments_end_spoken: list[str]
@@ -108,7 +109,7 @@ class StageVocabulary(_Frozen):
 
     @field_validator(
         "sound_only", "enter", "exit", "all_but", "transit", "crowd", "masked", "name_separators", "set_down", "in_hand",
-        "inner_play_end", "not_now", "not_yet", "carried_off",
+        "inner_play_end", "not_now", "not_yet", "carried_off", "negation",
     )  # fmt: skip
     @classmethod
     def _regex(cls, value: str) -> str:
@@ -162,6 +163,7 @@ class Stage:
     spoken_words: re.Pattern[str]
     not_now: re.Pattern[str]
     not_yet: re.Pattern[str]
+    negation: re.Pattern[str]
     spoken_max_lines: dict[str, int]
     moments_end_in_light: frozenset[str]
     moments_end_spoken: frozenset[str]
@@ -217,6 +219,7 @@ def stage_vocabulary() -> Stage:
         spoken_words=re.compile(r"\b(?:" + word_alternation(words) + r")\b", flags),
         not_now=re.compile(data.not_now, flags),
         not_yet=re.compile(data.not_yet, flags),
+        negation=re.compile(data.negation, flags),
         spoken_max_lines=dict(data.spoken_max_lines),
         moments_end_in_light=frozenset(data.moments_end_in_light),
         moments_end_spoken=frozenset(data.moments_end_spoken),

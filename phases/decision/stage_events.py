@@ -635,6 +635,8 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
             sentence = _sentence(text, at, line_start + match.end())
             if (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
                 continue
+            if action != "light_out" and stage.negation.search(text[_sentence_start(text, at) : line_start + match.end()]):
+                continue  # "the sun will not shine": a negation up to the words themselves
             speech = bisect.bisect_right(starts, at) - 1
             if speech >= 0 and seen.speeches[speech].offstage:
                 continue  # "[Within.] Give us a light there": heard, not on stage
@@ -646,9 +648,12 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    before = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 200), start)), default=max(0, start - 200))
     after = _SENTENCE_END.search(text, end)
-    return text[before : after.start() if after else min(len(text), end + 200)]
+    return text[_sentence_start(text, start) : after.start() if after else min(len(text), end + 200)]
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 200), at)), default=max(0, at - 200))
 
 
 def _time_changes(scene: Scene) -> list[tuple[int, TimeChange]]:

@@ -638,3 +638,43 @@ At once, ma'am.
     cues = _inside(plan, scenes[-1])
     called = [c for c in cues if c.label.startswith("Light")]
     assert len(called) == 1 and "Bring me the lamp" in (called[0].called_on.text or "")
+
+
+def test_a_charm_spoken_over_a_sleeper_and_not_over_the_waking(engine, kb):
+    text = """SCENE II. A wood. Night.
+
+[Enter HERMIA and LYSANDER.]
+
+LYSANDER.
+Here is my bed; sleep give thee all his rest!
+
+[They sleep.]
+
+[Enter PUCK.]
+
+PUCK.
+Through the forest have I gone,
+But Athenian found I none.
+Churl, upon thy eyes I throw
+All the power this charm doth owe.
+So awake when I am gone;
+For I must now to Oberon.
+
+[Exit.]
+
+[Enter HELENA, running.]
+
+HELENA.
+Stay, though thou kill me, sweet Demetrius.
+Upon his eyes? No, upon mine the dew of tears is fallen.
+But who is here? Lysander! on the ground!
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _inside(plan, scenes[0])
+    charm = _on(cues, "upon thy eyes I throw")
+    assert charm.label.startswith("Charm") and _specials(charm, kb)
+    assert not any("Upon his eyes" in (c.called_on.text or "") for c in cues)  # (the sleepers' charm already done)
+    awake = parse_text("SCENE I. A room.\n\n[Enter ANNA and BEN.]\n\nANNA.\nUpon thy eyes I lay my hand.\n", name="w.txt")
+    (scene,) = awake.scenes
+    knowledge = [retrieve(scene, kb, ScenePosition(0, 1))]
+    assert not [c for c in engine.plan([scene], knowledge) if c.called_on.kind in INSIDE]  # nobody sleeps: no charm

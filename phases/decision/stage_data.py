@@ -20,7 +20,7 @@ Action = Literal[
 ]  # fmt: skip
 SpokenAction = Literal[
     "light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible", "storm", "spectral",
-    "ended", "clear", "quicken",
+    "ended", "clear", "quicken", "charm",
 ]  # fmt: skip
 
 

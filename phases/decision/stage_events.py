@@ -552,6 +552,12 @@ class _Walker:
                 del self.open["scene"]
                 closed = True
             return [kind] if closed else []  # type: ignore[list-item]
+        if kind == "charm":  # a charm spoken over a sleeper ("upon thy eyes I throw"): only where one sleeps
+            sleepers = [layer for layer in self.open.values() if layer.kind == "sleep"]
+            if not sleepers or self._is_open("charm"):
+                return []
+            self._open(Layer("charm", self._new_key("charm"), sleepers[-1].subjects))
+            return ["charm"]
         if kind == "quicken":  # "Music, awake her": the one shown (a statue) or asleep comes to life
             held = [layer for layer in self.open.values() if layer.kind in ("reveal", "sleep")]
             if not held or self._is_open("quicken"):

@@ -678,3 +678,42 @@ But who is here? Lysander! on the ground!
     (scene,) = awake.scenes
     knowledge = [retrieve(scene, kb, ScenePosition(0, 1))]
     assert not [c for c in engine.plan([scene], knowledge) if c.called_on.kind in INSIDE]  # nobody sleeps: no charm
+
+
+def test_each_ghost_of_many_is_seen_and_each_sleeper_wakes_for_themself(engine, kb):
+    names = ["EDWARD", "HENRY", "CLARENCE", "RIVERS", "HASTINGS", "ANNE"]
+    ghosts = "\n".join(
+        f"[The Ghost of {name} rises.]\n\nGHOST OF {name}.\nLet me sit heavy on thy soul to-morrow!\n"
+        "Think how thou stabb'dst me in my prime of youth;\nDespair, and die!\n"
+        for name in names
+    )
+    text = f"""SCENE III. A field between two tents. Night.
+
+[Enter RICHMOND.]
+
+RICHMOND.
+O Thou, whose captain I account myself,
+Look on my forces with a gracious eye.
+To Thee I do commend my watchful soul.
+
+[Sleeps.]
+
+{ghosts}
+[The Ghosts vanish. KING RICHARD starts out of his dream.]
+
+KING RICHARD.
+Give me another horse! Bind up my wounds!
+Have mercy, Jesu! Soft! I did but dream.
+
+[Exit.]
+
+[RICHMOND wakes. Enter OXFORD and Lords.]
+
+OXFORD.
+Good morrow, Richmond!
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _inside(plan, scenes[0])
+    risen = [c for c in cues if c.label.startswith("Apparition")]
+    assert len(risen) == len(names)  # six ghosts on a three-special rig: each one's rising is seen
+    assert _on(cues, "RICHMOND wakes").label.startswith("Restore")  # his own sleep ends, not at the king's dream

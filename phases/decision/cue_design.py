@@ -54,6 +54,7 @@ class StateShape(_Frozen):
     glow: Share | None = Field(default=None, ge=0, le=1)  # a light called for, not yet brought on
     side_accent: str | None = None  # the side light in this accent of the palettes (a masque's saturated colour)
     area: str | None = None  # the key's area held at its level while the others fall to key_area_share
+    held: Share | None = Field(default=None, ge=0, le=1)  # an earlier one still up, at this share of the newest
 
 
 class CueDesign(_Frozen):

@@ -157,8 +157,9 @@ def render(
         scale(look, rig, shape.key, ("key",))
         level = round(max(shape.pool_min, min(1.0, shape.pool * base_key)), 3)
         areas = cues.apparition_areas
-        for index in range(len(ghosts)):  # each apparition its own special
-            pools.append(Pool(areas[index % len(areas)], level, palette.moon, "apparition"))
+        for index in range(len(ghosts)):  # each apparition its own special, the newest the brightest
+            held = shape.held is not None and index < len(ghosts) - 1
+            pools.append(Pool(areas[index % len(areas)], level, palette.moon, "held" if held else "apparition"))
     shaped = bool(kinds - {"scene"})  # the base alone (a model's look too) keeps its own balance
     for gid, role in roles.items():
         if role == "key" and shaped:
@@ -179,6 +180,8 @@ def render(
             p if p.source == "base" else Pool(p.area, round(min(p.level, ceiling), 3), p.colour, p.source)
             for p in pools
         ]  # (the base's own specials, a spot the script asks for by name, stay as they are)
+    held = shapes["apparition"].held or 1.0
+    pools = [Pool(p.area, round(p.level * held, 3), p.colour, p.source) if p.source == "held" else p for p in pools]
     stage = StageLook(clamp(look, rig), _merged(pools), area_share)
     stage.fixtures = assign_pools(stage.pools, rig)
     return stage

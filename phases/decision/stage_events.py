@@ -37,6 +37,7 @@ SHOW_KINDS = frozenset(
      "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask", "masque", "transform", "presence",
      "invisible"}
 )  # fmt: skip
+_PLURAL = re.compile(r"^\s*(?:they|all|both|the\s+\w+s)\b", re.IGNORECASE)  # "They sleep", "All sleep but..."
 _SCENE_NUMBER = re.compile(r"^\s*(?:ACT\s+\w+\.?\s*)?(?:SCENE\s+\w+\.?)?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r'"(.+)"\s*$', re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:]")
@@ -366,10 +367,17 @@ class _Walker:
         if action == "sleep":
             if act.crowd and not names:  # "Servants lie down": the extras bed down, no state of the stage
                 return []
-            self._open(Layer("sleep", "sleep", names))
+            if not names and not _PLURAL.match(text) and self.last_speaker:  # "Sleeps.": the one who spoke
+                names = (self.last_speaker,)
+            self._open(Layer("sleep", self._new_key("sleep"), names))
             return ["sleep"]
         if action == "wake":  # not a dawn, nor brighter than the scene: the sleepers' darker state goes
-            return ["restore"] if self._close("sleep") else []
+            sleeping = [k for k, layer in self.open.items() if layer.kind == "sleep"]
+            woken = [k for k in sleeping if not names or not self.open[k].subjects
+                     or any(self.pop.same(n, s) for n in names for s in self.open[k].subjects)]  # fmt: skip
+            for key in woken:  # "RICHMOND wakes": his sleep, not the king's
+                del self.open[key]
+            return ["restore"] if woken else []
         if action == "light_in":
             bearer = names[-1:] if names and not self.stage.set_down.search(text) else ()
             self.open.pop("glow", None)

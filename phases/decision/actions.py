@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .population import names_in
 from .stage_data import Stage, stage_vocabulary
-
-_SENTENCES = re.compile(r"(?<=[.;!?])\s+|\s*--\s*|,?\s+then\s+(?=[a-z]+\b)|^then\s+", re.IGNORECASE)
-_NAME_WORD = re.compile(r"[A-Z][A-Za-z'’\-]*(?:\.[A-Z][A-Za-z'’\-]*)*")
+from .stage_text import direction_sentences
 
 
 @dataclass(frozen=True)
@@ -24,18 +23,9 @@ class Act:
     everyone: bool = False  # a bare "Exeunt": everyone leaves
     masked: bool = False
     transit: bool = False  # walks on and off again ("pass over the stage")
-
-
-def names_in(text: str, stage: Stage) -> tuple[str, ...]:
-    """The people a list names: "Lady Macbeth, with a taper" -> ("LADY MACBETH",); possessives ("Caesar's body")
-    and the vocabulary's extras and small words are not people."""
-    names: list[str] = []
-    for part in stage.name_separators.split(text):
-        words = [w for w in _NAME_WORD.findall(part) if not w.endswith(("'s", "’s")) and w.upper() not in stage.not_names]
-        words = [w for w in words if not stage.crowd.fullmatch(w)]
-        if words:
-            names.append(" ".join(w.upper() for w in words))
-    return tuple(dict.fromkeys(names))
+    rest: bool = False  # an exit that takes everyone who does not speak next ("Exeunt the rest")
+    train: bool = False  # an exit with a leader's train ("Exeunt Caesar and his Train", "Exit Duke, &c.")
+    chorus: bool = False  # an entrance "as Chorus"
 
 
 @lru_cache(maxsize=4096)
@@ -43,8 +33,9 @@ def read_direction(text: str) -> tuple[Act, ...]:
     """What the direction does, in its order."""
     stage = stage_vocabulary()
     acts: list[Act] = []
-    for sentence in (s.strip(" .") for s in _SENTENCES.split(text)):
-        if not sentence:
+    for sentence in direction_sentences(text):
+        if stage.misprinted_exit.fullmatch(sentence):
+            acts.append(Act("exit"))  # a bare "Enter." brings no one on: the Folio's exit
             continue
         enter = stage.enter.search(sentence)
         leave = stage.exit.search(sentence)
@@ -59,6 +50,7 @@ def read_direction(text: str) -> tuple[Act, ...]:
                     crowd=bool(stage.crowd.search(after)),
                     masked=bool(stage.masked.search(after)),
                     transit=bool(stage.transit.search(sentence)),
+                    chorus=bool(stage.chorus_role.search(after)),
                 )
             )
         if leave and not enter:
@@ -92,10 +84,12 @@ def _exit(sentence: str, leave: re.Match[str], stage: Stage) -> Act:
     stays = stage.all_but.search(after)
     if stays:
         return Act("exit", staying=names_in(after[stays.end() :], stage), crowd=True)
-    named = names_in(after, stage)
+    named = names_in(after, stage) or names_in(sentence[: leave.start()], stage)  # "KING RICHARD retires"
     plural = leave.group(0).lower().startswith("exeunt")
     crowd = bool(stage.crowd.search(after))
-    return Act("exit", named, crowd=crowd, everyone=plural and not named and not crowd)
+    rest = bool(stage.the_rest.search(after))
+    train = bool(named) and bool(stage.train.search(after))
+    return Act("exit", named, crowd=crowd, everyone=plural and not named and not crowd, rest=rest, train=train)
 
 
 def _subject(sentence: str, regex: re.Pattern[str]) -> str:

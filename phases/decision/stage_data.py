@@ -26,7 +26,34 @@ class _Frozen(BaseModel):
 
 class Layout(_Frozen):
     direction_openers: list[str] = Field(min_length=1)
+    effect_openers: list[str]
     not_speakers: list[str]
+    line_width: int = Field(ge=20, le=400)
+    screenplay_heading: str
+    screenplay_transition: str
+    character_cue: str
+
+    @field_validator("screenplay_heading", "screenplay_transition", "character_cue")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class PopulationWords(_Frozen):
+    not_people: str
+    role: str
+    the_rest: str
+    train: str
+    chorus: list[str] = Field(min_length=1)
+    misprinted_exit: str
+    bare_exit: str
+
+    @field_validator("not_people", "role", "the_rest", "train", "misprinted_exit", "bare_exit")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
 
 
 class ActionEntry(_Frozen):
@@ -41,6 +68,7 @@ class SpokenEntry(_Frozen):
 
 class StageVocabulary(_Frozen):
     layout: Layout
+    population: PopulationWords
     sound_only: str
     enter: str
     exit: str
@@ -61,6 +89,7 @@ class StageVocabulary(_Frozen):
     spoken_max_lines: dict[SpokenAction, int]
     alone_min_lines: int = Field(ge=1, le=100)
     alone_brief_lines: int = Field(ge=0, le=200)
+    alone_return_lines: int = Field(ge=0, le=200)
     narrow_to: int = Field(ge=1, le=20)
     narrow_from: int = Field(ge=2, le=50)
     narrow_leaving: int = Field(ge=1, le=50)
@@ -87,7 +116,12 @@ class Stage:
     """The vocabulary compiled: each pattern once, case-insensitive."""
 
     opener: re.Pattern[str]  # an unbracketed direction line (case-sensitive)
+    effect_line: re.Pattern[str]  # a short unbracketed line of sound or action ending with a stop ("Wrastle.")
     not_speakers: frozenset[str]
+    line_width: int
+    screenplay_heading: re.Pattern[str]  # a screenplay's scene heading (INT. / EXT.)
+    screenplay_transition: re.Pattern[str]  # FADE IN:, CUT TO:
+    character_cue: re.Pattern[str]  # a screenplay's speaker, over the dialogue
     sound_only: re.Pattern[str]
     enter: re.Pattern[str]
     exit: re.Pattern[str]
@@ -99,6 +133,14 @@ class Stage:
     set_down: re.Pattern[str]
     in_hand: re.Pattern[str]
     not_names: frozenset[str]
+    not_people: re.Pattern[str]
+    role: re.Pattern[str]
+    the_rest: re.Pattern[str]
+    train: re.Pattern[str]
+    chorus: frozenset[str]
+    chorus_role: re.Pattern[str]
+    misprinted_exit: re.Pattern[str]
+    bare_exit: re.Pattern[str]
     actions: tuple[tuple[re.Pattern[str], Action], ...]
     any_action: re.Pattern[str]
     inner_play_end: re.Pattern[str]
@@ -110,6 +152,7 @@ class Stage:
     spoken_max_lines: dict[str, int]
     alone_min_lines: int
     alone_brief_lines: int
+    alone_return_lines: int
     narrow_to: int
     narrow_from: int
     narrow_leaving: int
@@ -123,11 +166,19 @@ def stage_vocabulary() -> Stage:
         raise DecisionDataError(f"stage.yaml: {exc}") from None
     flags = re.IGNORECASE
     openers = "|".join(data.layout.direction_openers)
+    effects = "|".join(data.layout.effect_openers)
+    people = data.population
+    chorus = "|".join(map(re.escape, people.chorus))
     actions = tuple((re.compile(e.pattern, flags), e.action) for e in data.actions)
     spoken = tuple((re.compile(e.pattern, flags | re.MULTILINE), e.action) for e in data.spoken)
     return Stage(
         opener=re.compile(rf"^[ \t]*(?:{openers})\b"),
+        effect_line=re.compile(rf"^[ \t]*(?:{effects})\b[^!?\n]{{0,80}}\.[ \t]*$"),
         not_speakers=frozenset(w.upper() for w in data.layout.not_speakers),
+        line_width=data.layout.line_width,
+        screenplay_heading=re.compile(data.layout.screenplay_heading),
+        screenplay_transition=re.compile(data.layout.screenplay_transition),
+        character_cue=re.compile(data.layout.character_cue),
         sound_only=re.compile(data.sound_only, flags),
         enter=re.compile(data.enter, flags),
         exit=re.compile(data.exit, flags),
@@ -139,6 +190,14 @@ def stage_vocabulary() -> Stage:
         set_down=re.compile(data.set_down, flags),
         in_hand=re.compile(data.in_hand, flags),
         not_names=frozenset(w.upper() for w in data.not_names),
+        not_people=re.compile(people.not_people, flags),
+        role=re.compile(people.role, flags),
+        the_rest=re.compile(people.the_rest, flags),
+        train=re.compile(people.train, flags),
+        chorus=frozenset(w.upper() for w in people.chorus),
+        chorus_role=re.compile(rf"\b(?:as|like)\s+(?:the\s+|a\s+)?(?:{chorus})\b", flags),
+        misprinted_exit=re.compile(people.misprinted_exit, flags),
+        bare_exit=re.compile(people.bare_exit, flags),
         actions=actions,
         any_action=re.compile("|".join(f"(?:{e.pattern})" for e in data.actions), flags),
         inner_play_end=re.compile(data.inner_play_end, flags),
@@ -150,6 +209,7 @@ def stage_vocabulary() -> Stage:
         spoken_max_lines=dict(data.spoken_max_lines),
         alone_min_lines=data.alone_min_lines,
         alone_brief_lines=data.alone_brief_lines,
+        alone_return_lines=data.alone_return_lines,
         narrow_to=data.narrow_to,
         narrow_from=data.narrow_from,
         narrow_leaving=data.narrow_leaving,

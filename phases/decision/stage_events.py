@@ -79,7 +79,15 @@ class _Walker:
         self.death_areas = cues.death_areas
         self.alone_areas = cues.alone_areas
         self.soliloquists: list[str] = []
-        self.pop = Population([s.speaker for s in seen.speeches])
+        speeches = [(s.offset, s.speaker) for s in seen.speeches if not s.offstage]
+        entrances = [d.offset for d in seen.directions if _entrances(d.text)]
+        exits = [
+            (d.offset, a.names, bool(stage.bare_exit.fullmatch(d.text)))
+            for d in seen.directions
+            for a in read_direction(d.text)
+            if a.action == "exit"
+        ]
+        self.pop = Population([s.speaker for s in seen.speeches], speeches, entrances, stage.chorus, exits)
         self.open: dict[str, Layer] = {}
         self.time = seen.time_of_day
         self.points: list[StagePoint] = []
@@ -140,7 +148,8 @@ class _Walker:
                         self.soliloquists.append(who)  # the next one alone stands somewhere else
                     area = self.alone_areas[(len(self.soliloquists) - 1) % len(self.alone_areas)]
                     self._open(Layer("alone", "alone", (who,), area=area, accent=who))
-                    self._point(offset, "line", _first_line(self.scene.text, item), ["alone"])
+                    kind: CueKind = "chorus" if self.pop.is_chorus(who) else "alone"  # a Chorus speaks to the house
+                    self._point(offset, "line", _first_line(self.scene.text, item), [kind])
                 continue
             if isinstance(item, Direction):
                 cues = self._direction(item, events, index, alone_at)
@@ -191,7 +200,7 @@ class _Walker:
                 self.wounded = False
             if act.action == "enter":
                 moved = True
-                added = self.pop.enter(act.names, act.crowd)
+                added = self.pop.enter(act.names, act.crowd, act.chorus)
                 if act.transit:
                     self.pop.leave(act.names, act.crowd)
                     continue
@@ -215,6 +224,10 @@ class _Walker:
                 moved = exited = True
                 if act.staying:
                     gone = self.pop.keep_only(act.staying)
+                elif act.rest:  # "Exeunt the rest": all but those who speak next
+                    gone = self.pop.leave_the_rest(act.names, direction.offset)
+                elif act.train:  # "Exeunt Caesar and his Train": with those who came with him, and the mutes
+                    gone = self.pop.leave_with_train(act.names, direction.offset)
                 elif act.names:
                     gone = self.pop.leave(act.names, act.crowd)
                 elif act.everyone:
@@ -263,6 +276,7 @@ class _Walker:
             self._open(Layer("storm", "storm"))
             return ["storm"]
         if action == "apparition":
+            self._close("alone")  # one alone is alone no longer
             subjects = self._entering_ghosts or names
             self._entering_ghosts = ()
             self._open(Layer("apparition", self._new_key("apparition"), subjects))
@@ -283,7 +297,7 @@ class _Walker:
                 self.pop.leave(names or ((self.last_speaker,) if self.last_speaker else ()), False)
             held = next((layer for layer in self.open.values() if layer.kind in ("death", "aftermath")), None)
             after = self.death_areas.index(held.area) + 1 if held is not None and held.area in self.death_areas else 0
-            self._close("battle", "swoon", "aftermath")  # the next death, while the last is still lit: the next pool
+            self._close("battle", "swoon", "aftermath", "alone")  # the next death, while the last is lit: the next pool
             self._open(Layer("death", "death", area=self.death_areas[after % len(self.death_areas)]))
             return ["death"]
         if action == "swoon":
@@ -291,6 +305,7 @@ class _Walker:
             self._open(Layer("swoon", "swoon", names))
             return ["swoon"]
         if action == "sleep":
+            self._close("alone")  # the soliloquy is over: the sleeper lies in the sleep's own state
             self._open(Layer("sleep", "sleep", names))
             return ["sleep"]
         if action == "wake":  # not a dawn, nor brighter than the scene: the sleepers' darker state goes
@@ -401,12 +416,12 @@ class _Walker:
     ) -> list[CueKind]:
         """A character left alone (isolated when they speak), or a crowd thinned to a few (the stage narrows)."""
         present = self.pop.named
-        if len(present) == 1 and not self.pop.crowd and not self._is_open("alone"):
-            who = present[0]
+        who = self.pop.alone(events[index][0], exited)  # the one speaker left: mutes, a body, a train are no company
+        if who is not None and not self._is_open("alone"):
             speeches, returning = _speeches_until_entrance(events, index, lambda s: self.pop.same(s.speaker, who))
             lines = sum(s.lines for s in speeches)
             back = any(self.pop.same(n, g) for a in returning for n in a.names for g in left)
-            brief = back and lines < self.stage.alone_brief_lines  # stepping out and straight back in
+            brief = back and lines < self.stage.alone_return_lines  # stepping out and straight back in
             if speeches and not brief:
                 if lines >= self.stage.alone_min_lines:
                     alone_at[speeches[0].offset] = self.pop.resolve(speeches[0].speaker)[0]
@@ -488,7 +503,8 @@ def _speeches_until_entrance(
 
 @lru_cache(maxsize=4096)
 def _entrances(text: str) -> tuple[Act, ...]:
-    return tuple(a for a in read_direction(text) if a.action == "enter" and not a.transit)
+    """Who comes on: an entrance, or a ghost that rises (it ends one alone as an entrance does)."""
+    return tuple(a for a in read_direction(text) if a.action == "enter" and not a.transit or a.action == "apparition")
 
 
 def _first_line(text: str, speech: Speech) -> str:

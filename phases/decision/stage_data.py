@@ -15,7 +15,7 @@ from .settings import DATA, DecisionDataError
 Action = Literal[
     "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
     "wound", "death", "sleep", "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm",
-    "upper", "reveal", "place", "inner_play",
+    "upper", "reveal", "place", "inner_play", "impact",
 ]  # fmt: skip
 SpokenAction = Literal["light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible"]
 

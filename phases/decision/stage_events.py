@@ -32,12 +32,12 @@ PEOPLE_STATES = POPULATION_STATES + (
 # Moments seen without a word spoken: cued even after the scene's last speech.
 SHOW_KINDS = frozenset(
     {"dance", "apparition", "death", "comic", "fight", "light_in", "fire", "storm", "blackout", "lightning", "thunder",
-     "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask"}
+     "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask", "impact"}
 )  # fmt: skip
 _QUOTED = re.compile(r'"(.+)"\s*$', re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:]")
 # Moments that pass: a bump over the state, then a follow back to it.
-BUMP_KINDS = ("lightning", "thunder", "shot", "unmask")
+BUMP_KINDS = ("lightning", "thunder", "shot", "unmask", "impact")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .errors import ParseError
 from .genre import PlayPart, read_genre
 from .limits import limits
 from .patterns import act_number
-from .plays import place_from_first_direction, read_play_scene, segment_play
+from .plays import place_from_first_direction, place_from_first_lines, read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
 from .screenplay import read_fountain, read_plain_scene, segment_screenplay
 from .segments import Segment, split_lines
@@ -103,11 +103,16 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
             segment.location = place_from_first_direction(segment, own, previous_location)
             if not segment.location and previous_location and segment.heading:  # "SCENE II": the place goes on
                 segment.location, segment.place_inherited = previous_location, True
-        previous_location = segment.location or previous_location
+            elif not segment.location:  # its first lines may say ("this is the Forrest of Arden"): its own place
+                segment.location = place_from_first_lines(own)
+                segment.place_stated = segment.location is not None
+        if not segment.place_stated:
+            previous_location = segment.location or previous_location
     windows = assign_windows(segments, options.rates)
     scenes = []
     line_number = 1  # counted scene by scene: counting from the top each time is quadratic on long scripts
     closing_time: str | None = None  # the time at the end of the scene before, after its changes
+    carried: Scene | None = None  # the last scene whose setting goes on (not one whose own lines named its place)
     for index, (segment, body, window) in enumerate(zip(segments, bodies, windows, strict=True), start=1):
         span = None
         if segment.body is None:
@@ -128,8 +133,8 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
         time = _time_of(segment, body, before, act, closing_time)
         closing_time = time.closing
         setting = read_setting(segment.heading, segment.location)
-        if setting is None and before is not None and (segment.reader == "closing_cue" or not segment.location):
-            setting = before.setting  # a blackout, or a scene with no place of its own, stays where it was
+        if setting is None and carried is not None and (segment.reader == "closing_cue" or not segment.location):
+            setting = carried.setting  # a blackout, or a scene with no place of its own, stays where it was
         scenes.append(
             Scene(
                 scene_id=f"scene_{index:03d}",
@@ -150,6 +155,8 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
                 source=span,
             )
         )
+        if not segment.place_stated:
+            carried = scenes[-1]
     _read_genre(segments, bodies, scenes)
     return ParsedScript(
         source_name=name,

@@ -456,3 +456,10 @@ def test_the_folio_enter_misprinted_for_an_exit_leaves_a_soliloquy_and_an_epilog
     plan = engine.plan(scenes, [retrieve(s, kb, ScenePosition(i, len(scenes))) for i, s in enumerate(scenes)])
     final = next(c for c in plan if c.called_on.moment == "final_blackout")
     assert final.called_on.script_line is not None  # the fade comes on the last "Enter.", after the epilogue
+
+
+def test_old_spellings_in_directions_read_as_the_modern_words():
+    assert direction_sentences("Still Musicke.") == ["Still music"]
+    (wrestle,) = read_direction("Wrastle.")
+    assert wrestle.action == "fight"  # the wrestling is a fight on stage
+    assert [a.action for a in read_direction("Hoboyes. Enter the Ghoast.")] == ["enter", "apparition"]

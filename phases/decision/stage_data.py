@@ -29,6 +29,7 @@ class Layout(_Frozen):
     effect_openers: list[str]
     not_speakers: list[str]
     line_width: int = Field(ge=20, le=400)
+    old_spellings: dict[str, str]
     screenplay_heading: str
     screenplay_transition: str
     character_cue: str
@@ -119,6 +120,8 @@ class Stage:
     effect_line: re.Pattern[str]  # a short unbracketed line of sound or action ending with a stop ("Wrastle.")
     not_speakers: frozenset[str]
     line_width: int
+    old_spellings: dict[str, str]
+    old_spelling: re.Pattern[str]  # any of them, a whole word
     screenplay_heading: re.Pattern[str]  # a screenplay's scene heading (INT. / EXT.)
     screenplay_transition: re.Pattern[str]  # FADE IN:, CUT TO:
     character_cue: re.Pattern[str]  # a screenplay's speaker, over the dialogue
@@ -176,6 +179,10 @@ def stage_vocabulary() -> Stage:
         effect_line=re.compile(rf"^[ \t]*(?:{effects})\b[^!?\n]{{0,80}}\.[ \t]*$"),
         not_speakers=frozenset(w.upper() for w in data.layout.not_speakers),
         line_width=data.layout.line_width,
+        old_spellings={old.lower(): new for old, new in data.layout.old_spellings.items()},
+        old_spelling=re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(data.layout.old_spellings, key=len, reverse=True))) + r")\b", flags
+        ),
         screenplay_heading=re.compile(data.layout.screenplay_heading),
         screenplay_transition=re.compile(data.layout.screenplay_transition),
         character_cue=re.compile(data.layout.character_cue),

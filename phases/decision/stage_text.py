@@ -66,10 +66,11 @@ _ABBREVIATED_NAME = re.compile(r"(?:^|[\s.&,])([A-Z][a-z]{0,3})\.$")
 
 
 def direction_sentences(text: str) -> list[str]:
-    """A direction's sentences, each stripped of its stops: "Exit Duke. Enter Orlando" is two, "Ex. Orl. Ad." and
-    "Enter Duke Sen. & Lord, like Out-lawes." are one each (a stop after an abbreviated name ends nothing,
-    unless a direction's verb follows it)."""
+    """A direction's sentences, each stripped of its stops, old spellings in modern ones: "Exit Duke. Enter
+    Orlando" is two, "Ex. Orl. Ad." and "Enter Duke Sen. & Lord, like Out-lawes." are one each (a stop after an
+    abbreviated name ends nothing, unless a direction's verb follows it); "Still Musicke" is still music."""
     stage = stage_vocabulary()
+    text = stage.old_spelling.sub(lambda m: stage.old_spellings[m.group(0).lower()], text)  # "Wrastle." is a wrestle
     sentences: list[str] = []
     start = 0
     cuts = list(_BREAKS.finditer(text))

@@ -463,3 +463,23 @@ def test_old_spellings_in_directions_read_as_the_modern_words():
     (wrestle,) = read_direction("Wrastle.")
     assert wrestle.action == "fight"  # the wrestling is a fight on stage
     assert [a.action for a in read_direction("Hoboyes. Enter the Ghoast.")] == ["enter", "apparition"]
+
+
+def test_a_modern_plays_name_comes_before_its_verb():
+    assert [(a.action, a.names) for a in read_direction("MRS LINDE enters.")] == [("enter", ("LINDE",))]
+    assert [(a.action, a.names) for a in read_direction("HELMER exits into his study.")] == [("exit", ("HELMER",))]
+    assert [(a.action, a.names) for a in read_direction("The MAID comes in.")] == [("enter", ("MAID",))]
+    assert [a.action for a in read_direction("She leaves.")] == ["exit"]
+    assert [(a.action, a.names) for a in read_direction("Enter Hamlet and Horatio.")] == [("enter", ("HAMLET", "HORATIO"))]
+
+
+def test_extras_attend_the_one_named_before_attended_and_go_with_them():
+    (enter,) = read_direction("Enter ARIEL: after him, ALONSO, with frantic gesture, attended by GONZALO")
+    assert enter.leader == "ALONSO"
+    pop = Population(["Ariel", "Alonso", "Gonzalo", "Prospero"])
+    pop.enter(("PROSPERO",), False)
+    pop.enter(enter.names, enter.crowd, leader=enter.leader)
+    pop.leave(("ARIEL",), False)
+    assert pop.crowd  # Alonso's attendants stay with him
+    pop.leave(("ALONSO",), False)
+    assert not pop.crowd

@@ -26,6 +26,7 @@ class Act:
     rest: bool = False  # an exit that takes everyone who does not speak next ("Exeunt the rest")
     train: bool = False  # an exit with a leader's train ("Exeunt Caesar and his Train", "Exit Duke, &c.")
     chorus: bool = False  # an entrance "as Chorus"
+    leader: str = ""  # whom an entrance's extras attend ("ALONSO, attended by GONZALO"): else the first named
 
 
 @lru_cache(maxsize=4096)
@@ -46,11 +47,12 @@ def read_direction(text: str) -> tuple[Act, ...]:
             acts.append(
                 Act(
                     "enter",
-                    names_in(after, stage),
+                    _entering(sentence, enter, stage),
                     crowd=bool(stage.crowd.search(after)),
                     masked=bool(stage.masked.search(after)),
                     transit=bool(stage.transit.search(sentence)),
                     chorus=bool(stage.chorus_role.search(after)),
+                    leader=_attended(after, stage),
                 )
             )
         if leave and not enter:
@@ -77,6 +79,22 @@ def _actions(sentence: str, stage: Stage) -> list[Act]:
     if stage.exit.search(sentence):  # "Exit above": leaving the upper level, not going up to it
         found.pop("upper", None)
     return list(found.values())
+
+
+def _entering(sentence: str, enter: re.Match[str], stage: Stage) -> tuple[str, ...]:
+    """Who comes on: the names after "Enter" (the imperative a play prints), or before "enters" / "comes in" (a
+    modern play's sentence: "MRS LINDE enters the room")."""
+    before = names_in(sentence[: enter.start()], stage)
+    if before and enter.group(0).lower().endswith(("s", "in")):
+        return before
+    return names_in(sentence[enter.end() :], stage) or before
+
+
+def _attended(names: str, stage: Stage) -> str:
+    """The one an "attended" in a list of people attends: the name just before it."""
+    attended = stage.attended.search(names)
+    before = names_in(names[: attended.start()], stage) if attended else ()
+    return before[-1] if before else ""
 
 
 def _exit(sentence: str, leave: re.Match[str], stage: Stage) -> Act:

@@ -189,9 +189,10 @@ class Population:
         """A Chorus, a Prologue, Time: a role that speaks to the house, not a character alone."""
         return who in self.chorus or bool(self._chorus_names & set(who.split()))
 
-    def enter(self, names: tuple[str, ...], crowd: bool, chorus: bool = False) -> list[str]:
+    def enter(self, names: tuple[str, ...], crowd: bool, chorus: bool = False, leader: str = "") -> list[str]:
+        """Those who come on; their extras attend `leader` (else the first named), and go when they go."""
         added = [who for name in names for who in self.resolve(name)]
-        leader = next(iter(added), "")
+        leader = next(iter(self.resolve(leader)), "") if leader else next(iter(added), "")
         for who in added:
             self.present[who] = None
             self.party[who] = leader

@@ -46,11 +46,12 @@ class PopulationWords(_Frozen):
     role: str
     the_rest: str
     train: str
+    attended: str
     chorus: list[str] = Field(min_length=1)
     misprinted_exit: str
     bare_exit: str
 
-    @field_validator("not_people", "role", "the_rest", "train", "misprinted_exit", "bare_exit")
+    @field_validator("not_people", "role", "the_rest", "train", "attended", "misprinted_exit", "bare_exit")
     @classmethod
     def _regex(cls, value: str) -> str:
         re.compile(value)
@@ -140,6 +141,7 @@ class Stage:
     role: re.Pattern[str]
     the_rest: re.Pattern[str]
     train: re.Pattern[str]
+    attended: re.Pattern[str]
     chorus: frozenset[str]
     chorus_role: re.Pattern[str]
     misprinted_exit: re.Pattern[str]
@@ -201,6 +203,7 @@ def stage_vocabulary() -> Stage:
         role=re.compile(people.role, flags),
         the_rest=re.compile(people.the_rest, flags),
         train=re.compile(people.train, flags),
+        attended=re.compile(people.attended, flags),
         chorus=frozenset(w.upper() for w in people.chorus),
         chorus_role=re.compile(rf"\b(?:as|like)\s+(?:the\s+|a\s+)?(?:{chorus})\b", flags),
         misprinted_exit=re.compile(people.misprinted_exit, flags),

@@ -200,7 +200,7 @@ class _Walker:
                 self.wounded = False
             if act.action == "enter":
                 moved = True
-                added = self.pop.enter(act.names, act.crowd, act.chorus)
+                added = self.pop.enter(act.names, act.crowd, act.chorus, act.leader)
                 if act.transit:
                     self.pop.leave(act.names, act.crowd)
                     continue

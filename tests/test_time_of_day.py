@@ -336,3 +336,18 @@ def test_when_the_day_is_done_is_no_change_now():
 def test_going_in_to_supper_and_lights_burning_say_the_evening_and_the_night():
     assert _one("ANTONY.\nLet's to supper, come, and drown consideration.").time_of_day == "evening"
     assert _one("BRUTUS.\nHow ill this taper burns! Ha! who comes here?").time_of_day in DARK
+
+
+def test_a_dawn_carried_to_another_place_has_become_the_morning():
+    text = (
+        "SCENE I. A wood. Night.\n\nPUCK.\n" + "The lovers sleep upon the bank below.\n" * 20 + "I do hear the morning lark.\n\n"
+        + "OBERON.\n" + "Then let us go.\n" * 6 + "\n[Exeunt.]\n\n"
+        + "SCENE II. A room in the weaver's house.\n\nQUINCE.\nIs he come home?\n\n"
+        + "SCENE III. The same.\n\nSNUG.\nNot yet.\n"
+    )  # fmt: skip
+    wood, house, same = parse_text(text, name="dawn.txt").scenes
+    assert [c.to for c in wood.time_changes] == ["dawn"]
+    assert house.time_of_day == "morning" and house.time_of_day_source == "carried"
+    assert same.time_of_day == "morning"
+    continuous = parse_text(text.replace("SCENE II. A room in the weaver's house.", "SCENE II. The same."), name="c.txt")
+    assert continuous.scenes[1].time_of_day == "dawn"  # the same place, the action carried on: still the dawn

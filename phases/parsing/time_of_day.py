@@ -140,7 +140,7 @@ def _read_opening(
     if decided is None and stretches.first >= stretches.last:
         late = [m for m in mentions if m.tier == "now" and not m.moves and m.offset >= stretches.last]
         decided = _decide(late, before.time if before else None, vocab)
-    carried = _carry(before)
+    carried = _carry(before, vocab)
     if carried is not None and decided is None:  # a word or two of now that the carried time cannot be
         weak = _decide(opening, None, vocab, threshold=vocab.derived_decide_at)
         if weak is not None and (vocab.light(weak.value) != vocab.light(carried) or _moves_on(carried, weak.value, vocab)):
@@ -222,13 +222,16 @@ def _start(mention: Mention) -> int:
     return mention.offset if mention.starts is None else mention.starts
 
 
-def _carry(before: Before | None) -> str | None:
+def _carry(before: Before | None, vocab: TimeVocabulary) -> str | None:
     """The time of the scene before goes on when the heading says so, or, in the same act, from a scene that
-    read its time from its own words (one scene further: a carried time is not carried through a whole act)."""
+    read its time from its own words (one scene further: a carried time is not carried through a whole act).
+    A passing light (a dawn, a dusk) carried to another place has become the time after it."""
     if before is None or before.time is None:
         return None
-    if before.continues or (before.same_act and before.own):
+    if before.continues:
         return before.time
+    if before.same_act and before.own:
+        return vocab.carried_on.get(before.time, before.time)
     return None
 
 

@@ -115,6 +115,7 @@ class TimeVocabulary:
     follows: dict[str, frozenset[str]]
     before_change: dict[str, str]
     sky_keeps: frozenset[str]
+    carried_on: dict[str, str]
 
     def light(self, time: str | None) -> str | None:
         """'light' or 'dark'."""
@@ -254,6 +255,7 @@ def time_vocabulary() -> TimeVocabulary:
             follows={_time(k, "follows") or "": frozenset(_time(v, "follows") for v in vs) for k, vs in raw["follows"].items()},
             before_change={_time(k, "before") or "": _time(v, "before") or "" for k, v in raw["before_change"].items()},
             sky_keeps=frozenset(_time(t, "sky_keeps") or "" for t in raw["sky_keeps"]),
+            carried_on={_time(k, "carried_on") or "": _time(v, "carried_on") or "" for k, v in raw["carried_on"].items()},
         )
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise RuntimeError(f"{DATA_FILE}: {exc}") from None

@@ -196,10 +196,15 @@ def test_a_change_of_time_goes_forward_and_is_placed_on_its_words():
     assert scene.text[scene.time_changes[0].start_char :].startswith("Look, the day breaks")  # its clause, on its line
 
 
-def test_screenplay_slugs_still_rule():
+def test_screenplay_slugs_rule_and_an_action_line_refines_them_within_their_light():
     scenes = parse_file(FOUNTAIN).scenes
-    assert [s.time_of_day for s in scenes][:6] == ["day"] * 4 + ["night"] * 2
-    assert all(s.time_of_day_source == "heading" for s in scenes[:6])
+    assert [s.time_of_day for s in scenes][:6] == ["day"] * 4 + ["evening", "dusk"]  # NIGHT: "It is early evening."
+    assert all(s.time_of_day_source == "heading" for s in scenes[:4])
+    assert "It is early evening" in (scenes[4].time_of_day_evidence or "")
+    slug = "EXT. HARBOUR WALL - NIGHT\n\nThe boats ride at anchor. {action}\n\nMARA\nWhere is he?\n"
+    refined = parse_text(slug.format(action="It is nearly midnight."), name="s.fountain").scenes[0]
+    ruled = parse_text(slug.format(action="It is broad day."), name="s.fountain").scenes[0]
+    assert refined.time_of_day == "midnight" and ruled.time_of_day == "night"  # never across the heading's light
 
 
 # Bad input stays clean
@@ -319,7 +324,7 @@ def test_a_change_said_in_the_present_or_the_perfect_moves_the_time(lines, to):
     opening = {"dawn": "night", "dusk": "day", "night": "evening", "midnight": "evening"}[to]
     filler = {"night": "The watch goes round the walls.\n", "day": "The market fills with carts.\n"}
     heading = {"night": "Night.", "day": "Day.", "evening": "Evening."}[opening]
-    before = filler.get(opening, "The candles are lit in the hall.\n")
+    before = filler.get(opening, "The guests sit long over the wine.\n")
     text = f"SCENE I. A place. {heading}\n\nSPEAKER.\n" + before * 30 + "\n" + lines + "\n\nSPEAKER.\n" + before * 10
     scene = parse_text(text, name="move.txt").scenes[0]
     assert [c.to for c in scene.time_changes] == [to], scene.time_changes

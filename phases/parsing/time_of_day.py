@@ -1,6 +1,7 @@
 """Phase 1's one reader of time: a scene's time of day with its evidence, and the changes of time inside it.
 
-Best evidence first: a time the heading states; the scene's own words that say what time it is now (read in
+Best evidence first: a time the heading states (its light; the opening's own words may say which time of
+that light it is); the scene's own words that say what time it is now (read in
 its opening, never in its last lines); the time of the scene before, where the text carries it on; and last,
 the scene's words about other times read back to now (a night to come: not night yet). Inside the scene, words
 that move the time (the day breaks, the sun sets, midnight strikes) and an emptied stage after which the words
@@ -101,6 +102,7 @@ def read_scene_time(words: SceneWords, stated: tuple[str, str] | None, before: B
     reading = _Reading()
     if stated is not None:
         reading.value, reading.evidence, reading.source = stated[0], f'heading: "{stated[1]}"'[:200], "heading"
+        _refine(reading, words, stretches, vocab)
     else:
         _read_opening(reading, words, stretches, before, vocab)
     first_move = next((m for _, m in stretches.points if m is not None and m.moves and not m.sky), None)
@@ -157,6 +159,16 @@ def _read_opening(
         if guess is not None:
             reading.own(guess)
             reading.weak = True
+
+
+def _refine(reading: _Reading, words: SceneWords, stretches: _Stretches, vocab: TimeVocabulary) -> None:
+    """The opening's own words of now refine the heading's time within its light ("EXT. PEAK - NIGHT", then
+    "It is early evening."): never across it, where the heading rules."""
+    until = min(stretches.first, stretches.last)
+    opening = [m for m in words.mentions if m.tier == "now" and m.offset < until]
+    decided = _decide(opening, reading.value, vocab, (words.own_start, int(until)))
+    if decided is not None and decided.value != reading.value and vocab.light(decided.value) == vocab.light(reading.value):
+        reading.own(decided)
 
 
 def _opening_sky(

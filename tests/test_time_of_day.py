@@ -240,6 +240,7 @@ def test_the_vocabulary_is_data_and_checked():
         "TITANIA.\nThe frost is in the fields; no night is now with hymn or carol blest.",
         "GAEV.\nIt is not night yet, whatever the clocks say in this house.",
         "MARY.\nNor night nor day can I find rest in this house.",
+        "HEDDA.\nThe sun shines not on this house; I keep the curtains drawn.",
     ],
 )
 def test_a_negated_time_is_not_the_time_now(lines):
@@ -356,3 +357,22 @@ def test_a_dawn_carried_to_another_place_has_become_the_morning():
     assert same.time_of_day == "morning"
     continuous = parse_text(text.replace("SCENE II. A room in the weaver's house.", "SCENE II. The same."), name="c.txt")
     assert continuous.scenes[1].time_of_day == "dawn"  # the same place, the action carried on: still the dawn
+
+
+@pytest.mark.parametrize(
+    ("heading", "line", "changes"),
+    [
+        ("Night.", "Look, it's getting light. Put out the lamp.", ["dawn"]),
+        ("Night.", "The sun's coming up over the lake.", ["morning"]),
+        ("Night.", "Listen, the clock is striking twelve.", ["midnight"]),
+        ("Night.", "It's not light yet; go back to sleep.", []),
+        ("Day.", "It's getting dark, and still no letter from town.", ["night"]),
+        ("Day.", "The sun's setting behind the birches.", ["dusk"]),
+        ("Day.", "The sun is not setting yet.", []),
+    ],
+)
+def test_changes_in_modern_speech(heading, line, changes):
+    filler = "We sat and talked of Moscow and the old days there.\n" * 25
+    text = f"ACT I\n\nA room in the country house. {heading}\n\nIRINA.\n{filler}\n{line}\n\nMASHA.\n" + "Yes, yes.\n" * 8
+    scene = parse_text(text, name="modern.txt").scenes[0]
+    assert [c.to for c in scene.time_changes] == changes

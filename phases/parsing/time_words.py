@@ -125,7 +125,7 @@ class TimeVocabulary:
         """A negation just before the words in their clause (never across a comma), or just after them."""
         before = speech[max(left, speech.rfind(",", left, start) + 1) : start].split()
         near = " ".join(before[-self.negation_words :]) if before else ""
-        return bool(self.negation.search(near) or self.negation_after.search(speech, end, right))
+        return bool(self.negation.search(near) or self.negation_after.match(speech, end, right))
 
 
 def bounded(pattern: str) -> re.Pattern[str]:

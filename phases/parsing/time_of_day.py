@@ -162,11 +162,12 @@ def _read_opening(
 
 
 def _refine(reading: _Reading, words: SceneWords, stretches: _Stretches, vocab: TimeVocabulary) -> None:
-    """The opening's own words of now refine the heading's time within its light ("EXT. PEAK - NIGHT", then
-    "It is early evening."): never across it, where the heading rules."""
+    """The opening's own words that state the time outright refine the heading's time within its light ("EXT.
+    PEAK - NIGHT", then "It is early evening."): never across it, where the heading rules, and never from a lamp
+    or a greeting ("The lamp room. Dusk." stays a dusk)."""
     until = min(stretches.first, stretches.last)
-    opening = [m for m in words.mentions if m.tier == "now" and m.offset < until]
-    decided = _decide(opening, reading.value, vocab, (words.own_start, int(until)))
+    stated = [m for m in words.mentions if m.tier == "now" and m.offset < until and m.weight >= vocab.refine_at]
+    decided = _decide(stated, reading.value, vocab, (words.own_start, int(until)))
     if decided is not None and decided.value != reading.value and vocab.light(decided.value) == vocab.light(reading.value):
         reading.own(decided)
 

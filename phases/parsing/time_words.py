@@ -92,6 +92,7 @@ class Clock:
 class TimeVocabulary:
     decide_at: float
     derived_decide_at: float
+    refine_at: float
     margin: float
     repeat_share: float
     repeat_cap: float
@@ -222,6 +223,7 @@ def time_vocabulary() -> TimeVocabulary:
         return TimeVocabulary(
             decide_at=float(raw["decide_at"]),
             derived_decide_at=float(raw["derived_decide_at"]),
+            refine_at=float(raw["refine_at"]),
             margin=float(raw["margin"]),
             repeat_share=float(raw["repeat_share"]),
             repeat_cap=float(raw["repeat_cap"]),

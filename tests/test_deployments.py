@@ -260,13 +260,15 @@ def test_scheduled_batch_plans_only_new_or_changed_scripts(served):
 
     # A crash between moving a result aside and putting its replacement in place (where the file system has no
     # atomic exchange): the complete earlier result is put back, not lost.
-    b.rename(batch / f".{b.name}.old-deadbeef")
+    aside = batch / f".{b.name}.old-deadbeef"
+    b.rename(aside)
+    (aside / MARKER).write_text(json.dumps({**gone, "kind": "old", "for": b.name}))  # as a run marks it, writer gone
     (inbox / "a.txt").write_text(ONE_SCENE + "\n[Blackout.]\n")  # changed content
     third = served.create_run("directory-batch/scheduled")
     assert served.wait_for_run(third)["state"]["type"] == "COMPLETED"
     assert sorted(r["name"] for r in served.child_runs(third)) == ["a.txt"]
     assert sorted(p for p in batch.iterdir() if not p.name.startswith(".")) == [a, b, bad]
-    assert not list(batch.glob(".*.old-*")) and not list(batch.glob(".*.work-*"))
+    assert not list(batch.glob(".*.old-*")) and list(batch.glob(".*.work-*")) == [kept]
     assert (a / "source.json").read_text() != record and (b / "lighting_instructions.json").is_file()
 
 

@@ -130,9 +130,9 @@ def test_a_channel_default_that_is_not_a_number_names_the_line(tmp_path):
 
 def test_a_fixture_library_of_proc_or_root_is_one_line_in_seconds(tmp_path):
     """/proc's process folders vanish under the walk (an internal FileNotFoundError before)."""
-    for folder in ("/proc", "/"):
+    for folder, why in (("/proc", "lies in /proc, the system's own files"), ("/", "more than 50,000 entries")):
         rig = yaml_rig(tmp_path, "wide.yaml", "manufacturer: Nobody, model: Nothing,", f'fixture_library: ["{folder}"]\n')
-        _refused(rig, "more than 50,000 entries; give a folder of fixture definitions")
+        _refused(rig, f"{why}; give a folder of fixture definitions")
 
 
 def test_a_malformed_ofl_file_beside_a_rig_breaks_only_its_own_lookup(tmp_path):

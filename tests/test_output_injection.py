@@ -29,10 +29,10 @@ def test_control_characters_in_labels_still_make_a_workspace_qlcplus_opens(tmp_p
     workspace = tmp_path / "out" / "show.qxw"
     root = ET.parse(workspace).getroot()  # well-formed XML 1.0
     names = [f.get("Name") for f in root.iter("{http://www.qlcplus.org/Workspace}Function")]
-    assert any(name and name.startswith("Cue 10 Storm breaks") for name in names), names
+    assert any(name and name.startswith("Cue 010 Storm breaks") for name in names), names
     with qlcplus(workspace) as q:
         listing = q.ask("getFunctionsList")[0].split("|")
-    assert any(name.startswith("Cue 10 Storm breaks") for name in listing[1::2]), listing
+    assert any(name.startswith("Cue 010 Storm breaks") for name in listing[1::2]), listing
 
 
 def test_xml_text_keeps_what_xml_allows():

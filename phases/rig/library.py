@@ -118,6 +118,11 @@ def _stamp(folder: Path) -> int:
 def _candidates(folder: Path, recursive: bool) -> tuple[list[Path], list[str]]:
     """(.qxf and .json regular files under `folder`, sorted; notes on the ones passed over). Bounded walk."""
     limits = rig_limits()
+    system = next((f for f in limits.system_folders if folder.resolve().is_relative_to(f)), None)
+    if system is not None:
+        raise RigError(
+            f"fixture library {folder}: lies in {system}, the system's own files; give a folder of fixture definitions"
+        )
     found: list[Path] = []
     skipped: list[str] = []
     seen = 0

@@ -21,6 +21,7 @@ class RigLimits(BaseModel):
     max_library_entries: int = Field(gt=0)
     max_library_depth: int = Field(ge=1)
     max_indexed_json_bytes: int = Field(gt=0)
+    system_folders: tuple[str, ...] = ()
 
 
 @cache

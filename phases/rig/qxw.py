@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from phases.contracts import Fixture, Position, Rig, RigGroup
-from phases.hardware.patch import UNIVERSE_SIZE
 
 from .channel_plan import plan_mode
 from .definitions import FixtureDefinition, lights, slug
@@ -22,7 +21,7 @@ from .library import FixtureLibrary
 from .limits import rig_limits
 from .overlay import FixtureOverlay, HeadOverlay, RigOverlay
 from .patching import fixture_type, make_fixture, split_heads, unique
-from .profiles import FixtureProfile
+from .profiles import UNIVERSE_SIZE, FixtureProfile
 from .roles import infer_role, row_position
 from .xml_files import load_data, read_xml, text
 

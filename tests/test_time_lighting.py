@@ -119,10 +119,11 @@ def test_the_sky_clouding_over_inside_a_scene_is_a_time_cue(engine, kb):
     assert colour.kelvin > kb.colour(_group(cues[0], "front_wash").parameters.color).kelvin
 
 
-def test_a_monument_where_the_words_keep_the_day_is_not_a_cave():
-    lines = "[Enter the QUEEN and her WOMEN, above.]\n\nQUEEN.\n"
-    daylit = _one("SCENE II. A room in the monument.\n\n" + lines + "It is broad day; open the casements.\n" + _talk(4))
-    dark = _one("SCENE II. A room in the monument.\n\n" + lines + "We are alone here with the dead.\n" + _talk(4))
+def test_a_cave_whose_own_words_keep_the_day_is_not_lit_as_a_dark_place():
+    lines = "[Enter the old SHEPHERD and his two SONS, from the cave.]\n\nSHEPHERD.\n"
+    heading = "SCENE III. Wales. A mountainous country with a cave.\n\n"
+    daylit = _one(heading + lines + "'Tis broad day; stoop, boys, and bow to the sun.\n" + _talk(4))
+    dark = _one(heading + lines + "We are alone here with the dead.\n" + _talk(4))
     assert read_scene(daylit, direction_rules()).look != "cave"
     assert read_scene(dark, direction_rules()).look == "cave"
 

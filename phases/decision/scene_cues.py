@@ -23,8 +23,8 @@ from .scene_reading import SceneReading
 from .stage_events import SHOW_KINDS, Layer, SceneWalk, StagePoint, walk_scene
 
 # The base look for a time of day, with or without the scene's own moment (a battle the retreat ends), indoors
-# or not (the company moving into the Capitol).
-BaseFor = Callable[[TimeOfDay | None, bool, bool], Look]
+# or not (the company moving into the Capitol), under an overcast sky or not.
+BaseFor = Callable[[TimeOfDay | None, bool, bool, bool], Look]
 
 
 @dataclass
@@ -67,7 +67,7 @@ def plan_scene(
 
     def look_of(point_layers: tuple, time: TimeOfDay | None, offset: int) -> StageLook:
         kinds = {layer.kind for layer in point_layers}
-        base = base_for(time, "scene" in kinds, "place" in kinds)
+        base = base_for(time, "scene" in kinds, "place" in kinds, "overcast" in kinds)
         return render(base, point_layers, rig, palette, accents, design, cues, seed + offset, vigil and "scene" in kinds)
 
     opening_layers = opening.layers if opening else walk.opening
@@ -127,7 +127,8 @@ def _select(
     opens = [p.offset < first_speech or (p.offset == first_speech and not walk.opening_transit) for p in points]
     folded = [p for p, opening in zip(points, opens, strict=True) if opening]
     rest = [p for p, opening in zip(points, opens, strict=True) if not opening]
-    rest = [p for p in rest if p.offset <= last_speech or any(c in SHOW_KINDS for c in p.cues)]
+    # after the last speech starts only what is seen needs a GO, and the time its words change ("Light thickens")
+    rest = [p for p in rest if p.offset <= last_speech or "time" in p.cues or any(c in SHOW_KINDS for c in p.cues)]
     starts = [s.offset for s in speeches]
     kept: list[StagePoint] = []
     for index, point in enumerate(rest):
@@ -147,7 +148,8 @@ def _merge_lines(
 ) -> list[StagePoint]:
     """Cues on one line, or within a few lines of each other, are one GO: at the first one, named by its moment,
     to the later state, every moment kept (a closing cue is merged, never dropped). A later point that takes
-    back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue."""
+    back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue; so is
+    a change of time after another moment (its long fade is not that moment's: "Here a dance", then midnight)."""
     merged: list[StagePoint] = []
     before: list[tuple[Layer, ...]] = []  # the layers before each merged point
     breaks = [m.start() for m in re.finditer("\n", scene.text)] if points else []
@@ -161,6 +163,7 @@ def _merge_lines(
             and not _keys(point.layers) - _keys(held.layers)
         )
         near = held is not None and line_of[point.offset] - line_of[held.offset] <= within
+        near = near and "time" not in point.cues  # a change of time is never taken into the GO before it
         if near and held is not None and held.population_only and not point.population_only:
             merged[-1] = dataclasses.replace(point, cues=[*held.cues, *point.cues])  # one GO, on the moment
         elif near and held is not None and not undoes:
@@ -200,7 +203,8 @@ def _lead(kinds: list[CueKind], cues: CueDesign) -> CueKind:
 
 
 def _label(kind: CueKind, point: StagePoint, cues: CueDesign) -> str:
-    text = point.text if kind != "time" else f"{point.time}: {point.text}"
+    sky = " (overcast)" if any(layer.kind == "overcast" for layer in point.layers) else ""
+    text = point.text if kind != "time" else f"{point.time}{sky}: {point.text}"
     return f"{cues.kinds[kind].label}: {text}"[:60]
 
 

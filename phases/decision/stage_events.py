@@ -15,6 +15,7 @@ from phases.contracts import Scene, TimeChange, TimeOfDay
 
 from .actions import Act, read_direction
 from .cue_design import CueDesign, CueKind
+from .look_data import look_data
 from .population import Population
 from .scene_reading import SceneReading
 from .stage_data import Stage, stage_vocabulary
@@ -23,7 +24,7 @@ from .stage_text import Direction, Speech
 # States tied to the people on stage: an entrance takes them back (the stage returns to its population).
 POPULATION_STATES = ("alone", "comic", "charm", "reveal", "news")
 # States that stay for the scene when its people come and go.
-SCENE_STATES = ("scene", "storm", "battle", "fog", "darken", "glimmer", "place", "inner_play", "blackout")
+SCENE_STATES = ("scene", "storm", "battle", "fog", "darken", "glimmer", "place", "inner_play", "blackout", "overcast")
 # Everything else goes with the people: an empty stage closes it.
 PEOPLE_STATES = POPULATION_STATES + (
     "narrow", "aftermath", "death", "swoon", "sleep", "apparition", "light_in", "fire", "dance", "revel", "upper",
@@ -133,6 +134,8 @@ class _Walker:
     def walk(self, events: list[tuple[int, int, object]], first_speech: int) -> SceneWalk:
         if self.seen.moment is not None and not self.vigil_later:
             self._open(Layer("scene", "scene"))
+        if self.seen.overcast:
+            self._open(Layer("overcast", "sky"))
         opening_layers: tuple[Layer, ...] = self.snapshot()
         alone_at: dict[int, str] = {}
         for index, (offset, _, item) in enumerate(events):
@@ -474,11 +477,18 @@ class _Walker:
             return ["news"]
         return []
 
-    def _time_change(self, to: TimeOfDay) -> list[CueKind]:
-        if to == self.time:
+    def _time_change(self, change: tuple[TimeOfDay, bool]) -> list[CueKind]:
+        """A new time, or the same time under another sky; some times end the scene's moment (daybreak the
+        fairies' wood, midnight the revels)."""
+        to, overcast = change
+        if to == self.time and overcast == self._is_open("overcast"):
             return []
         self.time = to
-        self._close("fog", "darken", "glimmer")
+        self._close("fog", "darken", "glimmer", "overcast")
+        if overcast:
+            self._open(Layer("overcast", "sky"))
+        if to in look_data().moment_ends_at.get(self.seen.moment, ()):  # type: ignore[call-overload]
+            self._close("scene")
         return ["time"]
 
 
@@ -579,7 +589,7 @@ def walk_scene(scene: Scene, seen: SceneReading, cues: CueDesign) -> SceneWalk:
     events: list[tuple[int, int, object]] = [(d.offset, 0, d) for d in seen.directions]
     events += [(s.offset, 2, s) for s in seen.speeches]
     events += _spoken_events(scene, seen, stage, first_speech)
-    events += [(at, 1, ("time", _said_at(scene.text, at, c.evidence), c.to)) for at, c in _time_changes(scene)]
+    events += [(at, 1, ("time", _said_at(scene.text, at, c.evidence), (c.to, c.overcast))) for at, c in _time_changes(scene)]
     events.sort(key=lambda e: (e[0], e[1]))
     walker = _Walker(scene, seen, stage, cues)
     if seen.moment == "vigil":

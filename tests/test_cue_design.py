@@ -241,7 +241,8 @@ def test_macbeth_sleepwalking_is_near_dark_with_a_taper_special(plays):
 def test_soliloquy_isolation_only_when_a_character_is_left_alone(plays):
     total_scenes = sum(len(s) for s, _ in plays.values())
     alone = [(name, c) for name, (_, plan) in plays.items() for c in plan if c.label.startswith("Alone")]
-    assert alone and len(alone) < 0.2 * total_scenes  # short soliloquies count too: a play has a few
+    # short soliloquies count too, and the Folio's and the corpse's and the train's: a play has a few, never one a scene
+    assert alone and len(alone) < 0.25 * total_scenes
     scenes, plan = plays["macbeth"]
     dagger = next(c for c in plan if c.label.startswith("Alone") and c.scene_id == "scene_008")
     assert "MACBETH" in (dagger.called_on.text or "")

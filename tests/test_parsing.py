@@ -42,7 +42,7 @@ def test_fountain_through_screenplain(shared_data):
     assert parsed.reader == "fountain" and len(parsed.scenes) == 7
     assert parsed.scenes[0].location == "MOUNT GURU FOOTHILLS" and parsed.scenes[0].time_of_day == "day"
     peak, black = parsed.scenes[-2:]
-    assert peak.time_of_day == "night" and "CUT TO BLACK:" not in peak.explicit_lighting
+    assert peak.time_of_day == "dusk" and "CUT TO BLACK:" not in peak.explicit_lighting  # NIGHT: "It is early twilight."
     # The dialogue after "> CUT TO BLACK:" plays in the dark: the black is its own cue, not the peak's look.
     assert black.heading == "CUT TO BLACK:" and black.explicit_lighting == ["CUT TO BLACK:"]
     assert "Oh, okay, I get it." in black.text

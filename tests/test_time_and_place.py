@@ -114,7 +114,7 @@ def test_the_keepers_light_headings_state_the_time_and_blackouts_keep_it():
 def test_screenplay_slugs_say_interior_or_exterior():
     scenes = parse_file(PLAYS.parent / "fountain" / "ascent_to_guru_peak.fountain").scenes
     assert {s.setting for s in scenes} == {"exterior"}
-    assert [s.time_of_day for s in scenes] == ["day"] * 4 + ["night"] * 3
+    assert [s.time_of_day for s in scenes] == ["day"] * 4 + ["evening", "dusk", "dusk"]  # NIGHT, "It is early evening."
     ferry = parse_file(DATA / "night_ferry.txt").scenes
     assert [s.setting for s in ferry[:3]] == ["exterior", "interior", "exterior"]  # INT./EXT. FERRY DECK: a deck
 

@@ -193,13 +193,18 @@ def test_a_change_of_time_goes_forward_and_is_placed_on_its_words():
     scene = parse_text(text, name="dawn.txt").scenes[0]
     assert scene.time_of_day == "night"
     assert [c.to for c in scene.time_changes] == ["dawn"]  # a sunset after the dawn would go backwards: not a change
-    assert scene.text[scene.time_changes[0].start_char :].startswith("day breaks")
+    assert scene.text[scene.time_changes[0].start_char :].startswith("Look, the day breaks")  # its clause, on its line
 
 
-def test_screenplay_slugs_still_rule():
+def test_screenplay_slugs_rule_and_an_action_line_refines_them_within_their_light():
     scenes = parse_file(FOUNTAIN).scenes
-    assert [s.time_of_day for s in scenes][:6] == ["day"] * 4 + ["night"] * 2
-    assert all(s.time_of_day_source == "heading" for s in scenes[:6])
+    assert [s.time_of_day for s in scenes][:6] == ["day"] * 4 + ["evening", "dusk"]  # NIGHT: "It is early evening."
+    assert all(s.time_of_day_source == "heading" for s in scenes[:4])
+    assert "It is early evening" in (scenes[4].time_of_day_evidence or "")
+    slug = "EXT. HARBOUR WALL - NIGHT\n\nThe boats ride at anchor. {action}\n\nMARA\nWhere is he?\n"
+    refined = parse_text(slug.format(action="It is nearly midnight."), name="s.fountain").scenes[0]
+    ruled = parse_text(slug.format(action="It is broad day."), name="s.fountain").scenes[0]
+    assert refined.time_of_day == "midnight" and ruled.time_of_day == "night"  # never across the heading's light
 
 
 # Bad input stays clean
@@ -221,3 +226,153 @@ def test_the_vocabulary_is_data_and_checked():
     assert vocab.clock.time_at(3, "night") == "night" and vocab.clock.time_at(3, "morning") == "afternoon"
     assert vocab.clock.time_at(5, "night") == "dawn" and vocab.clock.time_at(12, "evening") == "midnight"
     assert vocab.clock.time_at(6, None) is None  # six is a dawn or an evening: nothing to go by
+
+
+# Round 3: negation, verse, clocks in context, the sky, and changes said in the present
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "KING.\nWho saw the sun to-day?\n\nLORD.\nNot I, my lord.\n\nKING.\nNot shine to-day! Then let the drums beat.",
+        "OLD MAN.\nMark it: the sun will not be seen to-day.",
+        "NURSE.\nGo in, child; 'tis not yet day.",
+        "TITANIA.\nThe frost is in the fields; no night is now with hymn or carol blest.",
+        "GAEV.\nIt is not night yet, whatever the clocks say in this house.",
+        "MARY.\nNor night nor day can I find rest in this house.",
+        "HEDDA.\nThe sun shines not on this house; I keep the curtains drawn.",
+    ],
+)
+def test_a_negated_time_is_not_the_time_now(lines):
+    scene = _one(lines)
+    # nothing, or a sunless day ("the sun will not be seen to-day" says it is day, and grey): never a sunny one
+    assert scene.time_of_day is None or (scene.time_of_day == "day" and scene.overcast), scene.time_of_day_evidence
+
+
+def test_a_negation_of_something_else_leaves_the_time_alone():
+    assert _one("MIRANDA.\nNever till this day saw I him touched with anger.").time_of_day in LIGHT  # "never till"
+    assert _one("ANNA.\nI know not why, but it is a fine night, Ben.").time_of_day in DARK  # "not" in another clause
+
+
+def test_a_statement_broken_over_a_verse_line_is_one_statement():
+    scene = _one("FIRST SENTRY.\nWe must return to the court of guard: the night\nIs shiny; and they say we march at dawn.")
+    assert scene.time_of_day == "night" and "night Is shiny" in (scene.time_of_day_evidence or "")
+    tower = _one("WARDEN.\nCome in, come in; it is a\nstarry night, and cold.")
+    assert tower.time_of_day == "night"
+
+
+def test_an_hour_before_dawn_beats_a_morning_greeting():
+    lines = (
+        "MESSENGER.\nMy lord, my lord!\n\nLORD.\n[Within.] What is't o'clock?\n\nMESSENGER.\nUpon the stroke of four.\n\n"
+        "LORD.\nCannot my cousin sleep these tedious nights?\n\n" + "MESSENGER.\nHe sends to know your pleasure.\n\n" * 6
+        + "[Enter a GENTLEMAN.]\n\nGENTLEMAN.\nGood morrow, my lord.\n\nLORD.\nGood morrow; you are early stirring."
+    )  # fmt: skip
+    scene = _one(lines)
+    assert scene.time_of_day == "dawn" and "stroke of four" in (scene.time_of_day_evidence or "")
+
+
+def test_an_hour_is_read_with_the_part_of_the_day_its_words_name():
+    vocab = time_vocabulary()
+    assert vocab.clock.time_at(4, "morning", same_moment=True) == "dawn"  # a greeting is the same moment
+    assert vocab.clock.time_at(3, "morning") == "afternoon"  # a morning carried from before: time has passed
+    assert vocab.clock.time_at(6, "day", same_moment=True) == "evening"  # as near either way: the later hour
+    assert _one("SOLDIER.\nIt is the second hour i' the morn, and the watch is set.").time_of_day == "night"
+    assert _one("NORA.\nIt is ten o'clock at night, Torvald, and the children asleep.").time_of_day == "night"
+    assert _one("NORA.\nIt is two o'clock at night; the street is silent.").time_of_day == "night"  # not two p.m.
+
+
+def test_a_sunless_day_is_read_from_the_opening_and_carried_within_the_act():
+    text = (
+        "ACT I.\n\nSCENE I. A field.\n\nKING.\nThe sun will not be seen to-day;\nThe sky doth frown and lower upon our army.\n"
+        + "Let every soldier look to his arms.\n" * 12
+        + "\n[Exeunt.]\n\nSCENE II. Another part of the field.\n\nLORD.\nOn, on!\n\n"
+        "ACT II.\n\nSCENE I. Another part of the field.\n\nLORD.\nStill here.\n"
+    )  # fmt: skip
+    first, carried, next_act = parse_text(text, name="sky.txt").scenes
+    assert first.time_of_day in LIGHT and first.overcast and not first.time_changes
+    coast = _one("MARINER.\nWe have landed in ill time: the skies look grimly\nAnd threaten present blusters.")
+    assert coast.time_of_day == "day" and coast.overcast and not coast.time_changes  # the words that tell the time
+    assert carried.time_of_day_source == "carried" and carried.overcast
+    assert not next_act.overcast  # the weather does not outlast an act break
+
+
+def test_the_sky_clouding_over_inside_a_scene_is_a_change_and_the_dark_ends_it():
+    text = (
+        "SCENE I. A coast. Day.\n\nSAILOR.\n" + "We lay the child down here upon the shore.\n" * 20
+        + "The day frowns more and more; the storm begins.\n\nSHEPHERD.\n" + "Here is a fine thing, a bundle.\n" * 20
+        + "The sun breaks through at last; the clouds part.\n\nSAILOR.\n" + "Home, then, with it.\n" * 20
+        + "The sun is set, and night is falling.\n" + "Home.\n" * 4
+    )  # fmt: skip
+    scene = parse_text(text, name="frown.txt").scenes[0]
+    assert scene.time_of_day == "day" and not scene.overcast
+    assert [(c.to, c.overcast) for c in scene.time_changes] == [("day", True), ("day", False), ("night", False)]
+    assert scene.text[scene.time_changes[0].start_char :].startswith("The day frowns")
+    night = _one("ANNA.\nGood even. It is a cloudy sky; and dark, and cold.")  # an overcast sky says nothing at night
+    assert not night.overcast
+
+
+@pytest.mark.parametrize(
+    ("lines", "to"),
+    [
+        ("RATCLIFF.\nMy lord, 'tis I. The early village-cock\nHath twice done salutation to the morn.", "dawn"),
+        ("CHARMIAN.\nFinish, good lady; the bright day is done,\nAnd we are for the dark.", "dusk"),
+        ("ANTON.\nUnbuckle me; the long day's task is done, and we must sleep.", "dusk"),
+        ("BRUTUS.\nThe deep of night is crept upon our talk,\nAnd nature must obey necessity.", "night"),
+        ("DUKE.\nThe iron tongue of midnight hath told twelve: lovers, to bed.", "midnight"),
+    ],
+)
+def test_a_change_said_in_the_present_or_the_perfect_moves_the_time(lines, to):
+    opening = {"dawn": "night", "dusk": "day", "night": "evening", "midnight": "evening"}[to]
+    filler = {"night": "The watch goes round the walls.\n", "day": "The market fills with carts.\n"}
+    heading = {"night": "Night.", "day": "Day.", "evening": "Evening."}[opening]
+    before = filler.get(opening, "The guests sit long over the wine.\n")
+    text = f"SCENE I. A place. {heading}\n\nSPEAKER.\n" + before * 30 + "\n" + lines + "\n\nSPEAKER.\n" + before * 10
+    scene = parse_text(text, name="move.txt").scenes[0]
+    assert [c.to for c in scene.time_changes] == [to], scene.time_changes
+    spoken = scene.text.index(lines.split("\n", 1)[1])
+    assert spoken <= scene.time_changes[0].start_char < spoken + len(lines)  # placed on its words
+
+
+def test_when_the_day_is_done_is_no_change_now():
+    text = "SCENE I. A farm. Day.\n\nANNA.\n" + "We bring the hay in from the field.\n" * 30 + "When the day is done we dance.\n"
+    text += "\nBEN.\n" + "The cart is full.\n" * 10
+    assert parse_text(text, name="when.txt").scenes[0].time_changes == []
+
+
+def test_going_in_to_supper_and_lights_burning_say_the_evening_and_the_night():
+    assert _one("ANTONY.\nLet's to supper, come, and drown consideration.").time_of_day == "evening"
+    assert _one("BRUTUS.\nHow ill this taper burns! Ha! who comes here?").time_of_day in DARK
+
+
+def test_a_dawn_carried_to_another_place_has_become_the_morning():
+    text = (
+        "SCENE I. A wood. Night.\n\nPUCK.\n" + "The lovers sleep upon the bank below.\n" * 20 + "I do hear the morning lark.\n\n"
+        + "OBERON.\n" + "Then let us go.\n" * 6 + "\n[Exeunt.]\n\n"
+        + "SCENE II. A room in the weaver's house.\n\nQUINCE.\nIs he come home?\n\n"
+        + "SCENE III. The same.\n\nSNUG.\nNot yet.\n"
+    )  # fmt: skip
+    wood, house, same = parse_text(text, name="dawn.txt").scenes
+    assert [c.to for c in wood.time_changes] == ["dawn"]
+    assert house.time_of_day == "morning" and house.time_of_day_source == "carried"
+    assert same.time_of_day == "morning"
+    continuous = parse_text(text.replace("SCENE II. A room in the weaver's house.", "SCENE II. The same."), name="c.txt")
+    assert continuous.scenes[1].time_of_day == "dawn"  # the same place, the action carried on: still the dawn
+
+
+@pytest.mark.parametrize(
+    ("heading", "line", "changes"),
+    [
+        ("Night.", "Look, it's getting light. Put out the lamp.", ["dawn"]),
+        ("Night.", "The sun's coming up over the lake.", ["morning"]),
+        ("Night.", "Listen, the clock is striking twelve.", ["midnight"]),
+        ("Night.", "It's not light yet; go back to sleep.", []),
+        ("Day.", "It's getting dark, and still no letter from town.", ["night"]),
+        ("Day.", "The sun's setting behind the birches.", ["dusk"]),
+        ("Day.", "The sun is not setting yet.", []),
+    ],
+)
+def test_changes_in_modern_speech(heading, line, changes):
+    filler = "We sat and talked of Moscow and the old days there.\n" * 25
+    text = f"ACT I\n\nA room in the country house. {heading}\n\nIRINA.\n{filler}\n{line}\n\nMASHA.\n" + "Yes, yes.\n" * 8
+    scene = parse_text(text, name="modern.txt").scenes[0]
+    assert [c.to for c in scene.time_changes] == changes

@@ -103,6 +103,9 @@ class TimeChange(Contract):
     start_char: int = Field(ge=0, description="Where the words that move the time start in the scene's text.")
     to: TimeOfDay = Field(description="The time of day from here on.")
     evidence: str = Field(min_length=1, max_length=200, description="The deciding words, verbatim.")
+    overcast: bool = Field(
+        default=False, description="From here on the sky is overcast: a light time with no sun (\"the day frowns\")."
+    )
 
 
 class Scene(Contract):
@@ -124,6 +127,11 @@ class Scene(Contract):
     time_of_day_source: TimeSource | None = Field(
         default=None,
         description="Where time_of_day comes from: the heading, the scene's own words, or carried on from the scene before.",
+    )
+    overcast: bool = Field(
+        default=False,
+        description="The scene opens under an overcast sky: a light time the text says is sunless"
+        " (\"the sun will not be seen to-day\"); false for a dark time.",
     )
     time_changes: list[TimeChange] = Field(
         default_factory=list, description="Changes of time of day inside the scene, in order, each with its words."

@@ -7,16 +7,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .population import names_in
 from .stage_data import Stage, stage_vocabulary
+from .stage_text import direction_sentences
 
-_SENTENCES = re.compile(r"(?<=[.;!?])\s+|\s*--\s*|[,:]?\s+then,?\s+(?=[a-z]+\b)|^then,?\s+", re.IGNORECASE)
-_NAME_WORD = re.compile(r"[A-Z][A-Za-z'’\-]*(?:\.[A-Z][A-Za-z'’\-]*)*")
 _LEADING_NAMES = re.compile(r"^(?:[A-Z][\w'’.\-]*[ \t,]*(?:and[ \t]+|&[ \t]*)?)+")
 _ALOFT = re.compile(r"\b(?:above|aloft|from the walls)\b", re.IGNORECASE)
 _THEY = re.compile(r"\bthey\s*$", re.IGNORECASE)
 # A subject that is a thing ("with a quaint device, the banquet vanishes"): an article and a common noun.
 _THING = re.compile(r"\b(?:the|a|an|this)\s+[a-z][a-z\-]*\s*$")
-_POSSESSIVE = ("'s", "’s", "'", "’")  # "Caesar's body", "Hastings' head": not a person on stage
 # The actions whose subject is the one they are done to, named after the verb ("discovers HERMIONE").
 _OBJECT_FIRST = ("reveal",)
 
@@ -34,18 +33,10 @@ class Act:
     transit: bool = False  # walks on and off again ("pass over the stage")
     aloft: bool = False  # an exit from the upper level ("Exit above")
     thing: bool = False  # done by a thing, not a person ("the banquet vanishes")
-
-
-def names_in(text: str, stage: Stage) -> tuple[str, ...]:
-    """The people a list names: "Lady Macbeth, with a taper" -> ("LADY MACBETH",); possessives ("Caesar's body")
-    and the vocabulary's extras and small words are not people."""
-    names: list[str] = []
-    for part in stage.name_separators.split(text):
-        words = [w for w in _NAME_WORD.findall(part) if not w.endswith(_POSSESSIVE) and w.upper() not in stage.not_names]
-        words = [w for w in words if not stage.crowd.fullmatch(w)]
-        if words:
-            names.append(" ".join(w.upper() for w in words))
-    return tuple(dict.fromkeys(names))
+    rest: bool = False  # an exit that takes everyone who does not speak next ("Exeunt the rest")
+    train: bool = False  # an exit with a leader's train ("Exeunt Caesar and his Train", "Exit Duke, &c.")
+    chorus: bool = False  # an entrance "as Chorus"
+    leader: str = ""  # whom an entrance's extras attend ("ALONSO, attended by GONZALO"): else the first named
 
 
 @lru_cache(maxsize=4096)
@@ -55,8 +46,9 @@ def read_direction(text: str) -> tuple[Act, ...]:
     acts: list[Act] = []
     subject: tuple[str, ...] = ()  # who the direction is about so far: "CATESBY goes to the MAYOR, and then exit"
     entered: Act | None = None  # who came on in it: "Enter Shapes, bringing in a banquet; ... they depart"
-    for sentence in (s.strip(" .") for s in _SENTENCES.split(text)):
-        if not sentence:
+    for sentence in direction_sentences(text):
+        if stage.misprinted_exit.fullmatch(sentence):
+            acts.append(Act("exit"))  # a bare "Enter." brings no one on: the Folio's exit
             continue
         enter = stage.enter.search(sentence)
         leave = stage.exit.search(sentence)
@@ -69,17 +61,19 @@ def read_direction(text: str) -> tuple[Act, ...]:
                 (
                     enter.start(),
                     Act(
-                    "enter",
-                    names_in(after, stage),
-                    crowd=bool(stage.crowd.search(after)),
-                    masked=bool(stage.masked.search(after)),
+                        "enter",
+                        _entering(sentence, enter, stage),
+                        crowd=bool(stage.crowd.search(after)),
+                        masked=bool(stage.masked.search(after)),
                         transit=bool(stage.transit.search(sentence)),
+                        chorus=bool(stage.chorus_role.search(after)),
+                        leader=_attended(after, stage),
                     ),
                 )
             )
         if leave and not enter:
             gone = _exit(sentence, leave, stage)
-            bare = not (gone.names or gone.staying or gone.crowd or gone.everyone or gone.aloft)
+            bare = not (gone.names or gone.staying or gone.crowd or gone.everyone or gone.aloft or gone.rest)
             if bare and entered is not None and _THEY.search(sentence[: leave.start()]):
                 gone = Act("exit", entered.names, crowd=entered.crowd)  # those who came on go again
             elif bare and subject:
@@ -122,16 +116,35 @@ def _actions(sentence: str, stage: Stage) -> list[tuple[int, Act]]:
     return [(places[action], act) for action, act in found.items()]
 
 
+def _entering(sentence: str, enter: re.Match[str], stage: Stage) -> tuple[str, ...]:
+    """Who comes on: the names after "Enter" (the imperative a play prints), or before "enters" / "comes in" (a
+    modern play's sentence: "MRS LINDE enters the room")."""
+    before = names_in(sentence[: enter.start()], stage)
+    if before and enter.group(0).lower().endswith(("s", "in")):
+        return before
+    return names_in(sentence[enter.end() :], stage) or before
+
+
+def _attended(names: str, stage: Stage) -> str:
+    """The one an "attended" in a list of people attends: the name just before it."""
+    attended = stage.attended.search(names)
+    before = names_in(names[: attended.start()], stage) if attended else ()
+    return before[-1] if before else ""
+
+
 def _exit(sentence: str, leave: re.Match[str], stage: Stage) -> Act:
     after = sentence[leave.end() :]
     stays = stage.all_but.search(after)
     if stays:
         return Act("exit", staying=names_in(after[stays.end() :], stage), crowd=True)
-    named = names_in(after, stage)
+    named = names_in(after, stage) or names_in(sentence[: leave.start()], stage)  # "KING RICHARD retires"
     plural = leave.group(0).lower().startswith("exeunt")
     crowd = bool(stage.crowd.search(after))
     aloft = bool(_ALOFT.search(after))
-    return Act("exit", named, crowd=crowd, everyone=plural and not named and not crowd and not aloft, aloft=aloft)
+    rest = bool(stage.the_rest.search(after))
+    train = bool(named) and bool(stage.train.search(after))
+    everyone = plural and not named and not crowd and not aloft
+    return Act("exit", named, crowd=crowd, everyone=everyone, aloft=aloft, rest=rest, train=train)
 
 
 def _object(sentence: str, regex: re.Pattern[str], stage: Stage) -> tuple[str, ...]:

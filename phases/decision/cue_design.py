@@ -15,7 +15,7 @@ CueKind = Literal[
     "blackout", "storm", "time", "death", "apparition", "vanish", "shot", "fight", "retreat", "swoon", "comic",
     "light_in", "light_out", "fire", "dance", "revel", "inner_play", "alone", "unmask", "reveal", "charm", "fog",
     "darken", "glimmer", "upper", "place", "sleep", "narrow", "wake", "lightning", "thunder", "restore", "news",
-    "invisible", "presence", "masque", "transform", "spectral", "ended", "clear", "quicken",
+    "invisible", "presence", "masque", "transform", "spectral", "ended", "clear", "quicken", "chorus", "impact",
 ]  # fmt: skip
 StateKind = Literal[
     "storm", "narrow", "alone", "death", "aftermath", "comic", "swoon", "sleep", "charm", "reveal", "dance", "revel",

@@ -146,9 +146,10 @@ class Palette(_Frozen):
     moon: str
     sky: str
     torch: str
+    overcast: str
 
     def colours(self) -> set[str]:
-        return {self.warm, self.cool, self.sun, self.moon, self.sky, self.torch}
+        return {self.warm, self.cool, self.sun, self.moon, self.sky, self.torch, self.overcast}
 
 
 class Palettes(_Frozen):

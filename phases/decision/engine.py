@@ -109,18 +109,19 @@ class LightingDecisionEngine:
 
     def _bases(self, scene: Scene, seen: SceneReading, base: Look, palette: Palette, genre: str | None) -> BaseFor:
         """The scene's base look, and its variants for a time that changes inside the scene, the end of its own
-        moment (a retreat ends the battle) and a move indoors: each built once, when a cue first needs it."""
-        variants: dict[tuple[object, ...], Look] = {(seen.time_of_day, seen.moment, seen.setting): base}
+        moment (a retreat ends the battle), a move indoors and a sky that clouds over or clears: each built once,
+        when a cue first needs it."""
+        variants: dict[tuple[object, ...], Look] = {(seen.time_of_day, seen.moment, seen.setting, seen.overcast): base}
 
-        def base_for(time: TimeOfDay | None, moment_on: bool, indoors: bool) -> Look:
+        def base_for(time: TimeOfDay | None, moment_on: bool, indoors: bool, overcast: bool = False) -> Look:
             moment = seen.moment if moment_on else None
             setting = "interior" if indoors else seen.setting
-            key = (time, moment, setting)
+            key = (time, moment, setting, overcast)
             if key not in variants:
-                look = choose_look(scene, time, setting, moment)
+                look = choose_look(scene, time, setting, moment, overcast)
                 light = look_data().looks[look].light
                 reading = dataclasses.replace(
-                    seen, time_of_day=time, moment=moment, setting=setting, look=look, light=light, notes=[]
+                    seen, time_of_day=time, moment=moment, setting=setting, look=look, light=light, notes=[], overcast=overcast
                 )
                 variants[key] = base_look(scene, reading, self.kb.rig, palette, self.palettes, genre, self.design)[0]
             return variants[key]

@@ -48,9 +48,12 @@ def _apply(look: Look, cue: str, rule: CueRule, match: re.Match[str], rig: Rig, 
         look.notes.append(f"blackout: every group to 0 ({look.transition_type})")
     elif action == "cut":
         look.transition_type = "cut"
+    elif action == "fade_in":
+        look.transition_type = look.transition_type or "fade"
     elif action == "lights_up":
         for state in groups.values():
-            state.intensity = min(1.0, state.intensity * 1.2 + 0.05)
+            if state.intensity > 0:  # a dark special stays dark: lights up is the stage, not every fixture
+                state.intensity = min(1.0, state.intensity * 1.2 + 0.05)
         look.transition_type = look.transition_type or "fade"
     elif action == "lights_down":
         for state in groups.values():

@@ -83,6 +83,7 @@ def _user(scene: Scene, llm: LlmSettings) -> str:
         "heading": scene.heading,
         "location": scene.location,
         "time_of_day": scene.time_of_day,
+        "overcast": scene.overcast,
         "duration_seconds": round(scene.time_window.duration, 1),
         "emotion": scene.emotion.model_dump(include={"primary", "secondary", "valence", "arousal"}) if scene.emotion else None,
         "lighting_directions": scene.explicit_lighting,

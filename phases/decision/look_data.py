@@ -12,7 +12,7 @@ from phases.data_files import load_yaml_model
 
 from .settings import DATA, DecisionDataError
 
-Slot = Literal["warm", "cool", "sun", "moon", "sky", "torch"]
+Slot = Literal["warm", "cool", "sun", "moon", "sky", "torch", "overcast"]
 ShadedRole = Literal["back", "side", "atmosphere", "special", "practical"]
 SceneMomentName = Literal["vigil", "storm", "supernatural", "cave", "battle", "feast"]
 
@@ -47,6 +47,7 @@ class Choice(_Frozen):
     moment: SceneMomentName | None = None
     light: Literal["light", "dark", "unknown"] | None = None
     time: list[TimeOfDay] | None = None
+    overcast: bool | None = None
     setting: Literal["interior", "exterior"] | None = None
     place: str | None = None
 
@@ -62,6 +63,7 @@ class LookData(_Frozen):
     looks: dict[str, LookRecipe]
     genre_shade: dict[str, Shade]
     time_key_offset: dict[TimeOfDay, float]
+    moment_ends_at: dict[SceneMomentName, list[TimeOfDay]] = Field(default_factory=dict)
 
     @field_validator("places")
     @classmethod
@@ -77,7 +79,7 @@ class LookData(_Frozen):
                 raise ValueError(f"choose names a look that is not defined: {choice.look}")
             if choice.place is not None and choice.place not in self.places:
                 raise ValueError(f"choose names a place that is not defined: {choice.place}")
-        if any(all(v is None for v in (c.moment, c.light, c.time, c.setting, c.place)) for c in self.choose[:-1]):
+        if any(all(v is None for v in (c.moment, c.light, c.time, c.overcast, c.setting, c.place)) for c in self.choose[:-1]):
             raise ValueError("only the last rule of choose may hold for every scene")
         return self
 

@@ -47,6 +47,8 @@ def _described(seen: SceneReading) -> str:
     parts = [seen.look.replace("_", " ")]
     if seen.time_of_day and seen.time_of_day not in seen.look:
         parts.append(f"at {seen.time_of_day}")
+    if seen.overcast and "overcast" not in seen.look:
+        parts.append("under an overcast sky")
     if seen.setting and seen.setting not in seen.look:
         parts.append(seen.setting)
     return ", ".join(parts)

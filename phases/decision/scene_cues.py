@@ -23,8 +23,8 @@ from .scene_reading import SceneReading
 from .stage_events import SHOW_KINDS, Layer, SceneWalk, StagePoint, walk_scene
 
 # The base look for a time of day, with or without the scene's own moment (a battle the retreat ends), indoors
-# or not (the company moving into the Capitol).
-BaseFor = Callable[[TimeOfDay | None, bool, bool], Look]
+# or not (the company moving into the Capitol), under an overcast sky or not.
+BaseFor = Callable[[TimeOfDay | None, bool, bool, bool], Look]
 
 
 @dataclass
@@ -71,7 +71,7 @@ def plan_scene(
         if moment_over:
             point_layers = tuple(layer for layer in point_layers if layer.kind != "scene")
         kinds = {layer.kind for layer in point_layers}
-        base = base_for(time, "scene" in kinds, "place" in kinds)
+        base = base_for(time, "scene" in kinds, "place" in kinds, "overcast" in kinds)
         return render(base, point_layers, rig, palette, accents, design, cues, seed + offset, vigil and "scene" in kinds)
 
     opening_layers = opening.layers if opening else walk.opening
@@ -139,7 +139,12 @@ def _select(
     opens = [p.offset < first_speech or (p.offset == first_speech and not walk.opening_transit) for p in points]
     folded = [p for p, opening in zip(points, opens, strict=True) if opening]
     rest = [p for p, opening in zip(points, opens, strict=True) if not opening]
-    rest = [p for p in rest if p.offset <= last_speech or p.kind == "line" or any(c in SHOW_KINDS for c in p.cues)]
+    # after the last speech starts only what is seen, what is spoken, and the time its words change need a GO
+    rest = [
+        p
+        for p in rest
+        if p.offset <= last_speech or p.kind == "line" or "time" in p.cues or any(c in SHOW_KINDS for c in p.cues)
+    ]
     starts = [s.offset for s in speeches]
     kept: list[StagePoint] = []
     for index, point in enumerate(rest):
@@ -230,7 +235,8 @@ def _lead(kinds: list[CueKind], cues: CueDesign) -> CueKind:
 
 
 def _label(kind: CueKind, point: StagePoint, cues: CueDesign) -> str:
-    text = point.text if kind != "time" else f"{point.time}: {point.text}"
+    sky = " (overcast)" if any(layer.kind == "overcast" for layer in point.layers) else ""
+    text = point.text if kind != "time" else f"{point.time}{sky}: {point.text}"
     return f"{cues.kinds[kind].label}: {text}"[:60]
 
 

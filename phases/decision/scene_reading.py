@@ -28,6 +28,7 @@ class SceneReading:
     look: str  # the base look its function, time and place choose (data/looks.yaml)
     light: Literal["day", "night"]  # the world that look belongs to
     notes: list[str] = field(default_factory=list)
+    overcast: bool = False  # a light time under a sunless sky (Phase 1's reading)
     selections: dict[int, object] = field(default_factory=dict)  # the scene's chosen cue points, per design settings
 
 
@@ -81,7 +82,7 @@ def _moment(
         return "storm"
     if "ghost" in opening_moments:
         return "supernatural"
-    if data.cave.search(place) or any(data.cave.search(d.text) for d in opening):
+    if (data.cave.search(place) or any(data.cave.search(d.text) for d in opening)) and not _daylit(scene):
         return "cave"
     if "battle" in opening_moments:
         return "battle"
@@ -92,6 +93,12 @@ def _moment(
     if len(data.feast_talk.findall(talk)) >= data.feast_talk_min:  # "What revels are in hand?"
         return "feast"
     return None
+
+
+def _daylit(scene: Scene) -> bool:
+    """The scene's own words say it is light: a monument or a cave mouth where the text keeps the day is a room
+    in daylight, not an enclosed dark place."""
+    return scene.time_of_day_source == "own" and scene.time_of_day is not None and scene.time_of_day not in DARK_TIMES
 
 
 def _body_start(scene: Scene) -> int:
@@ -108,7 +115,7 @@ def _body_start(scene: Scene) -> int:
 def read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
     """What the scene's words say. Read once per scene text: Phase 7's replan and the next call of the same scene
     find it in a small cache (the reading is a pure function of these fields; treat it as read-only)."""
-    key = (scene.text, scene.heading, scene.location, scene.time_of_day, scene.setting, id(rules))
+    key = (scene.text, scene.heading, scene.location, scene.time_of_day, scene.overcast, scene.setting, id(rules))
     cached = _READINGS.get(key)
     if cached is not None:
         return cached
@@ -135,7 +142,7 @@ def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
     speeches = [s for s in find_speeches(scene.text, found) if s.offset >= start]
     moment = _moment(scene, directions, speeches, rules)
     setting = _setting(scene)
-    look = choose_look(scene, time, setting, moment)
+    look = choose_look(scene, time, setting, moment, scene.overcast)
     return SceneReading(
         directions=directions,
         speeches=speeches,
@@ -145,11 +152,14 @@ def _read_scene(scene: Scene, rules: tuple[DirectionRule, ...]) -> SceneReading:
         look=look,
         light=look_data().looks[look].light,
         notes=notes,
+        overcast=scene.overcast,
     )
 
 
-def choose_look(scene: Scene, time: TimeOfDay | None, setting: str | None, moment: SceneMoment | None) -> str:
-    """The first look in data/looks.yaml whose conditions the scene's function, time and place meet."""
+def choose_look(
+    scene: Scene, time: TimeOfDay | None, setting: str | None, moment: SceneMoment | None, overcast: bool = False
+) -> str:
+    """The first look in data/looks.yaml whose conditions the scene's function, time, sky and place meet."""
     light = "unknown" if time is None else "dark" if time in DARK_TIMES else "light"
     place = f"{scene.heading or ''} {scene.location or ''}"
     data = look_data()
@@ -158,6 +168,7 @@ def choose_look(scene: Scene, time: TimeOfDay | None, setting: str | None, momen
             (choice.moment is None or choice.moment == moment)
             and (choice.light is None or choice.light == light)
             and (choice.time is None or time in choice.time)
+            and (choice.overcast is None or choice.overcast == overcast)
             and (choice.setting is None or choice.setting == setting)
             and (choice.place is None or place_pattern(choice.place).search(place))
         ):

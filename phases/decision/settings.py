@@ -55,6 +55,7 @@ ACTIONS = {
     "speed",
     "blackout",
     "cut",
+    "fade_in",
     "lights_up",
     "lights_down",
     "isolate",

@@ -16,7 +16,7 @@ from .word_forms import address_pattern, imperative_pattern, phrase_pattern, sta
 Action = Literal[
     "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
     "wound", "death", "sleep", "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm",
-    "upper", "reveal", "place", "inner_play", "invisible", "presence", "masque", "transform",
+    "upper", "reveal", "place", "inner_play", "invisible", "presence", "masque", "transform", "impact",
 ]  # fmt: skip
 SpokenAction = Literal[
     "light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible", "storm", "spectral",
@@ -30,7 +30,36 @@ class _Frozen(BaseModel):
 
 class Layout(_Frozen):
     direction_openers: list[str] = Field(min_length=1)
+    effect_openers: list[str]
     not_speakers: list[str]
+    line_width: int = Field(ge=20, le=400)
+    old_spellings: dict[str, str]
+    screenplay_heading: str
+    screenplay_transition: str
+    character_cue: str
+
+    @field_validator("screenplay_heading", "screenplay_transition", "character_cue")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class PopulationWords(_Frozen):
+    not_people: str
+    role: str
+    the_rest: str
+    train: str
+    attended: str
+    chorus: list[str] = Field(min_length=1)
+    misprinted_exit: str
+    bare_exit: str
+
+    @field_validator("not_people", "role", "the_rest", "train", "attended", "misprinted_exit", "bare_exit")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
 
 
 class Grammar(_Frozen):
@@ -75,6 +104,7 @@ class SpokenEntry(_Frozen):
 class StageVocabulary(_Frozen):
     layout: Layout
     grammar: Grammar
+    population: PopulationWords
     sound_only: str
     enter: str
     exit: str
@@ -96,13 +126,13 @@ class StageVocabulary(_Frozen):
     not_yet: str
     negation: str
     spoken_max_lines: dict[SpokenAction, int]
-    moments_end_in_light: list[str]
     moments_end_spoken: list[str]
     moments_clear: list[str]
     ended_closes: list[str]
     clear_closes: list[str]
     alone_min_lines: int = Field(ge=1, le=100)
     alone_brief_lines: int = Field(ge=0, le=200)
+    alone_return_lines: int = Field(ge=0, le=200)
     narrow_to: int = Field(ge=1, le=20)
     narrow_from: int = Field(ge=2, le=50)
     narrow_leaving: int = Field(ge=1, le=50)
@@ -141,7 +171,14 @@ class Stage:
     """The vocabulary compiled: each pattern once, case-insensitive."""
 
     opener: re.Pattern[str]  # an unbracketed direction line (case-sensitive)
+    effect_line: re.Pattern[str]  # a short unbracketed line of sound or action ending with a stop ("Wrastle.")
     not_speakers: frozenset[str]
+    line_width: int
+    old_spellings: dict[str, str]
+    old_spelling: re.Pattern[str]  # any of them, a whole word
+    screenplay_heading: re.Pattern[str]  # a screenplay's scene heading (INT. / EXT.)
+    screenplay_transition: re.Pattern[str]  # FADE IN:, CUT TO:
+    character_cue: re.Pattern[str]  # a screenplay's speaker, over the dialogue
     sound_only: re.Pattern[str]
     enter: re.Pattern[str]
     exit: re.Pattern[str]
@@ -153,6 +190,15 @@ class Stage:
     set_down: re.Pattern[str]
     in_hand: re.Pattern[str]
     not_names: frozenset[str]
+    not_people: re.Pattern[str]
+    role: re.Pattern[str]
+    the_rest: re.Pattern[str]
+    train: re.Pattern[str]
+    attended: re.Pattern[str]
+    chorus: frozenset[str]
+    chorus_role: re.Pattern[str]
+    misprinted_exit: re.Pattern[str]
+    bare_exit: re.Pattern[str]
     actions: tuple[tuple[re.Pattern[str], Action], ...]
     any_action: re.Pattern[str]
     heading_actions: frozenset[str]
@@ -165,13 +211,13 @@ class Stage:
     not_yet: re.Pattern[str]
     negation: re.Pattern[str]
     spoken_max_lines: dict[str, int]
-    moments_end_in_light: frozenset[str]
     moments_end_spoken: frozenset[str]
     moments_clear: frozenset[str]
     ended_closes: tuple[str, ...]
     clear_closes: tuple[str, ...]
     alone_min_lines: int
     alone_brief_lines: int
+    alone_return_lines: int
     narrow_to: int
     narrow_from: int
     narrow_leaving: int
@@ -195,9 +241,21 @@ def stage_vocabulary() -> Stage:
         for word in own:
             by_word.setdefault(word.lower(), []).append(index)
     words = list(by_word)
+    effects = "|".join(data.layout.effect_openers)
+    people = data.population
+    chorus = "|".join(map(re.escape, people.chorus))
     return Stage(
         opener=re.compile(rf"^[ \t]*(?:{openers})\b"),
+        effect_line=re.compile(rf"^[ \t]*(?:{effects})\b[^!?\n]{{0,80}}\.[ \t]*$"),
         not_speakers=frozenset(w.upper() for w in data.layout.not_speakers),
+        line_width=data.layout.line_width,
+        old_spellings={old.lower(): new for old, new in data.layout.old_spellings.items()},
+        old_spelling=re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(data.layout.old_spellings, key=len, reverse=True))) + r")\b", flags
+        ),
+        screenplay_heading=re.compile(data.layout.screenplay_heading),
+        screenplay_transition=re.compile(data.layout.screenplay_transition),
+        character_cue=re.compile(data.layout.character_cue),
         sound_only=re.compile(data.sound_only, flags),
         enter=re.compile(data.enter, flags),
         exit=re.compile(data.exit, flags),
@@ -209,6 +267,15 @@ def stage_vocabulary() -> Stage:
         set_down=re.compile(data.set_down, flags),
         in_hand=re.compile(data.in_hand, flags),
         not_names=frozenset(w.upper() for w in data.not_names),
+        not_people=re.compile(people.not_people, flags),
+        role=re.compile(people.role, flags),
+        the_rest=re.compile(people.the_rest, flags),
+        train=re.compile(people.train, flags),
+        attended=re.compile(people.attended, flags),
+        chorus=frozenset(w.upper() for w in people.chorus),
+        chorus_role=re.compile(rf"\b(?:as|like)\s+(?:the\s+|a\s+)?(?:{chorus})\b", flags),
+        misprinted_exit=re.compile(people.misprinted_exit, flags),
+        bare_exit=re.compile(people.bare_exit, flags),
         actions=actions,
         any_action=re.compile("|".join(f"(?:{p})" for p, _ in action_patterns), flags),
         heading_actions=frozenset(data.heading_actions),
@@ -221,13 +288,13 @@ def stage_vocabulary() -> Stage:
         not_yet=re.compile(data.not_yet, flags),
         negation=re.compile(data.negation, flags),
         spoken_max_lines=dict(data.spoken_max_lines),
-        moments_end_in_light=frozenset(data.moments_end_in_light),
         moments_end_spoken=frozenset(data.moments_end_spoken),
         moments_clear=frozenset(data.moments_clear),
         ended_closes=tuple(data.ended_closes),
         clear_closes=tuple(data.clear_closes),
         alone_min_lines=data.alone_min_lines,
         alone_brief_lines=data.alone_brief_lines,
+        alone_return_lines=data.alone_return_lines,
         narrow_to=data.narrow_to,
         narrow_from=data.narrow_from,
         narrow_leaving=data.narrow_leaving,

@@ -15,15 +15,16 @@ from phases.contracts import Scene, TimeChange, TimeOfDay
 
 from .actions import Act, read_direction
 from .cue_design import CueDesign, CueKind
+from .look_data import look_data
 from .population import Population
-from .scene_reading import DARK_TIMES, SceneReading
+from .scene_reading import SceneReading
 from .stage_data import Stage, stage_vocabulary
 from .stage_text import Direction, Speech
 
 # States tied to the people on stage: an entrance takes them back (the stage returns to its population).
 POPULATION_STATES = ("alone", "comic", "charm", "reveal", "news", "spectral", "presence")
 # States that stay for the scene when its people come and go.
-SCENE_STATES = ("scene", "storm", "battle", "fog", "darken", "glimmer", "place", "inner_play", "blackout")
+SCENE_STATES = ("scene", "storm", "battle", "fog", "darken", "glimmer", "place", "inner_play", "blackout", "overcast")
 # Everything else goes with the people: an empty stage closes it.
 PEOPLE_STATES = POPULATION_STATES + (
     "narrow", "aftermath", "death", "swoon", "sleep", "apparition", "light_in", "fire", "dance", "revel", "upper",
@@ -35,14 +36,14 @@ VANISHING = ("dance", "masque", "figure", "revel")
 SHOW_KINDS = frozenset(
     {"dance", "apparition", "death", "comic", "fight", "light_in", "fire", "storm", "blackout", "lightning", "thunder",
      "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask", "masque", "transform", "presence",
-     "invisible"}
+     "invisible", "impact"}
 )  # fmt: skip
 _PLURAL = re.compile(r"^\s*(?:they|all|both|the\s+\w+s)\b", re.IGNORECASE)  # "They sleep", "All sleep but..."
 _SCENE_NUMBER = re.compile(r"^\s*(?:ACT\s+\w+\.?\s*)?(?:SCENE\s+\w+\.?)?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r'"(.+)"\s*$', re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:]")
 # Moments that pass: a bump over the state, then a follow back to it.
-BUMP_KINDS = ("lightning", "thunder", "shot", "unmask", "transform")
+BUMP_KINDS = ("lightning", "thunder", "shot", "unmask", "transform", "impact")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,15 @@ class _Walker:
         self.death_areas = cues.death_areas
         self.alone_areas = cues.alone_areas
         self.soliloquists: list[str] = []
-        self.pop = Population([s.speaker for s in seen.speeches])
+        speeches = [(s.offset, s.speaker) for s in seen.speeches if not s.offstage]
+        entrances = [d.offset for d in seen.directions if _entrances(d.text)]
+        exits = [
+            (d.offset, a.names, bool(stage.bare_exit.fullmatch(d.text)))
+            for d in seen.directions
+            for a in read_direction(d.text)
+            if a.action == "exit"
+        ]
+        self.pop = Population([s.speaker for s in seen.speeches], speeches, entrances, stage.chorus, exits)
         self.open: dict[str, Layer] = {}
         self.time = seen.time_of_day
         self.points: list[StagePoint] = []
@@ -140,6 +149,8 @@ class _Walker:
     def walk(self, events: list[tuple[int, int, object]], first_speech: int) -> SceneWalk:
         if self.seen.moment is not None and not self.vigil_later:
             self._open(Layer("scene", "scene"))
+        if self.seen.overcast:
+            self._open(Layer("overcast", "sky"))
         opening_layers: tuple[Layer, ...] = self.snapshot()
         alone_at: dict[int, str] = {}
         for index, (offset, _, item) in enumerate(events):
@@ -161,7 +172,8 @@ class _Walker:
                         self.soliloquists.append(who)  # the next one alone stands somewhere else
                     area = self.alone_areas[(len(self.soliloquists) - 1) % len(self.alone_areas)]
                     self._open(Layer("alone", "alone", (who,), area=area, accent=who))
-                    self._point(offset, "line", _first_line(self.scene.text, item), ["alone"])
+                    kind: CueKind = "chorus" if self.pop.is_chorus(who) else "alone"  # a Chorus speaks to the house
+                    self._point(offset, "line", _first_line(self.scene.text, item), [kind])
                 continue
             if isinstance(item, Direction):
                 cues = self._direction(item, events, index, alone_at)
@@ -223,7 +235,7 @@ class _Walker:
                 self.wounded = False
             if act.action == "enter":
                 moved = True
-                added = self.pop.enter(act.names, act.crowd)
+                added = self.pop.enter(act.names, act.crowd, act.chorus, act.leader)
                 if act.transit:
                     self.pop.leave(act.names, act.crowd)
                     continue
@@ -260,6 +272,10 @@ class _Walker:
                     continue
                 if act.staying:
                     gone = self.pop.keep_only(act.staying)
+                elif act.rest:  # "Exeunt the rest": all but those who speak next
+                    gone = self.pop.leave_the_rest(act.names, direction.offset)
+                elif act.train:  # "Exeunt Caesar and his Train": with those who came with him, and the mutes
+                    gone = self.pop.leave_with_train(act.names, direction.offset)
                 elif act.names:
                     gone = self.pop.leave(act.names, act.crowd)
                 elif act.everyone:
@@ -310,6 +326,7 @@ class _Walker:
             self._open(Layer("storm", "storm"))
             return ["storm"]
         if action == "apparition":
+            self._close("alone")  # one alone is alone no longer
             subjects = self._entering_ghosts or names
             self._entering_ghosts = ()
             self._open(Layer("apparition", self._new_key("apparition"), subjects))
@@ -357,7 +374,7 @@ class _Walker:
                 self._close_gone(dead)  # the one alone dies: the isolation gives way to the death
             held = next((layer for layer in self.open.values() if layer.kind in ("death", "aftermath")), None)
             after = self.death_areas.index(held.area) + 1 if held is not None and held.area in self.death_areas else 0
-            self._close("battle", "swoon", "aftermath", "sleep")  # the next death, while the last is lit: the next pool
+            self._close("battle", "swoon", "aftermath", "sleep", "alone")  # the next death, while the last is lit: the next pool
             self._open(Layer("death", "death", area=self.death_areas[after % len(self.death_areas)]))
             return ["death"]
         if action == "swoon":
@@ -369,6 +386,7 @@ class _Walker:
                 return []
             if not names and not _PLURAL.match(text) and self.last_speaker:  # "Sleeps.": the one who spoke
                 names = (self.last_speaker,)
+            self._close("alone")  # the soliloquy is over: the sleeper lies in the sleep's own state
             self._open(Layer("sleep", self._new_key("sleep"), names))
             return ["sleep"]
         if action == "wake":  # not a dawn, nor brighter than the scene: the sleepers' darker state goes
@@ -485,12 +503,12 @@ class _Walker:
     ) -> list[CueKind]:
         """A character left alone (isolated when they speak), or a crowd thinned to a few (the stage narrows)."""
         present = self.pop.named
-        if len(present) == 1 and not self.pop.crowd and not self._is_open("alone"):
-            who = present[0]
+        who = self.pop.alone(events[index][0], exited)  # the one speaker left: mutes, a body, a train are no company
+        if who is not None and not self._is_open("alone"):
             speeches, returning = _speeches_until_entrance(events, index, lambda s: self.pop.same(s.speaker, who))
             lines = sum(s.lines for s in speeches)
             back = any(self.pop.same(n, g) for a in returning for n in a.names for g in left)
-            brief = back and lines < self.stage.alone_brief_lines  # stepping out and straight back in
+            brief = back and lines < self.stage.alone_return_lines  # stepping out and straight back in
             if speeches and not brief:
                 if lines >= self.stage.alone_min_lines:
                     alone_at[speeches[0].offset] = self.pop.resolve(speeches[0].speaker)[0]
@@ -574,13 +592,18 @@ class _Walker:
             return ["quicken"]
         return []
 
-    def _time_change(self, to: TimeOfDay) -> list[CueKind]:
-        if to == self.time:
+    def _time_change(self, change: tuple[TimeOfDay, bool]) -> list[CueKind]:
+        """A new time, or the same time under another sky; some times end the scene's moment (daybreak the
+        fairies' wood, midnight the revels)."""
+        to, overcast = change
+        if to == self.time and overcast == self._is_open("overcast"):
             return []
         self.time = to
-        self._close("fog", "darken", "glimmer")
-        if self.seen.moment in self.stage.moments_end_in_light and to not in DARK_TIMES:
-            self.open.pop("scene", None)  # the fairies' night, a vigil: over when the day comes
+        self._close("fog", "darken", "glimmer", "overcast")
+        if overcast:
+            self._open(Layer("overcast", "sky"))
+        if to in look_data().moment_ends_at.get(self.seen.moment, ()):  # type: ignore[call-overload]
+            self._close("scene")
         return ["time"]
 
 
@@ -605,7 +628,8 @@ def _speeches_until_entrance(
 
 @lru_cache(maxsize=4096)
 def _entrances(text: str) -> tuple[Act, ...]:
-    return tuple(a for a in read_direction(text) if a.action == "enter" and not a.transit)
+    """Who comes on: an entrance, or a ghost that rises (it ends one alone as an entrance does)."""
+    return tuple(a for a in read_direction(text) if a.action == "enter" and not a.transit or a.action == "apparition")
 
 
 def _first_line(text: str, speech: Speech) -> str:
@@ -692,7 +716,9 @@ def walk_scene(scene: Scene, seen: SceneReading, cues: CueDesign) -> SceneWalk:
     events: list[tuple[int, int, object]] = [(d.offset, 0, d) for d in seen.directions]
     events += [(s.offset, 2, s) for s in seen.speeches]
     events += _spoken_events(scene, seen, stage, first_speech)
-    events += [(at, 1, ("time", _said_at(scene.text, at, c.evidence), c.to)) for at, c in _time_changes(scene)]
+    events += [
+        (at, 1, ("time", _said_at(scene.text, at, c.evidence), (c.to, c.overcast))) for at, c in _time_changes(scene)
+    ]
     if scene.heading:
         events.append((0, -1, ("heading", _SCENE_NUMBER.sub("", scene.heading), None)))
     events.sort(key=lambda e: (e[0], e[1]))

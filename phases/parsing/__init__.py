@@ -17,7 +17,7 @@ from .errors import ParseError
 from .genre import PlayPart, read_genre
 from .limits import limits
 from .patterns import act_number
-from .plays import place_from_first_direction, read_play_scene, segment_play
+from .plays import place_from_first_direction, place_from_first_lines, read_play_scene, segment_play
 from .reading import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, check_text, read_script
 from .screenplay import read_fountain, read_plain_scene, segment_screenplay
 from .segments import Segment, split_lines
@@ -103,11 +103,17 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
             segment.location = place_from_first_direction(segment, own, previous_location)
             if not segment.location and previous_location and segment.heading:  # "SCENE II": the place goes on
                 segment.location, segment.place_inherited = previous_location, True
-        previous_location = segment.location or previous_location
+            elif not segment.location:  # its first lines may say ("this is the Forrest of Arden"): its own place
+                segment.location = place_from_first_lines(own)
+                segment.place_stated = segment.location is not None
+        if not segment.place_stated:
+            previous_location = segment.location or previous_location
     windows = assign_windows(segments, options.rates)
     scenes = []
     line_number = 1  # counted scene by scene: counting from the top each time is quadratic on long scripts
     closing_time: str | None = None  # the time at the end of the scene before, after its changes
+    closing_overcast = False  # and its sky
+    carried: Scene | None = None  # the last scene whose setting goes on (not one whose own lines named its place)
     for index, (segment, body, window) in enumerate(zip(segments, bodies, windows, strict=True), start=1):
         span = None
         if segment.body is None:
@@ -125,11 +131,11 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
             line_number += body.count("\n")
         act = act_number(segment.heading) or (scenes[-1].act if scenes else None)
         before = scenes[-1] if scenes else None
-        time = _time_of(segment, body, before, act, closing_time)
-        closing_time = time.closing
+        time = _time_of(segment, body, before, act, closing_time, closing_overcast)
+        closing_time, closing_overcast = time.closing, time.closing_overcast
         setting = read_setting(segment.heading, segment.location)
-        if setting is None and before is not None and (segment.reader == "closing_cue" or not segment.location):
-            setting = before.setting  # a blackout, or a scene with no place of its own, stays where it was
+        if setting is None and carried is not None and (segment.reader == "closing_cue" or not segment.location):
+            setting = carried.setting  # a blackout, or a scene with no place of its own, stays where it was
         scenes.append(
             Scene(
                 scene_id=f"scene_{index:03d}",
@@ -142,7 +148,11 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
                 time_of_day=time.value,  # type: ignore[arg-type]
                 time_of_day_evidence=time.evidence,
                 time_of_day_source=time.source,
-                time_changes=[TimeChange(start_char=c.start_char, to=c.to, evidence=c.evidence) for c in time.changes],  # type: ignore[arg-type]
+                overcast=time.overcast,
+                time_changes=[
+                    TimeChange(start_char=c.start_char, to=c.to, evidence=c.evidence, overcast=c.overcast)  # type: ignore[arg-type]
+                    for c in time.changes
+                ],
                 setting=setting,  # type: ignore[arg-type]
                 characters=segment.characters,
                 dialogue=segment.dialogue,
@@ -150,6 +160,8 @@ def _parse(text: str, name: str, kind: str, options: ParseOptions, page_starts: 
                 source=span,
             )
         )
+        if not segment.place_stated:
+            carried = scenes[-1]
     _read_genre(segments, bodies, scenes)
     return ParsedScript(
         source_name=name,
@@ -172,13 +184,15 @@ def _read_genre(segments: list[Segment], bodies: list[str], scenes: list[Scene])
         scene.genre, scene.genre_evidence = genre, evidence
 
 
-def _time_of(segment: Segment, body: str, before: Scene | None, act: int | None, closing: str | None) -> SceneTime:
+def _time_of(
+    segment: Segment, body: str, before: Scene | None, act: int | None, closing: str | None, overcast: bool = False
+) -> SceneTime:
     """The scene's time of day, its evidence and its changes (time_of_day.py), from its own text after any front
     matter, what its heading states, and the scene before."""
     if segment.reader == "closing_cue":  # the blackout that ends a scene plays in the scene's own time
         if before is None or closing is None:
             return SceneTime(None, None, None)
-        return SceneTime(closing, f"carried on from {before.scene_id}", "carried")
+        return SceneTime(closing, f"carried on from {before.scene_id}", "carried", overcast=overcast)
     own_start = segment.content_start - segment.start if segment.content_start else 0
     stated = heading_time(segment.heading)
     slug = time_of_day_value(segment.time_of_day) if segment.reader != "play" else None  # CONTINUOUS: a carry
@@ -188,7 +202,7 @@ def _time_of(segment: Segment, body: str, before: Scene | None, act: int | None,
     if before is not None:
         continues = carries(segment.heading) or segment.place_inherited
         own = before.time_of_day_source in ("heading", "own")
-        previous = Before(before.scene_id, closing, own, act == before.act, continues)
+        previous = Before(before.scene_id, closing, own, act == before.act, continues, overcast)
     words = read_words(body, own_start, segment.reader == "play", segment.directions)
     return read_scene_time(words, stated, previous)
 

@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from functools import cache
 
 from phases.contracts import DialogueLine
 
@@ -273,6 +274,30 @@ def _location(rest: str, previous: str | None) -> str | None:
     sentences = [s.strip(" .") for s in re.split(r"(?<=\.)\s+", rest) if s.strip(" .")]
     kept = [s for s in sentences if not _SOUND_OR_LIGHT.search(s) and not _TIME_SENTENCE.match(s)] or sentences[:1]
     return ". ".join(kept) or None
+
+
+@cache
+def _place_statements() -> tuple[tuple[re.Pattern[str], ...], dict[str, str], int]:
+    """The place statements of data/vocabulary.yaml, each with the place words in it; the old spellings; how
+    many lines are read."""
+    nouns = "|".join(sorted(words("place_words"), key=len, reverse=True))
+    place = rf"(?P<place>{nouns})\b(?:[ \t]+of[ \t]+(?P<of>(?-i:[A-Z])[\w'’\-]+(?:[ \t]+(?-i:[A-Z])[\w'’\-]+)?))?"
+    statements = tuple(re.compile(s.replace("{place}", place), re.IGNORECASE) for s in words("place_statements"))
+    spellings = dict(tuple(w.strip().lower() for w in item.split(":", 1)) for item in words("place_spellings"))
+    return statements, spellings, int(words("place_first_lines")[0])
+
+
+def place_from_first_lines(body: str) -> str | None:
+    """The place a scene's first lines say it is ("Well, this is the Forrest of Arden" -> "Forest of Arden")."""
+    statements, spellings, lines = _place_statements()
+    head = "\n".join([row for row in body.split("\n") if row.strip()][:lines])
+    found = [m for regex in statements for m in [regex.search(head)] if m]
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    noun = first.group("place").lower()
+    place = spellings.get(noun, noun)
+    return f"{place.capitalize()} of {first.group('of')}" if first.group("of") else place.capitalize()
 
 
 def place_from_first_direction(segment: Segment, body: str, previous: str | None) -> str | None:

@@ -22,6 +22,7 @@ class Segment:
     reader: str = ""  # which reader found it; decides how its text is read
     location: str | None = None
     place_inherited: bool = False  # the heading named no place: the scene goes on where the last one was
+    place_stated: bool = False  # the place was read from its first lines: its own, not carried on
     time_of_day: str | None = None
     start_time: float | None = None  # seconds, when the script states it
     end_time: float | None = None

@@ -25,7 +25,7 @@ from .patterns import (
     SLUG,
     STAGE_DIRECTION,
 )
-from .time_words import Tense, TimeVocabulary, TimeWord, finditer, prepare, time_vocabulary
+from .time_words import Sky, Tense, TimeVocabulary, TimeWord, finditer, prepare, time_vocabulary
 
 Tier = Literal["now", "derived"]
 _STOPS = re.compile(r"[.;!?:|]")
@@ -46,6 +46,8 @@ class Mention:
     hour: int | None = None
     note: str = ""  # how the tense read it, for the evidence: "to come", "gone", "supposed"
     half: str | None = None  # a clock's "am" or "pm" when its words say it
+    sky: Sky | None = None  # the words say the sky is overcast (a sunless day) or clears
+    starts: int | None = None  # where its words start: its clause, on the line the time word is on
 
 
 @dataclass(frozen=True)
@@ -310,7 +312,11 @@ def _clock_mentions(text: str, speech: str, vocab: TimeVocabulary, taken: set[tu
 
 def _read_tense(word: TimeWord, match: re.Match[str], text: str, speech: str, vocab: TimeVocabulary) -> Mention | None:
     left, right = _clause(speech, match.start(), match.end(), vocab.clause_chars)
+    if vocab.negated(speech, left, match.start(), match.end(), right):
+        return None  # "it is not day", "Not shine to-day!": says nothing of now
     tense: Tense = word.tense or _tense(speech, left, right, match, vocab)
+    if word.tense == "present" and vocab.hypothetical_before.search(speech, left, match.start()):
+        tense = "hypothetical"  # "when the day is done": no day's end now
     weight = word.weight
     if tense == "present":
         time, tier, note, weight = word.now, "now", "", word.now_weight
@@ -323,8 +329,18 @@ def _read_tense(word: TimeWord, match: re.Match[str], text: str, speech: str, vo
     moves = word.moves and tier == "now"
     return Mention(
         match.start(), match.end(), time, tier, weight, word.index, "dialogue", moves,  # type: ignore[arg-type]
-        _verbatim(text, speech, left, right), note=note,
+        _verbatim(text, speech, left, right), note=note, sky=word.sky if tier == "now" else None,
+        starts=_words_start(text, left, match.start()),
     )  # fmt: skip
+
+
+def _words_start(text: str, left: int, at: int) -> int:
+    """The first word of the clause around a time word, no further back than the start of its line ("The iron
+    tongue of midnight hath told twelve", "I do hear the morning lark")."""
+    start = max(left, text.rfind("\n", 0, at) + 1)
+    while start < at and not (text[start].isalnum() or text[start] in "'‘’"):
+        start += 1
+    return start
 
 
 def _clause(speech: str, start: int, end: int, reach: int) -> tuple[int, int]:

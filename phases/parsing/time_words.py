@@ -13,6 +13,7 @@ from .vocabulary import TIMES_OF_DAY
 
 DATA_FILE = Path(__file__).parent / "data" / "time_of_day.yaml"
 Tense = Literal["present", "future", "past", "hypothetical"]
+Sky = Literal["overcast", "clear"]
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth").split()
 _NUMBERS = ("one two three four five six seven eight nine ten eleven twelve").split()
 
@@ -30,6 +31,7 @@ class TimeWord:
     tense: Literal["present", "future"] | None  # None: read from the sentence
     moves: bool
     needs: frozenset[str]  # the trigger words its pattern spells: every match holds one
+    sky: Sky | None = None  # words about the sky rather than the hour: a sunless day, the sun breaking through
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,15 @@ class Clock:
     needs: tuple[str, ...]
     context_hour: dict[str, int]
     back_hours: int
+    night_until: int
     by_hour: tuple[str, ...]
     unknown: dict[int, str]
     appointment: re.Pattern[str]
 
-    def time_at(self, hour: int, context: str | None, half: str | None = None) -> str | None:
+    def time_at(self, hour: int, context: str | None, half: str | None = None, same_moment: bool = False) -> str | None:
         """The time of day a clock's hour (1-12) names, placed after the time the scene is in; `half` ("am" or
-        "pm", when the words say it) places it outright."""
+        "pm", when the words say it) places it outright. `same_moment`: the context is what the words around
+        the clock say of the same moment, so the hour is the one nearest it, before or after."""
         if not 1 <= hour <= 12:
             return None
         if half in ("am", "pm"):
@@ -55,19 +59,26 @@ class Clock:
         now = self.context_hour[context]
         candidates = (hour % 12, hour % 12 + 12)
 
-        def distance(candidate: int) -> int:
+        def distance(candidate: int) -> tuple[int, int]:
             back = (now - candidate) % 24
-            return back if back <= self.back_hours else (candidate - now) % 24
+            if same_moment:  # the nearer hour; as near either way, the later one
+                return min(back, 24 - back), back <= 12
+            return (back if back <= self.back_hours else (candidate - now) % 24), 0
 
         return self.by_hour[min(candidates, key=distance)]
 
-    @staticmethod
-    def half_of(match: re.Match[str]) -> str | None:
-        """'am' or 'pm' when the words name the half of the day ("p.m.", "in the morning", "at night")."""
-        said = (match.group("ampm") or match.group("half") or "").replace(".", "")
+    def half_of(self, match: re.Match[str]) -> str | None:
+        """'am' or 'pm' when the words name the half of the day ("p.m.", "in the morning", "i' the morn"); "at
+        night" is the small hours up to `night_until`, else the evening."""
+        said = next((match.group(g) for g in ("ampm", "half", "shalf", "ohalf") if match.group(g)), "").replace(".", "")
         if not said:
             return None
-        return "am" if said == "am" or said.endswith("morning") else "pm"
+        if said == "am" or "morn" in said:
+            return "am"
+        if said.endswith("night"):
+            hour = self.hour_of(match)
+            return "am" if hour is not None and hour % 12 < self.night_until else "pm"
+        return "pm"
 
     def hour_of(self, match: re.Match[str]) -> int | None:
         word = match.group("hour") or match.group("struck")
@@ -81,6 +92,7 @@ class Clock:
 class TimeVocabulary:
     decide_at: float
     derived_decide_at: float
+    refine_at: float
     margin: float
     repeat_share: float
     repeat_cap: float
@@ -94,16 +106,27 @@ class TimeVocabulary:
     tense: tuple[tuple[Tense, re.Pattern[str]], ...]
     hypothetical_before: re.Pattern[str]
     quoted_after: re.Pattern[str]
+    negation: re.Pattern[str]
+    negation_words: int
+    negation_after: re.Pattern[str]
     clock: Clock
     words: tuple[TimeWord, ...]
     trigger_words: tuple[str, ...]
     in_directions: re.Pattern[str]  # any word a direction may hold, as one scan
     follows: dict[str, frozenset[str]]
     before_change: dict[str, str]
+    sky_keeps: frozenset[str]
+    carried_on: dict[str, str]
 
     def light(self, time: str | None) -> str | None:
         """'light' or 'dark'."""
         return self.classes.get(time or "")
+
+    def negated(self, speech: str, left: int, start: int, end: int, right: int) -> bool:
+        """A negation just before the words in their clause (never across a comma), or just after them."""
+        before = speech[max(left, speech.rfind(",", left, start) + 1) : start].split()
+        near = " ".join(before[-self.negation_words :]) if before else ""
+        return bool(self.negation.search(near) or self.negation_after.match(speech, end, right))
 
 
 def bounded(pattern: str) -> re.Pattern[str]:
@@ -171,6 +194,8 @@ def time_vocabulary() -> TimeVocabulary:
             tense = item.get("tense")
             if tense not in (None, "present", "future") or item["where"] not in ("dialogue", "direction"):
                 raise ValueError(f"{where}: tense must be present or future, where dialogue or direction")
+            if item.get("sky") not in (None, "overcast", "clear"):
+                raise ValueError(f"{where}: sky must be overcast or clear")
             branches = _branches(str(item["pattern"]))  # directions are short and read whole: no triggers needed
             if item["where"] == "dialogue" and not all(any(w in branch for w in triggers) for branch in branches):
                 raise ValueError(f"{where}: a branch of its pattern spells none of the triggers")
@@ -188,6 +213,7 @@ def time_vocabulary() -> TimeVocabulary:
                     tense=tense,
                     moves=bool(item.get("moves", False)),
                     needs=needs,
+                    sky=item.get("sky"),
                 )
             )
         clock = raw["clock"]
@@ -197,6 +223,7 @@ def time_vocabulary() -> TimeVocabulary:
         return TimeVocabulary(
             decide_at=float(raw["decide_at"]),
             derived_decide_at=float(raw["derived_decide_at"]),
+            refine_at=float(raw["refine_at"]),
             margin=float(raw["margin"]),
             repeat_share=float(raw["repeat_share"]),
             repeat_cap=float(raw["repeat_cap"]),
@@ -210,12 +237,16 @@ def time_vocabulary() -> TimeVocabulary:
             tense=tuple((kind, re.compile(raw["tense"][kind])) for kind in ("hypothetical", "past", "future")),
             hypothetical_before=re.compile(raw["tense"]["hypothetical_before"]),
             quoted_after=re.compile(raw["quoted_after"], re.IGNORECASE),
+            negation=re.compile(raw["negation"]["pattern"]),
+            negation_words=int(raw["negation"]["words_before"]),
+            negation_after=re.compile(raw["negation"]["after"]),
             clock=Clock(
                 weight=float(clock["weight"]),
                 pattern=bounded(str(clock["pattern"])),
                 needs=tuple(str(n) for n in clock["needs"]),
                 context_hour={str(k): int(v) for k, v in clock["context_hour"].items()},
                 back_hours=int(clock["back_hours"]),
+                night_until=int(clock["night_until"]),
                 by_hour=by_hour,
                 unknown={int(k): _time(v, "clock.unknown") or "" for k, v in (clock["unknown"] or {}).items()},
                 appointment=re.compile(clock["appointment"]),
@@ -225,6 +256,8 @@ def time_vocabulary() -> TimeVocabulary:
             in_directions=re.compile("|".join(f"(?:{w.pattern.pattern})" for w in words if w.where == "direction")),
             follows={_time(k, "follows") or "": frozenset(_time(v, "follows") for v in vs) for k, vs in raw["follows"].items()},
             before_change={_time(k, "before") or "": _time(v, "before") or "" for k, v in raw["before_change"].items()},
+            sky_keeps=frozenset(_time(t, "sky_keeps") or "" for t in raw["sky_keeps"]),
+            carried_on={_time(k, "carried_on") or "": _time(v, "carried_on") or "" for k, v in raw["carried_on"].items()},
         )
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise RuntimeError(f"{DATA_FILE}: {exc}") from None

@@ -72,6 +72,14 @@ function renderBook(k) {
   const flag = flagOf[k]; if (!flag) return;
   for (const e of [flag, ...(goWordsOf[k] || [])]) e.classList.add("current");
   if (!document.getElementById("book-follow").checked) return;
+  // Scenes off screen are laid out only when scrolled to (content-visibility), at a guessed height: lay out this one
+  // and the one above it first, so the scroll lands where the flag really is; then check again once drawn.
+  const article = flag.closest("article");
+  for (const a of [article.previousElementSibling, article]) if (a) a.style.contentVisibility = "visible";
+  follow(flag);
+  requestAnimationFrame(() => { if (flagOf[bookCurrent] === flag) follow(flag); });
+}
+function follow(flag) {
   const line = flag.closest(".ck"), box = bookPages.getBoundingClientRect(), r = line.getBoundingClientRect();
   if (r.top < box.top + 20 || r.bottom > box.bottom - 20) bookPages.scrollTop += r.top - box.top - box.height / 3;
 }

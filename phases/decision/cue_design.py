@@ -1,9 +1,10 @@
 """The cue design data (data/cues.yaml): each kind of cue inside a scene, its state, label and fade."""
 
+import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from phases.contracts import Effect, TimeOfDay
 from phases.data_files import load_yaml_model
@@ -14,11 +15,12 @@ CueKind = Literal[
     "blackout", "storm", "time", "death", "apparition", "vanish", "shot", "fight", "retreat", "swoon", "comic",
     "light_in", "light_out", "fire", "dance", "revel", "inner_play", "alone", "unmask", "reveal", "charm", "fog",
     "darken", "glimmer", "upper", "place", "sleep", "narrow", "wake", "lightning", "thunder", "restore", "news",
-    "chorus", "impact",
+    "invisible", "presence", "masque", "transform", "spectral", "ended", "clear", "quicken", "chorus", "impact",
 ]  # fmt: skip
 StateKind = Literal[
     "storm", "narrow", "alone", "death", "aftermath", "comic", "swoon", "sleep", "charm", "reveal", "dance", "revel",
-    "inner_play", "upper", "light_in", "fog", "darken", "glimmer", "apparition", "news",
+    "inner_play", "upper", "light_in", "fog", "darken", "glimmer", "apparition", "news", "invisible", "presence",
+    "masque", "figure", "quicken", "spectral",
 ]  # fmt: skip
 Share = float
 
@@ -50,6 +52,9 @@ class StateShape(_Frozen):
     pool_min_key: float | None = Field(default=None, ge=0, le=1)
     pool_min: float | None = Field(default=None, ge=0, le=1)
     glow: Share | None = Field(default=None, ge=0, le=1)  # a light called for, not yet brought on
+    side_accent: str | None = None  # the side light in this accent of the palettes (a masque's saturated colour)
+    area: str | None = None  # the key's area held at its level while the others fall to key_area_share
+    held: Share | None = Field(default=None, ge=0, le=1)  # an earlier one still up, at this share of the newest
 
 
 class CueDesign(_Frozen):
@@ -63,6 +68,7 @@ class CueDesign(_Frozen):
     time_fades: dict[TimeOfDay, float]
     time_others_delay_share: float = Field(ge=0, le=1)
     slow_blackout_fade: float = Field(ge=0, le=600)
+    slow_words: str
     pool_areas: dict[str, str]
     death_areas: list[str] = Field(min_length=1)
     alone_areas: list[str] = Field(min_length=1)
@@ -72,6 +78,16 @@ class CueDesign(_Frozen):
     states: dict[StateKind, StateShape]
     effects: dict[Literal["flame", "glimmer", "shot"], Effect]
     flash_depth: dict[Literal["lightning", "thunder"], float]
+
+    @field_validator("slow_words")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+    def slow(self, text: str) -> bool:
+        """Does the direction ask for its moment to be slow ("they heavily vanish")?"""
+        return bool(re.search(self.slow_words, text, re.IGNORECASE))
 
     def shape(self, kind: StateKind) -> StateShape:
         return self.states.get(kind) or StateShape()
@@ -106,4 +122,11 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "upper": ("pool",),
     "light_in": ("pool", "pool_key_share", "pool_min_key", "ghost_dims_to", "glow"),
     "apparition": ("key", "pool", "pool_min"),
+    "invisible": ("pool",),
+    "masque": ("side_share", "side_accent"),
+    "inner_play": ("key_area_share", "area"),
+    "figure": ("pool",),
+    "quicken": ("key_lift", "pool"),
+    "spectral": ("key",),
+    "presence": ("key",),
 }

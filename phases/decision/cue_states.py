@@ -36,6 +36,8 @@ class Lit:
 
 
 DARK = Lit(0.0)
+# The states that put the supernatural colour on the stage (a masque's side light is of it too).
+SUPERNATURAL_STATES = ("apparition", "charm", "masque", "spectral", "presence")
 
 
 @dataclass
@@ -73,18 +75,21 @@ def render(
         storm(look, rig, accents, seed)
     if "battle" in kinds:
         battle(look, rig, palette)
-    for kind in ("fog", "darken", "sleep", "glimmer"):
+    for kind in ("fog", "darken", "sleep", "glimmer", "spectral", "presence"):
         if kind in kinds:
             _shape(look, roles, shapes[kind], design)  # type: ignore[index]
+    if kinds & {"spectral", "presence"}:  # "the lights burn blue", music under the stage
+        supernatural(look, rig, accents)
     if "glimmer" in kinds:
         for gid, role in roles.items():
             if role == "atmosphere":
                 look.groups[gid].effect = cues.effects["glimmer"]
-    for kind in ("revel", "dance", "inner_play"):
+    for kind in ("revel", "masque", "dance", "inner_play", "quicken"):
         if kind in kinds:
-            _shape(look, roles, shapes[kind], design, palette.warm)  # type: ignore[index]
+            accent = shapes[kind].side_accent  # type: ignore[index]
+            _shape(look, roles, shapes[kind], design, accents.accents.get(accent, palette.warm) if accent else palette.warm)  # type: ignore[index]
             area_share = shapes[kind].key_area_share or area_share  # type: ignore[index]
-            isolate = "CS" if shapes[kind].key_area_share else isolate  # type: ignore[index]
+            isolate = shapes[kind].area or isolate if shapes[kind].key_area_share else isolate  # type: ignore[index]
     for kind, area, colour in (
         ("narrow", "DC", None),
         ("news", "DC", None),
@@ -103,11 +108,11 @@ def render(
                 pools.append(Pool(area, shape.pool, colour, kind))
     for layer in layers:
         shape = shapes.get(layer.kind)  # type: ignore[call-overload]
-        if layer.kind == "death":
-            _shape(look, roles, shape, design)
+        if layer.kind == "death":  # an absolute target: the base's share, never a share of a darkened stage
+            _absolute(look, base, roles, shape, design)
             pools.append(Pool(layer.area or "DC", shape.pool, palette.cool, "death"))
         elif layer.kind == "aftermath":  # the body, or the one who fell, still lit
-            _shape(look, roles, shape, design)
+            _absolute(look, base, roles, shape, design)
             colour = palette.cool if layer.accent == "death" else palette.warm
             pools.append(Pool(layer.area or cues.pool_areas.get("swoon", "DC"), shape.pool, colour, "aftermath"))
         elif layer.kind in ("comic", "reveal", "unmask", "upper"):
@@ -116,9 +121,17 @@ def render(
                 _shape(look, roles, shape, design)
             area = cues.pool_areas.get(layer.kind, "DC")
             pools.append(Pool(area, shape.pool, palette.warm, layer.kind))
-        elif layer.kind in ("charm", "invisible"):  # a charm laid, a spirit unseen by the others
+        elif layer.kind == "charm":  # a charm laid: the supernatural colour and a cold special
             supernatural(look, rig, accents)
             pools.append(Pool(cues.pool_areas.get("charm", "USC"), shapes["charm"].pool, palette.moon, "charm"))
+        elif layer.kind == "invisible":  # a spirit unseen by the others: its own special, not the world's colour
+            pools.append(Pool(cues.pool_areas.get("invisible", "USC"), shapes["invisible"].pool, palette.moon, "invisible"))
+        elif layer.kind == "quicken" and layer.accent != "open":  # the statue warms into life (then steps down)
+            pools.append(Pool(cues.pool_areas.get("quicken", "DC"), shapes["quicken"].pool, palette.warm, "quicken"))
+    figures = [layer for layer in layers if layer.kind == "figure"]
+    for index in range(len(figures)):  # a masque's figures, each on its own special
+        areas = cues.apparition_areas
+        pools.append(Pool(areas[index % len(areas)], shapes["figure"].pool, palette.warm, "figure"))
     ghosts = [layer for layer in layers if layer.kind == "apparition"]
     lights = [layer for layer in layers if layer.kind in ("light_in", "fire")]
     if lights:
@@ -144,8 +157,9 @@ def render(
         scale(look, rig, shape.key, ("key",))
         level = round(max(shape.pool_min, min(1.0, shape.pool * base_key)), 3)
         areas = cues.apparition_areas
-        for index in range(len(ghosts)):  # each apparition its own special
-            pools.append(Pool(areas[index % len(areas)], level, palette.moon, "apparition"))
+        for index in range(len(ghosts)):  # each apparition its own special, the newest the brightest
+            held = shape.held is not None and index < len(ghosts) - 1
+            pools.append(Pool(areas[index % len(areas)], level, palette.moon, "held" if held else "apparition"))
     shaped = bool(kinds - {"scene"})  # the base alone (a model's look too) keeps its own balance
     for gid, role in roles.items():
         if role == "key" and shaped:
@@ -166,6 +180,8 @@ def render(
             p if p.source == "base" else Pool(p.area, round(min(p.level, ceiling), 3), p.colour, p.source)
             for p in pools
         ]  # (the base's own specials, a spot the script asks for by name, stay as they are)
+    held = shapes["apparition"].held or 1.0
+    pools = [Pool(p.area, round(p.level * held, 3), p.colour, p.source) if p.source == "held" else p for p in pools]
     stage = StageLook(clamp(look, rig), _merged(pools), area_share)
     stage.fixtures = assign_pools(stage.pools, rig)
     return stage
@@ -173,6 +189,16 @@ def render(
 
 def _key_of(look: Look, roles: dict[str, str]) -> float:
     return max((s.intensity for g, s in look.groups.items() if roles.get(g) == "key"), default=0.0)
+
+
+def _absolute(look: Look, base: Look, roles: dict[str, str], shape: object, design: DesignSettings) -> None:
+    """A state whose levels are shares of the base (a death): the stage goes to them, or stays where another
+    state has already taken it lower (a death in the dark is not darker than the dark)."""
+    target = base.copy()
+    _shape(target, roles, shape, design)
+    for gid, state in look.groups.items():
+        if gid in target.groups:
+            state.intensity = min(state.intensity, target.groups[gid].intensity)
 
 
 def _shape(look: Look, roles: dict[str, str], shape: object, design: DesignSettings, warm: str | None = None) -> None:

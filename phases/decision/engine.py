@@ -24,7 +24,7 @@ from phases.knowledge import KnowledgeBase, load_knowledge
 from .compose import Composition, compose
 from .continuity import clamp_duration, rules_transition
 from .cue_design import cue_design
-from .cue_states import StageLook, isolation_levels, special_levels
+from .cue_states import SUPERNATURAL_STATES, StageLook, isolation_levels, special_levels
 from .design_data import DesignSettings, Palette, design_settings, direction_rules, palettes
 from .explicit_cues import apply_cues
 from .llm_mode import LlmOutcome, ask_for_look
@@ -104,7 +104,8 @@ class LightingDecisionEngine:
         base_for = self._bases(scene, seen, base, palette, genre)
         planned = plan_scene(scene, seen, base_for, rig, palette, self.palettes, self.design, self.cue_design)
         planned[0].honoured = [*planned[0].honoured, *opening.honoured]
-        return self._instructions(scene, knowledge, planned, seen, method, why + opening.notes, notes, opening)
+        why = why + opening.notes + planned[0].notes
+        return self._instructions(scene, knowledge, planned, seen, method, why, notes, opening)
 
     def _bases(self, scene: Scene, seen: SceneReading, base: Look, palette: Palette, genre: str | None) -> BaseFor:
         """The scene's base look, and its variants for a time that changes inside the scene, the end of its own
@@ -269,7 +270,7 @@ class LightingDecisionEngine:
     def _cue_reasoning(point: StagePoint, seen: SceneReading) -> str:
         """Where the cue is called, and the state it goes to: the scene's base and the states open on stage."""
         states = [
-            layer.kind.replace("_", " ") + (" (the supernatural colour)" if layer.kind in ("apparition", "charm") else "")
+            layer.kind.replace("_", " ") + (" (the supernatural colour)" if layer.kind in SUPERNATURAL_STATES else "")
             for layer in point.layers
             if layer.kind != "scene"
         ]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .stage_data import Stage
 
 _WORD = re.compile(r"[A-Z0-9'’\-]+")
+_POSSESSIVE = ("'s", "’s", "'", "’")  # "Caesar's body", "Hastings' head": not a person on stage
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'’\-]*(?:\.[A-Z][A-Za-z'’\-]*)*")
 
 
@@ -36,7 +37,7 @@ def names_in(text: str, stage: "Stage") -> tuple[str, ...]:
         role = stage.role.search(part)
         if role:
             part = part[: role.start()]  # "Time, as Chorus": TIME; "Lady Anne as mourner": LADY ANNE
-        words = [w for w in _NAME_WORD.findall(part) if not w.endswith(("'s", "’s")) and w.upper() not in stage.not_names]
+        words = [w for w in _NAME_WORD.findall(part) if not w.endswith(_POSSESSIVE) and w.upper() not in stage.not_names]
         words = [w for w in words if not stage.crowd.fullmatch(w)]
         if words:
             names.append(" ".join(w.upper() for w in words))

@@ -17,7 +17,7 @@ from .cue_design import CueDesign, CueKind
 from .cue_states import Pool, StageLook, assign_pools, render
 from .design_data import DesignSettings, Palette, Palettes
 from .look import Look
-from .looks import lightning
+from .looks import lightning, supernatural
 from .roles import group_roles
 from .scene_reading import SceneReading
 from .stage_events import SHOW_KINDS, Layer, SceneWalk, StagePoint, walk_scene
@@ -40,6 +40,7 @@ class PlannedCue:
     kind: CueKind | None = None
     lead_delay: float = 0.0  # a time change: the cyc leads, the other groups start this much later
     bump: bool = False  # the scene's opening state comes up on a flash (a cut)
+    notes: list[str] = field(default_factory=list)  # the opening cue: moments the text calls that changed nothing
 
     @property
     def look(self) -> Look:
@@ -64,8 +65,11 @@ def plan_scene(
     walk, opening, opening_bumps, inside = chosen  # type: ignore[misc]
     seed = int(scene.scene_id.split("_")[-1]) * 100003
     vigil = seen.moment == "vigil"
+    moment_over = False  # a new time of day the scene's own moment hid: the moment has yielded to it
 
     def look_of(point_layers: tuple, time: TimeOfDay | None, offset: int) -> StageLook:
+        if moment_over:
+            point_layers = tuple(layer for layer in point_layers if layer.kind != "scene")
         kinds = {layer.kind for layer in point_layers}
         base = base_for(time, "scene" in kinds, "place" in kinds, "overcast" in kinds)
         return render(base, point_layers, rig, palette, accents, design, cues, seed + offset, vigil and "scene" in kinds)
@@ -91,11 +95,17 @@ def plan_scene(
         stage = look_of(point.layers, point.time, point.offset)
         bumped = _bumped(stage, point, rig, palette, accents, seed, cues, design.key_ceiling) if point.bumps else None
         shown = bumped or stage
-        if not _visible(previous, shown, cues):
-            continue
         kind = point.lead or _lead(point.cues, cues)
+        if not _visible(previous, shown, cues) and kind == "time" and not moment_over:
+            moment_over = True  # the dawn the fairies' night hid: the night's moment is over, the day's look comes
+            stage = shown = look_of(point.layers, point.time, point.offset)
+        if not _visible(previous, shown, cues):
+            if kind not in ("restore", "narrow"):  # a moment the text calls for whose state changes nothing seen
+                first.notes.append(f"not cued, its state looks like the one before: {_label(kind, point, cues)}")
+            continue
         fade, delay = (0.0, 0.0) if bumped is not None else _fade(kind, point, cues)  # a flash is a snap
-        cue = PlannedCue(point, point.offset, shown, fade, _label(kind, point, cues), [point.text], kind=kind, lead_delay=delay)
+        honoured = list(dict.fromkeys([point.text, *point.merged]))
+        cue = PlannedCue(point, point.offset, shown, fade, _label(kind, point, cues), honoured, kind=kind, lead_delay=delay)
         planned.append(cue)
         previous = shown
         if bumped is not None:
@@ -111,7 +121,9 @@ def plan_scene(
         if point.follow is not None:
             after = look_of(point.follow.layers, point.follow.time, point.offset)
             if _visible(previous, after, cues):
-                planned.append(_follow(cue, after, "the stage it leaves", cues.show_follow_wait, cues))
+                slow = "vanish" in point.follow.cues and cues.slow(point.text)  # "they heavily vanish"
+                fade = cues.slow_blackout_fade if slow else None
+                planned.append(_follow(cue, after, "the stage it leaves", cues.show_follow_wait, cues, fade))
                 previous = after
     return planned
 
@@ -127,8 +139,12 @@ def _select(
     opens = [p.offset < first_speech or (p.offset == first_speech and not walk.opening_transit) for p in points]
     folded = [p for p, opening in zip(points, opens, strict=True) if opening]
     rest = [p for p, opening in zip(points, opens, strict=True) if not opening]
-    # after the last speech starts only what is seen needs a GO, and the time its words change ("Light thickens")
-    rest = [p for p in rest if p.offset <= last_speech or "time" in p.cues or any(c in SHOW_KINDS for c in p.cues)]
+    # after the last speech starts only what is seen, what is spoken, and the time its words change need a GO
+    rest = [
+        p
+        for p in rest
+        if p.offset <= last_speech or p.kind == "line" or "time" in p.cues or any(c in SHOW_KINDS for c in p.cues)
+    ]
     starts = [s.offset for s in speeches]
     kept: list[StagePoint] = []
     for index, point in enumerate(rest):
@@ -146,10 +162,10 @@ def _select(
 def _merge_lines(
     scene: Scene, points: list[StagePoint], within: int, cues: CueDesign, opening: tuple[Layer, ...]
 ) -> list[StagePoint]:
-    """Cues on one line, or within a few lines of each other, are one GO: at the first one, named by its moment,
-    to the later state, every moment kept (a closing cue is merged, never dropped). A later point that takes
-    back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue; so is
-    a change of time after another moment (its long fade is not that moment's: "Here a dance", then midnight)."""
+    """Cues on one line, or within a few lines of each other, are one GO: at the first one, named by the strongest
+    moment, to the later state, every moment kept (a closing cue is merged, never dropped). A time change on
+    another line is never merged into a moment: it keeps its own long cue. A later point that takes
+    back what the first one opened, and opens nothing (a death, then the victors' entrance), is its own cue."""
     merged: list[StagePoint] = []
     before: list[tuple[Layer, ...]] = []  # the layers before each merged point
     breaks = [m.start() for m in re.finditer("\n", scene.text)] if points else []
@@ -157,15 +173,25 @@ def _merge_lines(
     previous = opening
     for point in points:
         held = merged[-1] if merged else None
-        undoes = (  # it only takes back what the first one opened
+        undoes = (  # it takes back what the first one opened, and is no stronger a moment (on one line, one GO)
             held is not None
+            and line_of[point.offset] != line_of[held.offset]
             and bool(_keys(held.layers) - _keys(before[-1]) - _keys(point.layers))
-            and not _keys(point.layers) - _keys(held.layers)
+            and (
+                not _keys(point.layers) - _keys(held.layers)  # (a death, then the victors' entrance)
+                or _strength(point.cues, cues) < _strength([*held.cues, *([held.lead] if held.lead else [])], cues)
+            )  # (a storm, then one left alone: two moments; an attack, then the death it ends in: one)
         )
         near = held is not None and line_of[point.offset] - line_of[held.offset] <= within
-        near = near and "time" not in point.cues  # a change of time is never taken into the GO before it
-        if near and held is not None and held.population_only and not point.population_only:
-            merged[-1] = dataclasses.replace(point, cues=[*held.cues, *point.cues])  # one GO, on the moment
+        timed = held is not None and ("time" in point.cues) != ("time" in held.cues)
+        apart = held is not None and line_of[point.offset] != line_of[held.offset]
+        if near and timed and apart and held is not None and not (held.population_only or point.population_only):
+            merged.append(point)  # a time change is never merged into a moment on another line: its own long cue
+            before.append(previous)
+        elif near and held is not None and held.population_only and not point.population_only:
+            merged[-1] = dataclasses.replace(  # one GO, on the moment
+                point, cues=[*held.cues, *point.cues], merged=(*held.merged, held.text, *point.merged)
+            )
         elif near and held is not None and not undoes:
             merged[-1] = StagePoint(
                 held.offset,
@@ -175,15 +201,21 @@ def _merge_lines(
                 point.layers,
                 point.time,
                 tuple(dict.fromkeys([*held.bumps, *point.bumps])),
-                point.follow or held.follow,
+                point.follow,  # the later state: what the first one would have left is past
                 held.population_only and point.population_only,
-                held.lead or _lead(held.cues if any(c != "restore" for c in held.cues) else point.cues, cues),
+                "time" if "time" in point.cues else  # one line, one GO: the time's long fade leads it
+                _lead([*held.cues, *point.cues, *([held.lead] if held.lead else [])], cues),  # the strongest names it
+                (*held.merged, point.text, *point.merged),
             )
         else:
             merged.append(point)
             before.append(previous)
         previous = tuple(_settled(layer) for layer in point.layers)  # a death has settled by the next point
     return merged
+
+
+def _strength(kinds: list[CueKind], cues: CueDesign) -> int:
+    return cues.kinds[_lead(kinds, cues)].priority if kinds else 0
 
 
 def _keys(layers: tuple[Layer, ...]) -> set[tuple[str, str]]:
@@ -213,7 +245,7 @@ def _fade(kind: CueKind, point: StagePoint, cues: CueDesign) -> tuple[float, flo
     if kind == "time" and point.time is not None:
         seconds = cues.time_fades.get(point.time, cues.kinds["time"].fade)
         return seconds, round(seconds * cues.time_others_delay_share, 1)
-    if kind == "blackout" and any(w in point.text.lower() for w in ("slow", "fade")):
+    if kind in ("blackout", "vanish") and cues.slow(point.text):
         return cues.slow_blackout_fade, 0.0
     return cues.kinds[kind].fade, 0.0
 
@@ -237,6 +269,10 @@ def _bumped(
             if role == "key":
                 look.groups[gid].intensity = round(min(key_ceiling, look.groups[gid].intensity + (shape.key_lift or 0)), 3)
         pools = [*stage.pools, Pool(cues.pool_areas.get("unmask", "DC"), shape.pool or 0, palette.warm, "unmask")]
+        return StageLook(look, pools, stage.area_share, assign_pools(pools, rig))
+    if point.bumps == ("transform",):  # a transformation: the supernatural colour and a cold special, a moment
+        supernatural(look, rig, accents)
+        pools = [*stage.pools, Pool(cues.pool_areas.get("charm", "CS"), cues.shape("charm").pool or 0, palette.moon, "charm")]
         return StageLook(look, pools, stage.area_share, assign_pools(pools, rig))
     if "shot" in point.bumps and not {"lightning", "thunder"} & set(point.bumps):
         for gid, role in group_roles(rig).items():

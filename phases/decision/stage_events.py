@@ -22,23 +22,28 @@ from .stage_data import Stage, stage_vocabulary
 from .stage_text import Direction, Speech
 
 # States tied to the people on stage: an entrance takes them back (the stage returns to its population).
-POPULATION_STATES = ("alone", "comic", "charm", "reveal", "news")
+POPULATION_STATES = ("alone", "comic", "charm", "reveal", "news", "spectral", "presence")
 # States that stay for the scene when its people come and go.
 SCENE_STATES = ("scene", "storm", "battle", "fog", "darken", "glimmer", "place", "inner_play", "blackout", "overcast")
 # Everything else goes with the people: an empty stage closes it.
 PEOPLE_STATES = POPULATION_STATES + (
     "narrow", "aftermath", "death", "swoon", "sleep", "apparition", "light_in", "fire", "dance", "revel", "upper",
-    "invisible",
+    "invisible", "masque", "figure", "quicken",
 )  # fmt: skip
+# What a vanish takes with it besides the apparitions: the show they made ("they heavily vanish").
+VANISHING = ("dance", "masque", "figure", "revel")
 # Moments seen without a word spoken: cued even after the scene's last speech.
 SHOW_KINDS = frozenset(
     {"dance", "apparition", "death", "comic", "fight", "light_in", "fire", "storm", "blackout", "lightning", "thunder",
-     "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask", "impact"}
+     "shot", "revel", "vanish", "swoon", "inner_play", "charm", "unmask", "masque", "transform", "presence",
+     "invisible", "impact"}
 )  # fmt: skip
+_PLURAL = re.compile(r"^\s*(?:they|all|both|the\s+\w+s)\b", re.IGNORECASE)  # "They sleep", "All sleep but..."
+_SCENE_NUMBER = re.compile(r"^\s*(?:ACT\s+\w+\.?\s*)?(?:SCENE\s+\w+\.?)?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r'"(.+)"\s*$', re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:]")
 # Moments that pass: a bump over the state, then a follow back to it.
-BUMP_KINDS = ("lightning", "thunder", "shot", "unmask", "impact")
+BUMP_KINDS = ("lightning", "thunder", "shot", "unmask", "transform", "impact")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class StagePoint:
     follow: "StagePoint | None" = None  # the direction's second state (they dance, then go)
     population_only: bool = False  # only people coming and going
     lead: CueKind | None = None  # the moment that names the cue, when several were merged into one GO
+    merged: tuple[str, ...] = ()  # the texts of the later moments merged into this GO (each honoured)
 
 
 @dataclass
@@ -97,6 +103,7 @@ class _Walker:
         self.inner_play = False
         self.vigil_later = False
         self._entering_ghosts: tuple[str, ...] = ()
+        self.dancing = False  # a dance a direction called: it ends when the dialogue resumes
         self.wounded = False  # a stab cued as the death, and no "Dies" nor anyone coming or going since
 
     # -- states
@@ -106,6 +113,14 @@ class _Walker:
 
     def _close(self, *kinds: str) -> bool:
         keys = [k for k, layer in self.open.items() if layer.kind in kinds]
+        for key in keys:
+            del self.open[key]
+        return bool(keys)
+
+    def _close_unowned(self, *kinds: str) -> bool:
+        """States of these kinds that belong to nobody in particular (a charm on "He"): any exit takes them; one
+        that names its subject goes only with them (_close_gone)."""
+        keys = [k for k, layer in self.open.items() if layer.kind in kinds and not layer.subjects]
         for key in keys:
             del self.open[key]
         return bool(keys)
@@ -142,10 +157,16 @@ class _Walker:
             if isinstance(item, Speech):
                 if item.offstage:
                     continue
+                if self.dancing:  # the dance is over when they speak again
+                    self.dancing = False
+                    if self._close("dance"):
+                        self._point(offset, "line", _first_line(self.scene.text, item), ["restore"])
                 if self.pop.empty and offset > first_speech and not self._is_open("alone"):
                     self._alone_on_an_empty_stage(events, index, item, alone_at)  # an epilogue, a speech unannounced
                 who = self.pop.speak(item.speaker)
                 self.last_speaker = who
+                if not item.continued and self._woken(who):  # a sleeper who speaks is awake
+                    self._point(offset, "line", _first_line(self.scene.text, item), ["wake"])
                 if offset in alone_at and alone_at[offset] == who and not self._is_open("alone"):
                     if not self.soliloquists or self.soliloquists[-1] != who:
                         self.soliloquists.append(who)  # the next one alone stands somewhere else
@@ -160,11 +181,21 @@ class _Walker:
                     self._point(item.offset, "direction", item.text, cues)
                 continue
             kind, text, value = item  # type: ignore[misc]
-            cues = self._spoken(kind, text) if kind != "time" else self._time_change(value)
+            if kind == "heading":  # "The Queen of Fairies lying asleep": the tableau the scene opens on
+                cues = [c for a in read_direction(text) if a.action in self.stage.heading_actions for c in self._act(a, text)]
+            else:
+                cues = self._spoken(kind, text) if kind != "time" else self._time_change(value)
             if cues:
                 self._point(offset, "line", text, cues)
         transit = any(a.transit for d in self.seen.directions if d.offset < first_speech for a in read_direction(d.text))
         return SceneWalk(opening_layers, self.seen.time_of_day, self.points, transit)
+
+    def _woken(self, who: str) -> bool:
+        sleeping = [k for k, layer in self.open.items() if layer.kind == "sleep" and layer.subjects]
+        awake = [k for k in sleeping if any(self.pop.same(who, s) for s in self.open[k].subjects)]
+        for key in awake:
+            del self.open[key]
+        return bool(awake)
 
     def _is_open(self, kind: str) -> bool:
         return any(layer.kind == kind for layer in self.open.values())
@@ -196,6 +227,7 @@ class _Walker:
         moved = False
         exited = False
         apparition = any(a.action == "apparition" for a in acts)
+        invisible = any(a.action == "invisible" for a in acts)
         split: tuple[list[CueKind], tuple[Layer, ...]] | None = None
         left: list[str] = []
         for act in acts:
@@ -213,18 +245,31 @@ class _Walker:
                     closing += ("narrow", "aftermath")  # the stage is back to its population
                 if self._is_open("alone") and self._brief_visit(events, index, added):
                     closing = tuple(k for k in closing if k != "alone")  # a servant in and out: still alone
-                if not apparition and self._close(*closing):
+                if not (apparition or invisible) and self._close(*closing):
                     cues.append("restore")
                 if act.masked and not self._is_open("revel"):
                     self._open(Layer("revel", "revel"))
                     cues.append("revel")
-                if apparition:
+                if apparition or invisible:
                     self._entering_ghosts = tuple(added)
+                elif self._is_open("masque") and added and not act.crowd:  # the masque's figures: each its special
+                    for who in added:
+                        self._open(Layer("figure", self._new_key("figure"), (who,)))
+                    cues.append("masque")
                 continue
-            if act.action in ("exit", "retreat") and split is None and any(c in SHOW_KINDS for c in cues):
+            if act.action in ("exit", "retreat", "vanish") and split is None and any(c in SHOW_KINDS for c in cues):
                 split = (list(cues), self.snapshot())  # they fight, then go: the fight, then what it leaves
             if act.action == "exit":
                 moved = exited = True
+                uppers = [k for k, layer in self.open.items() if layer.kind == "upper"]
+                if act.aloft and not act.names and uppers:  # "Exit above": whoever is up there goes
+                    gone = [s for k in uppers for s in self.open[k].subjects]
+                    self.pop.leave(tuple(gone), False)
+                    for key in uppers:
+                        del self.open[key]
+                    left += gone
+                    cues.append("restore")
+                    continue
                 if act.staying:
                     gone = self.pop.keep_only(act.staying)
                 elif act.rest:  # "Exeunt the rest": all but those who speak next
@@ -240,18 +285,20 @@ class _Walker:
                 else:
                     gone = self.pop.leave((self.last_speaker,), False) if self.last_speaker else []
                 left += gone
-                closed = self._close("swoon", "charm", "reveal", "dance")
+                closed = self._close_unowned("swoon", "charm", "reveal", "dance")
                 closed = self.open.pop("glow", None) is not None or closed
                 closed = self._close_gone(gone) or closed
-                if self.pop.empty:
-                    closed = self._close(*PEOPLE_STATES) or closed
+                if self.stage.carried_off.search(direction.text):  # "Exeunt, bearing the body"
+                    closed = self._close("aftermath", "death") or closed
+                if self.pop.empty:  # (a body left lying is still lit until it is carried off)
+                    closed = self._close(*(k for k in PEOPLE_STATES if k != "aftermath")) or closed
                 if closed:
                     cues.append("restore")
                 continue
             cues += self._act(act, direction.text)
         if self.inner_play and self.stage.inner_play_end.search(direction.text):
             self.inner_play = False
-            if self._close("inner_play"):
+            if self._close("inner_play", "comic"):
                 cues.append("restore")
         if moved:
             cues += self._after_moving(events, index, alone_at, before, before_crowd, exited, left)
@@ -285,8 +332,34 @@ class _Walker:
             self._open(Layer("apparition", self._new_key("apparition"), subjects))
             return ["apparition"]
         if action == "vanish":
+            if act.thing:  # "the banquet vanishes": a thing goes, the spirits stay
+                return []
             return ["vanish"] if self._vanish(names) else []
+        if action == "invisible":  # a spirit unseen by the others: a special on them, not the world's colour
+            subjects = self._entering_ghosts or names
+            self._entering_ghosts = ()
+            if any(layer.kind == "invisible" and set(layer.subjects) == set(subjects) for layer in self.open.values()):
+                return []
+            self._open(Layer("invisible", self._new_key("invisible"), subjects))
+            return ["invisible"]
+        if action == "presence":  # a power heard, not seen: the supernatural colour until someone comes
+            self._open(Layer("presence", "presence"))
+            return ["presence"]
+        if action == "masque":
+            self._open(Layer("masque", "masque"))
+            return ["masque"]
+        if action == "transform":  # "with an ass's head": a supernatural hit on them, then the scene goes on
+            return ["transform"]
         if action == "lower":
+            statue = [k for k, layer in self.open.items() if layer.kind in ("reveal", "quicken") and names
+                      and any(self.pop.same(n, s) for n in names for s in layer.subjects)]  # fmt: skip
+            if statue:  # the one shown as a statue steps down: alive, and the room opens round them
+                woken = self._is_open("quicken")
+                for key in statue:
+                    del self.open[key]
+                if woken:
+                    self._open(Layer("quicken", "quicken", names, accent="open"))
+                return ["wake"]
             return ["restore"] if self._lower(names) else []
         if action in ("wound", "death"):
             if self.inner_play:
@@ -297,10 +370,11 @@ class _Walker:
                 return []  # "Stabbing him" ... "Dies", nobody coming or going between: one death, one cue
             self.wounded = action == "wound"
             if action == "death":  # the dead are on stage, but no longer in its population (nor left "alone")
-                self.pop.leave(names or ((self.last_speaker,) if self.last_speaker else ()), False)
+                dead = self.pop.leave(names or ((self.last_speaker,) if self.last_speaker else ()), False)
+                self._close_gone(dead)  # the one alone dies: the isolation gives way to the death
             held = next((layer for layer in self.open.values() if layer.kind in ("death", "aftermath")), None)
             after = self.death_areas.index(held.area) + 1 if held is not None and held.area in self.death_areas else 0
-            self._close("battle", "swoon", "aftermath", "alone")  # the next death, while the last is lit: the next pool
+            self._close("battle", "swoon", "aftermath", "sleep", "alone")  # the next death, while the last is lit: the next pool
             self._open(Layer("death", "death", area=self.death_areas[after % len(self.death_areas)]))
             return ["death"]
         if action == "swoon":
@@ -308,11 +382,20 @@ class _Walker:
             self._open(Layer("swoon", "swoon", names))
             return ["swoon"]
         if action == "sleep":
+            if act.crowd and not names:  # "Servants lie down": the extras bed down, no state of the stage
+                return []
+            if not names and not _PLURAL.match(text) and self.last_speaker:  # "Sleeps.": the one who spoke
+                names = (self.last_speaker,)
             self._close("alone")  # the soliloquy is over: the sleeper lies in the sleep's own state
-            self._open(Layer("sleep", "sleep", names))
+            self._open(Layer("sleep", self._new_key("sleep"), names))
             return ["sleep"]
         if action == "wake":  # not a dawn, nor brighter than the scene: the sleepers' darker state goes
-            return ["restore"] if self._close("sleep") else []
+            sleeping = [k for k, layer in self.open.items() if layer.kind == "sleep"]
+            woken = [k for k in sleeping if not names or not self.open[k].subjects
+                     or any(self.pop.same(n, s) for n in names for s in self.open[k].subjects)]  # fmt: skip
+            for key in woken:  # "RICHMOND wakes": his sleep, not the king's
+                del self.open[key]
+            return ["restore"] if woken else []
         if action == "light_in":
             bearer = names[-1:] if names and not self.stage.set_down.search(text) else ()
             self.open.pop("glow", None)
@@ -336,6 +419,7 @@ class _Walker:
             return ["retreat"] if closed else []
         if action == "dance":
             self._open(Layer("dance", "dance"))
+            self.dancing = True
             return ["dance"]
         if action in ("reveal", "charm"):
             self._open(Layer(action, action, names))
@@ -384,14 +468,14 @@ class _Walker:
         return False
 
     def _vanish(self, names: tuple[str, ...]) -> bool:
-        ghosts = [k for k, layer in self.open.items() if layer.kind == "apparition"]
+        ghosts = [k for k, layer in self.open.items() if layer.kind in ("apparition", "invisible")]
+        show = self._close(*VANISHING)  # "The Witches dance, and then vanish"; a masque's spirits "heavily vanish"
         if not ghosts:
-            return False
+            return show
         named = [k for k in ghosts if names and any(self.pop.same(n, s) for n in names for s in self.open[k].subjects)]
         everyone = bool(names) and any(n.endswith("S") for n in names)  # "Witches vanish": all of them
         for key in named if named and not everyone else (ghosts if everyone or not names else ghosts[-1:]):
             del self.open[key]
-        self._close("dance")  # "The Witches dance, and then vanish"
         return True
 
     def _lower(self, names: tuple[str, ...]) -> bool:
@@ -462,7 +546,8 @@ class _Walker:
         if kind in ("glimmer", "fog", "darken"):
             if self._is_open(kind):
                 return []
-            self._open(Layer(kind, kind))
+            storm = self.open.get("storm_said")  # the day frowning over a storm someone saw begin: theirs
+            self._open(Layer(kind, kind, storm.subjects if storm else ()))
             return [kind]  # type: ignore[list-item]
         if kind == "upper":
             self._open(Layer("upper", self._new_key("upper")))
@@ -475,6 +560,36 @@ class _Walker:
         if kind == "news":  # news of a death: the stage tightens on those who hear it
             self._open(Layer("news", "news"))
             return ["news"]
+        if kind == "storm":  # "The storm begins": the storm of those who see it, gone when they are
+            if self._is_open("storm") or self.seen.moment == "storm" and "scene" in self.open:
+                return []
+            self._open(Layer("storm", "storm_said", (self.last_speaker,) if self.last_speaker else ()))
+            return ["storm"]
+        if kind == "spectral":  # "The lights burn blue"
+            if self._is_open("spectral"):
+                return []
+            self._open(Layer("spectral", "spectral"))
+            return ["spectral"]
+        if kind in ("ended", "clear"):  # "The charm dissolves", "the storm is past"
+            ended = kind == "ended"
+            closed = self._close(*(self.stage.ended_closes if ended else self.stage.clear_closes))
+            moments = self.stage.moments_end_spoken if ended else self.stage.moments_clear
+            if self.seen.moment in moments and "scene" in self.open:
+                del self.open["scene"]
+                closed = True
+            return [kind] if closed else []  # type: ignore[list-item]
+        if kind == "charm":  # a charm spoken over a sleeper ("upon thy eyes I throw"): only where one sleeps
+            sleepers = [layer for layer in self.open.values() if layer.kind == "sleep"]
+            if not sleepers or self._is_open("charm"):
+                return []
+            self._open(Layer("charm", self._new_key("charm"), sleepers[-1].subjects))
+            return ["charm"]
+        if kind == "quicken":  # "Music, awake her": the one shown (a statue) or asleep comes to life
+            held = [layer for layer in self.open.values() if layer.kind in ("reveal", "sleep")]
+            if not held or self._is_open("quicken"):
+                return []
+            self._open(Layer("quicken", "quicken", held[-1].subjects))
+            return ["quicken"]
         return []
 
     def _time_change(self, change: tuple[TimeOfDay, bool]) -> list[CueKind]:
@@ -545,15 +660,24 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
         lines_seen.add(line_start)
         line_end = text.find("\n", word.start())
         raw = text[line_start : line_end if line_end >= 0 else len(text)]
-        for match in stage.any_spoken.finditer(raw):
+        words = {w.group(0).lower() for w in stage.spoken_words.finditer(raw)}
+        entries = sorted({i for w in words for i in stage.spoken_by_word.get(w, ())})  # in the vocabulary's order
+        taken: list[tuple[int, int]] = []
+        for match, action in ((m, stage.spoken[i][1]) for i in entries for m in stage.spoken[i][0].finditer(raw)):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue  # (the same words read by an earlier entry)
+            taken.append((match.start(), match.end()))
             at = line_start + match.start()
             if any(start <= at < end for start, end in spans):
                 continue
-            action = next((a for regex, a in stage.spoken if regex.search(match.group(0))), None)
             sentence = _sentence(text, at, line_start + match.end())
-            if action is None or (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
+            if (stage.not_yet if action == "light_out" else stage.not_now).search(sentence):
                 continue
+            if action != "light_out" and stage.negation.search(text[_sentence_start(text, at) : line_start + match.end()]):
+                continue  # "the sun will not shine": a negation up to the words themselves
             speech = bisect.bisect_right(starts, at) - 1
+            if speech >= 0 and seen.speeches[speech].offstage:
+                continue  # "[Within.] Give us a light there": heard, not on stage
             limit = stage.spoken_max_lines.get(action)
             if limit is not None and (speech < 0 or seen.speeches[speech].lines > limit):
                 continue
@@ -562,9 +686,12 @@ def _spoken_events(scene: Scene, seen: SceneReading, stage: Stage, first_speech:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    before = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 200), start)), default=max(0, start - 200))
     after = _SENTENCE_END.search(text, end)
-    return text[before : after.start() if after else min(len(text), end + 200)]
+    return text[_sentence_start(text, start) : after.start() if after else min(len(text), end + 200)]
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 200), at)), default=max(0, at - 200))
 
 
 def _time_changes(scene: Scene) -> list[tuple[int, TimeChange]]:
@@ -589,7 +716,11 @@ def walk_scene(scene: Scene, seen: SceneReading, cues: CueDesign) -> SceneWalk:
     events: list[tuple[int, int, object]] = [(d.offset, 0, d) for d in seen.directions]
     events += [(s.offset, 2, s) for s in seen.speeches]
     events += _spoken_events(scene, seen, stage, first_speech)
-    events += [(at, 1, ("time", _said_at(scene.text, at, c.evidence), (c.to, c.overcast))) for at, c in _time_changes(scene)]
+    events += [
+        (at, 1, ("time", _said_at(scene.text, at, c.evidence), (c.to, c.overcast))) for at, c in _time_changes(scene)
+    ]
+    if scene.heading:
+        events.append((0, -1, ("heading", _SCENE_NUMBER.sub("", scene.heading), None)))
     events.sort(key=lambda e: (e[0], e[1]))
     walker = _Walker(scene, seen, stage, cues)
     if seen.moment == "vigil":

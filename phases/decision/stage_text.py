@@ -14,6 +14,9 @@ from .stage_data import Stage, stage_vocabulary
 _BRACKETED = re.compile(r"\[([^\[\]]{1,800})\]")
 # A bracket the text never closes ("[Retreat. Flourish. Enter, with drum..." to the blank line).
 _UNCLOSED = re.compile(r"^[ \t]*\[([^\[\]\n]{1,200}(?:\n[^\[\]\n]{1,200}){0,3})(?=\n[ \t]*\n|\n?\Z)", re.MULTILINE)
+# A bracket closed in mid-sentence whose direction runs on over the next lines to a bracket of its own ("[Enter
+# certain Reapers...: they join]" / "with the Nymphs in a graceful dance; ... they heavily vanish.]").
+_RUNS_ON = re.compile(r"[ \t]*\n((?:[ \t]*[^\[\]\s][^\[\]\n]*\n){0,5}[ \t]*[^\[\]\s][^\[\]\n]*)\]")
 _PARENTHESISED = re.compile(r"^[ \t]*\(([^()\n]{1,300})\)[ \t]*$", re.MULTILINE)
 _TRANSITION = re.compile(r"^[ \t]*>?[ \t]*((?:[A-Z]+[ .]+)*(?:TO|BLACK|OUT|FADE)[A-Z ]*)[:.]?[ \t]*$", re.MULTILINE)
 _CAPS_ALONE = re.compile(r"^[ \t]*([A-Z][A-Z'’ \-]{0,40}[A-Z])\.?[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
@@ -60,7 +63,7 @@ def _collapse(text: str) -> str:
 
 
 # Where a direction's sentences break: after a stop, at a dash, at "then".
-_BREAKS = re.compile(r"(?<=[.;!?])\s+|\s*--\s*|,?\s+then\s+(?=[a-z]+\b)|^then\s+", re.IGNORECASE)
+_BREAKS = re.compile(r"(?<=[.;!?])\s+|\s*--\s*|[,:]?\s+then,?\s+(?=[a-z]+\b)|^then,?\s+", re.IGNORECASE)
 # A name the Folio abbreviates inside a direction ("Ex. Orl. Ad.", "Enter Duke Sen. & Lord"): not a sentence's end.
 _ABBREVIATED_NAME = re.compile(r"(?:^|[\s.&,])([A-Z][a-z]{0,3})\.$")
 
@@ -102,7 +105,7 @@ def _verb_at(words: str, stage: Stage) -> bool:
 def find_directions(text: str) -> list[Direction]:
     if stage_vocabulary().screenplay_heading.search(text):
         return _screenplay(text)[0]
-    found = [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _BRACKETED.finditer(text)]
+    found = [_run_on(text, Direction(m.start(), m.end(), _collapse(m.group(1)))) for m in _BRACKETED.finditer(text)]
     found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _UNCLOSED.finditer(text)]
     found = [d for d in found if len(d.text) >= 3]  # "[n]": an editor's note mark, not a direction
     if not found:  # no bracketed directions: the First Folio's own lines
@@ -112,6 +115,16 @@ def find_directions(text: str) -> list[Direction]:
     found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _PARENTHESISED.finditer(text)]
     found += [Direction(m.start(), m.end(), _collapse(m.group(1))) for m in _TRANSITION.finditer(text)]
     return sorted((d for d in found if d.text), key=lambda d: d.offset)
+
+
+def _run_on(text: str, direction: Direction) -> Direction:
+    """The direction with the lines it runs on to, when its bracket closed before its sentence did."""
+    if direction.text.endswith((".", "!", "?")):
+        return direction
+    more = _RUNS_ON.match(text, direction.end)
+    if not more:
+        return direction
+    return Direction(direction.offset, more.end(), _collapse(direction.text + " " + more.group(1)))
 
 
 def _direction_lines(text: str, paragraphs_only: bool = False) -> list[Direction]:

@@ -135,6 +135,7 @@ async def _serve(deployments: list[Any], limit: int, api_url: str) -> bool:
     # Prefect's runner answers SIGTERM by cancelling its runs (they ended Cancelled, with tracebacks); serve stops
     # on SIGTERM as on Ctrl-C instead: its runs are stopped and marked Crashed, their subflows with them.
     runner.handle_sigterm = _sigterm_as_ctrl_c  # type: ignore[method-assign]
+    signal.signal(signal.SIGTERM, _sigterm_as_ctrl_c)  # the runner installs it only once started: also while registering
     for deployment in deployments:
         await runner.add_deployment(deployment)
     lost = asyncio.Event()

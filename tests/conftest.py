@@ -1,6 +1,7 @@
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # A fresh Prefect home per test session, set before anything imports prefect (flows/ does on import).
 _HOME = Path(tempfile.mkdtemp(prefix="cueflow-test-home-"))
@@ -9,6 +10,10 @@ os.environ.pop("PREFECT_API_URL", None)
 os.environ["PREFECT_HOME"] = str(_HOME / "prefect")
 
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from phases.decision import LightingDecisionEngine
+    from phases.knowledge import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -26,3 +31,19 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def macbeth(shared_data: Path) -> Path:
     return shared_data / "scripts" / "plays" / "macbeth.txt"
+
+
+@pytest.fixture(scope="session")
+def kb() -> "KnowledgeBase":
+    """The bundled knowledge, loaded once for every test that plans."""
+    from phases.knowledge import load_knowledge
+
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def engine(kb: "KnowledgeBase") -> "LightingDecisionEngine":
+    """The rules-mode decision engine on the bundled knowledge."""
+    from phases.decision import LightingDecisionEngine
+
+    return LightingDecisionEngine(kb=kb)

@@ -12,7 +12,7 @@ from phases.decision.design_data import direction_rules, palettes
 from phases.decision.look_data import look_data
 from phases.decision.scene_reading import read_scene
 from phases.emotion import detect_emotion
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_file, parse_text
 
 SATURATED = {"primary_red", "primary_green", "dark_magenta", "lime_green", "flame_red", "congo_blue"}
@@ -44,16 +44,6 @@ The night is cold and the house asleep.
 
 [Exit.]
 """
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _knowledge(scenes: list[Scene], kb: KnowledgeBase, genre: str | None = None) -> list[SceneKnowledge]:

@@ -16,20 +16,10 @@ from phases.decision.scene_reading import read_scene
 from phases.decision.stage_text import find_directions
 from phases.decision.word_forms import verb_forms
 from phases.export.levels import fixture_looks
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_text
 
 INSIDE = ("direction", "line")
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _plan(engine: LightingDecisionEngine, kb: KnowledgeBase, text: str) -> tuple[list[Scene], list[LightingInstruction]]:

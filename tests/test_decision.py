@@ -9,7 +9,7 @@ import pytest
 from phases.contracts import Emotion, LightingInstruction, Rig, Scene, SceneKnowledge
 from phases.decision import LightingDecisionEngine, engine_settings
 from phases.emotion import detect_emotion
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_file
 
 RUN_SHEET = """RUN SHEET - City Futures Conference
@@ -19,16 +19,6 @@ RUN_SHEET = """RUN SHEET - City Futures Conference
 11:00 Audience Q&A
 19:00 Awards ceremony: the City Prize
 """
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _with_emotion(scenes: list[Scene]) -> list[Scene]:

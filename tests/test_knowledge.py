@@ -16,11 +16,6 @@ from phases.knowledge.retrieval import _keyword_regex, _rule_index
 from phases.parsing import parse_file
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
 def _scene(text: str, **fields: object) -> Scene:
     return Scene(scene_id="scene_002", script_type="raw_drama", time_window=TimeWindow(start=0, end=60), text=text, **fields)
 

@@ -11,7 +11,7 @@ import pytest
 from phases.contracts import LightingInstruction, Rig, Scene, SceneKnowledge
 from phases.decision import DecisionDataError, LightingDecisionEngine, LlmSettings
 from phases.emotion import detect_emotion
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_file
 
 from .llm_server import GOOD_LOOK, ScriptedLlmServer
@@ -29,11 +29,6 @@ def server() -> Iterator[ScriptedLlmServer]:
 @pytest.fixture(autouse=True)
 def _fresh(server: ScriptedLlmServer) -> None:
     server.reset()
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
 
 
 @pytest.fixture(scope="module")

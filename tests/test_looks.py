@@ -11,20 +11,10 @@ from phases.decision import LightingDecisionEngine
 from phases.decision.design_data import direction_rules, palettes
 from phases.decision.look_data import look_data
 from phases.decision.scene_reading import read_scene
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_file, parse_text
 
 PLAYS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scripts" / "plays"
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 @cache

@@ -4,14 +4,13 @@ train goes with its leader and "the rest" with whoever does not speak next, a mu
 keeps them company, an army is no soliloquy, a Chorus alone is a chorus, and a text that marks few exits (the
 Folio's bare "Enter." for an exit) still shows who is left alone."""
 
-import pytest
 
 from phases.decision import LightingDecisionEngine
 from phases.decision.actions import read_direction
 from phases.decision.population import Population, names_in
 from phases.decision.stage_data import stage_vocabulary
 from phases.decision.stage_text import direction_sentences, find_directions, find_speeches
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_text
 
 INSIDE = ("direction", "line")
@@ -20,16 +19,6 @@ LINES = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eig
 
 def _verse(speaker: str, count: int = 9) -> str:
     return "\n".join(f"{w} line that {speaker.lower()} speaks, alone upon the stage." for w in LINES[:count])
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _cues(engine: LightingDecisionEngine, kb: KnowledgeBase, text: str) -> list:

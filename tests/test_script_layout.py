@@ -4,25 +4,14 @@ rising by magic, a view opening up, FADE OUT and FADE IN); "FADE IN:" brings the
 it past the key ceiling; a Folio scene whose heading names no place takes the place its first lines name, and a
 forest by day is not lit as a court."""
 
-import pytest
 
 from phases.decision import LightingDecisionEngine
 from phases.decision.design_data import design_settings
 from phases.decision.stage_text import find_directions, find_speeches
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_text
 
 INSIDE = ("direction", "line")
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _plan(engine: LightingDecisionEngine, kb: KnowledgeBase, text: str, name: str) -> tuple[list, list]:

@@ -17,20 +17,10 @@ from phases.decision.stage_data import stage_vocabulary
 from phases.decision.stage_text import find_speeches
 from phases.emotion import detect_emotion
 from phases.export.levels import fixture_looks
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import KnowledgeBase, ScenePosition, retrieve
 from phases.parsing import parse_file, parse_text
 
 INSIDE = ("direction", "line")
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _knowledge(scenes: list[Scene], kb: KnowledgeBase) -> list:

@@ -8,19 +8,9 @@ from phases.contracts import LightingInstruction, Scene, TimeChange
 from phases.decision import LightingDecisionEngine
 from phases.decision.design_data import direction_rules, palettes
 from phases.decision.scene_reading import read_scene
-from phases.knowledge import KnowledgeBase, ScenePosition, load_knowledge, retrieve
+from phases.knowledge import ScenePosition, retrieve
 from phases.parsing import parse_text
 from phases.parsing.time_words import time_vocabulary
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def engine(kb: KnowledgeBase) -> LightingDecisionEngine:
-    return LightingDecisionEngine(kb=kb)
 
 
 def _cues(engine: LightingDecisionEngine, scene: Scene) -> list[LightingInstruction]:

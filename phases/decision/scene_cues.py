@@ -82,9 +82,10 @@ def plan_scene(
     if opening_bumps:  # "Thunder. Enter the three Witches": the scene comes up on the flash, then settles
         point = StagePoint(0, "direction", "", [], opening_layers, opening_time, opening_bumps)
         settled = first.stage
-        first.stage = _bumped(settled, point, rig, palette, accents, seed, cues, design.key_ceiling)
-        first.bump = True
-        planned.append(_follow(first, settled, "the scene settles after the " + opening_bumps[0], cues.follow_wait, cues))
+        flashed = _bumped(settled, point, rig, palette, accents, seed, cues, design.key_ceiling)
+        if _visible(settled, flashed, cues):
+            first.stage, first.bump = flashed, True
+            planned.append(_follow(first, settled, "the scene settles after the " + opening_bumps[0], cues.follow_wait, cues))
         previous = settled
     if opening is not None and opening.follow is not None:  # "They fight, and exeunt fighting. Retreat."
         after = look_of(opening.follow.layers, opening.follow.time, 0)
@@ -94,6 +95,8 @@ def plan_scene(
     for point in inside:
         stage = look_of(point.layers, point.time, point.offset)
         bumped = _bumped(stage, point, rig, palette, accents, seed, cues, design.key_ceiling) if point.bumps else None
+        if bumped is not None and not _visible(stage, bumped, cues):
+            bumped = None  # thunder in a storm whose lightning already runs: no flash to see, none to come back from
         shown = bumped or stage
         kind = point.lead or _lead(point.cues, cues)
         if not _visible(previous, shown, cues) and kind == "time" and not moment_over:

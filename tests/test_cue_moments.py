@@ -280,6 +280,41 @@ Long live the king!
     assert all(fixture_looks(down, kb.rig)[f].level == 0 for f in lit)
 
 
+def test_a_storm_a_spirit_brings_goes_with_it_and_a_stormy_scene_keeps_its_own(engine, kb):
+    text = """SCENE III. A glade in the wood. Day.
+
+[Enter ALONSO, SEBASTIAN, and ANTONIO.]
+
+ALONSO.
+I am weary, and will here sit down and rest.
+Let us have food, and then go on again.
+
+[Thunder and lightning. Enter ARIEL, like a harpy; and the banquet vanishes.]
+
+ARIEL.
+You are three men of sin, whom destiny
+Hath caused the never-surfeited sea to belch up.
+
+[He vanishes in thunder.]
+
+ALONSO.
+O, it is monstrous, monstrous!
+Methought the billows spoke and told me of it.
+"""
+    scenes, plan = _plan(engine, kb, text)
+    cues = _of(plan, scenes[0])
+    harpy = _on(cues, "like a harpy")
+    assert _group(harpy, "back_light").parameters.effect is not None  # the lightning comes with the harpy
+    after = [c for c in cues if c.time_window.start > harpy.time_window.start and c.called_on.kind != "scene_start"]
+    gone = [c for c in after if "vanishes" in (c.called_on.text or "") or c.called_on.kind == "follow"]
+    assert gone and all(g.parameters.effect is None for g in gone[-1].groups), gone[-1].label  # and goes with her
+
+    stormy = text.replace("A glade in the wood. Day.", "A heath. A storm, with thunder and lightning.")
+    scenes, plan = _plan(engine, kb, stormy)
+    last = _of(plan, scenes[0])[-1]
+    assert any(g.parameters.effect is not None for g in last.groups), last.label  # a stormy scene keeps its storm
+
+
 def test_a_dance_ends_when_the_dialogue_resumes_and_a_comic_death_with_its_play(engine, kb):
     text = """SCENE IV. A green. Day.
 

@@ -8,7 +8,7 @@ never an increment on the cue before, so the stage returns to its state when it 
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from phases.contracts import Scene, TimeChange, TimeOfDay
@@ -230,6 +230,7 @@ class _Walker:
         invisible = any(a.action == "invisible" for a in acts)
         split: tuple[list[CueKind], tuple[Layer, ...]] | None = None
         left: list[str] = []
+        opened_before = set(self.open)
         for act in acts:
             if act.action in ("enter", "exit"):
                 self.wounded = False
@@ -296,6 +297,7 @@ class _Walker:
                     cues.append("restore")
                 continue
             cues += self._act(act, direction.text)
+        self._tie_storm(opened_before)
         if self.inner_play and self.stage.inner_play_end.search(direction.text):
             self.inner_play = False
             if self._close("inner_play", "comic"):
@@ -474,9 +476,26 @@ class _Walker:
             return show
         named = [k for k in ghosts if names and any(self.pop.same(n, s) for n in names for s in self.open[k].subjects)]
         everyone = bool(names) and any(n.endswith("S") for n in names)  # "Witches vanish": all of them
+        gone: list[str] = []
         for key in named if named and not everyone else (ghosts if everyone or not names else ghosts[-1:]):
-            del self.open[key]
+            gone += self.open.pop(key).subjects
+        self._close_gone(gone)  # what the spirit brought goes with it (the harpy's thunder and lightning)
         return True
+
+    def _tie_storm(self, opened_before: set[str]) -> None:
+        """A storm a direction brings on with a spirit ("Thunder and lightning. Enter ARIEL, like a harpy") is the
+        spirit's, not the scene's: it ends when the spirit vanishes or leaves. A scene of storm keeps its own."""
+        storm = self.open.get("storm")
+        if storm is None or "storm" in opened_before or storm.subjects or self.seen.moment == "storm":
+            return
+        risen = [
+            who
+            for key, layer in self.open.items()
+            if key not in opened_before and layer.kind in ("apparition", "invisible")
+            for who in layer.subjects
+        ]
+        if risen:
+            self.open["storm"] = replace(storm, subjects=tuple(dict.fromkeys(risen)))
 
     def _lower(self, names: tuple[str, ...]) -> bool:
         """ "Descends", "comes down": the one aloft comes down, else the apparition that rose goes."""

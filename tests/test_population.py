@@ -450,8 +450,16 @@ def test_the_folio_enter_misprinted_for_an_exit_leaves_a_soliloquy_and_an_epilog
 def test_old_spellings_in_directions_read_as_the_modern_words():
     assert direction_sentences("Still Musicke.") == ["Still music"]
     (wrestle,) = read_direction("Wrastle.")
-    assert wrestle.action == "fight"  # the wrestling is a fight on stage
+    assert wrestle.action == "bout"  # the wrestling is a fight on stage, for one bout
     assert [a.action for a in read_direction("Hoboyes. Enter the Ghoast.")] == ["enter", "apparition"]
+
+
+def test_a_wrestling_is_lit_for_its_bout_and_the_shout_of_the_throw_ends_it(engine, kb):
+    cues = _cues(engine, kb, FOLIO)
+    bout = next(c for c in cues if c.called_on.text == "Wrastle.")
+    assert bout.label.startswith("Fight"), [c.label for c in cues]
+    after = cues[cues.index(bout) + 1]
+    assert after.called_on.text == "Shout." and after.label.startswith("Restore"), after.label
 
 
 def test_a_modern_plays_name_comes_before_its_verb():

@@ -16,7 +16,7 @@ from .word_forms import address_pattern, imperative_pattern, phrase_pattern, sta
 Action = Literal[
     "blackout", "lights_up", "storm", "lightning", "thunder", "shot", "vanish", "lower", "apparition", "swoon",
     "wound", "death", "sleep", "wake", "light_in", "light_out", "fight", "retreat", "dance", "unmask", "charm",
-    "upper", "reveal", "place", "inner_play", "invisible", "presence", "masque", "transform", "impact",
+    "upper", "reveal", "place", "inner_play", "invisible", "presence", "masque", "transform", "impact", "bout",
 ]  # fmt: skip
 SpokenAction = Literal[
     "light_in", "light_out", "fire", "glimmer", "fog", "darken", "upper", "news", "invisible", "storm", "spectral",

@@ -219,9 +219,12 @@ class _Walker:
         """What the direction does to the stage; a direction that shows something and then clears the stage
         ("Dance. Then exeunt all but...") is recorded here as a point with a follow, and returns nothing."""
         acts = read_direction(direction.text)
+        bout_over = "bout" in self.open and not any(a.action == "bout" for a in acts)
+        if bout_over:  # "Wrastle." ... "Shout.": the throw has come, the bout is over
+            del self.open["bout"]
         if not acts:
-            return []
-        cues: list[CueKind] = []
+            return ["restore"] if bout_over else []
+        cues: list[CueKind] = ["restore"] if bout_over else []
         before = self.pop.count()
         before_crowd = self.pop.crowd
         moved = False
@@ -414,6 +417,11 @@ class _Walker:
             if not (self.seen.moment == "battle" and "scene" in self.open or self._is_open("battle")):
                 self._open(Layer("battle", "battle"))
             return ["fight"]  # (a fight in a battle already playing changes nothing, and is no cue)
+        if action == "bout":  # one wrestling or duel, not a battle: over at the next direction
+            if self._is_open("battle") or self.seen.moment == "battle" and "scene" in self.open:
+                return []
+            self._open(Layer("battle", "bout"))
+            return ["fight"]
         if action == "retreat":
             closed = self._close("battle", "aftermath")
             if self.seen.moment == "battle":

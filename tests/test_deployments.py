@@ -367,6 +367,21 @@ def _click(page, expression: str) -> None:
         page.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
 
 
+def _click_until(page, expression: str, text: str, timeout: float = 60) -> str:
+    """Click, and again every few seconds, until the text shows: a click that lands while the page is still
+    hydrating its tabs is dropped (the run page stayed on its Logs tab once in a CI run)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        _click(page, expression)
+        try:
+            return _wait_for_text(page, text, timeout=min(5.0, max(0.1, deadline - time.monotonic())))
+        except pytest.fail.Exception:
+            if time.monotonic() >= deadline:
+                raise
+
+
 def _wait_for_text(page, text: str, timeout: float = 60) -> str:
     import time
 
@@ -456,8 +471,8 @@ def test_the_ui_custom_run_form_starts_a_run_named_after_the_script(served):
         page.goto(f"http://127.0.0.1:{served.port}/runs/flow-run/{run['id']}")
         _wait_for_text(page, "lantern.txt")
         _wait_for_text(page, "Subflow Runs")
-        _click(page, "[...document.querySelectorAll('*')].filter(e => (e.innerText || '').trim() === 'Subflow Runs').pop()")
-        body = _wait_for_text(page, f"lantern.txt · {headings[0]}")
+        tab = "[...document.querySelectorAll('*')].filter(e => (e.innerText || '').trim() === 'Subflow Runs').pop()"
+        body = _click_until(page, tab, f"lantern.txt · {headings[0]}")
         for heading in headings:
             assert f"lantern.txt · {heading}" in body, heading
 

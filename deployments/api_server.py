@@ -121,6 +121,10 @@ def main(host: str, port: int) -> int:
     from prefect.cli import app as prefect_cli
     from prefect.server.api import server
 
+    from flows.sqlite_writes import serialise_sqlite_writes
+
+    serialise_sqlite_writes()  # on SQLite, concurrent writers wait for the lock instead of answering 503
+
     create_app = server.create_app
 
     def guarded_app(*args: Any, **kwargs: Any) -> Any:

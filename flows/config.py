@@ -114,7 +114,7 @@ class PipelineConfig(BaseModel):
         title="Scenes planned at once",
         description=(
             "Scene subflows in flight at once. Blank: 4 on a Prefect server (its API answers while this run works), 1"
-            " for a run with its own temporary server (its SQLite file collides on concurrent subflows)."
+            " on Prefect's own in-process ephemeral server (its SQLite writes collide on concurrent subflows)."
         ),
     )
     task_runner: Literal["default", "dask"] = Field(

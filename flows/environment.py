@@ -62,9 +62,10 @@ SQLITE_SERVER_DEFAULTS = {
 
 
 # Scene subflows in flight when the config leaves it blank. On a Prefect server, 4 overlap this process's work
-# with the server's (Macbeth in-process on PostgreSQL: 8.5 s at 1, 7.2 s at 4; on a SQLite server 28 s and 22 s).
-# The ephemeral server's SQLite file collides on concurrent flow-run inserts: `cueflow run` took 27-30 s at 4
-# against 22 s at 1.
+# with the server's (Macbeth in-process on PostgreSQL: 8.5 s at 1, 7.2 s at 4). On SQLite that holds only where
+# writers wait for the lock (flows/sqlite_writes.py, in the servers cueflow starts: Macbeth on a resident SQLite
+# server 8.1 s at 1, 7.2 s at 4). Prefect's own ephemeral server answers colliding writes with 503s and 2 s
+# back-offs (11.4-16.5 s at 4), so a run it serves goes one scene at a time.
 SERVER_SCENE_CONCURRENCY = 4
 EPHEMERAL_SCENE_CONCURRENCY = 1
 
@@ -72,12 +73,11 @@ EPHEMERAL_SCENE_CONCURRENCY = 1
 # Which server PREFECT_API_URL points at when `cueflow` chose it: "ephemeral" (its own, started for the run) or
 # "local-sqlite" / "local-postgresql" (a resident `cueflow server` it found). Unset: the user's choice, or none.
 SERVER_KIND_VAR = "CUEFLOW_PREFECT_SERVER"
-SQLITE_KINDS = ("ephemeral", "local-sqlite")
 
 
 def default_scene_concurrency() -> int:
-    if not os.environ.get("PREFECT_API_URL") or os.environ.get(SERVER_KIND_VAR) in SQLITE_KINDS:
-        return EPHEMERAL_SCENE_CONCURRENCY  # one SQLite writer: concurrent flow-run inserts collide
+    if not os.environ.get("PREFECT_API_URL"):
+        return EPHEMERAL_SCENE_CONCURRENCY  # Prefect's own ephemeral server (in-process callers): one writer
     return SERVER_SCENE_CONCURRENCY
 
 

@@ -22,13 +22,15 @@ import sys
 import tempfile
 import time
 from importlib.util import find_spec
+from pathlib import Path
 from typing import IO
 
 from .environment import SERVER_KIND_VAR
 
-# Runs as `python -c GUARD PARENT_PID uvicorn-args...` so it needs nothing importable from this repository.
+# Runs as `python -c GUARD PARENT_PID SQLITE_WRITES_PY uvicorn-args...`. Of this repository it loads only the SQLite
+# fix, by its path: the server runs in the user's folder, where another package may be named like ours.
 GUARD = """
-import os, runpy, signal, sys, threading, time
+import importlib.util, os, runpy, signal, sys, threading, time
 parent = int(sys.argv[1])
 def watch():
     while os.getppid() == parent:
@@ -37,9 +39,14 @@ def watch():
     time.sleep(10)
     os._exit(1)
 threading.Thread(target=watch, daemon=True).start()
-sys.argv = ["uvicorn", *sys.argv[2:]]
+spec = importlib.util.spec_from_file_location("cueflow_sqlite_writes", sys.argv[2])
+fix = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fix)
+fix.serialise_sqlite_writes()
+sys.argv = ["uvicorn", *sys.argv[3:]]
 runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
 """
+SQLITE_WRITES = Path(__file__).with_name("sqlite_writes.py")
 HOST = "127.0.0.1"
 # What Prefect 3.9.1's SubprocessASGIServer adds to the environment of the ephemeral server it starts.
 EPHEMERAL_SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
@@ -88,7 +95,7 @@ class EphemeralServer:
         uvicorn = ["--app-dir", _app_dir(), "--factory", "prefect.server.api.server:create_app", "--host", HOST]
         uvicorn += ["--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
         self.process = subprocess.Popen(
-            [sys.executable, "-c", GUARD, str(os.getpid()), *uvicorn],
+            [sys.executable, "-c", GUARD, str(os.getpid()), str(SQLITE_WRITES), *uvicorn],
             env=self.environment,
             stdin=subprocess.DEVNULL,
             stdout=self.log,

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         if deployed.returncode != 0:
             raise SystemExit(deployed.stderr)
         stack.serve()
-        concurrency = 1 if args.sqlite else SERVER_SCENE_CONCURRENCY
+        concurrency = SERVER_SCENE_CONCURRENCY  # as cueflow's runs on either of `cueflow server`'s databases
         floor = subprocess.Popen(
             [sys.executable, "-m", "bench.floor", "--serve", "--concurrency", str(concurrency)],
             env={**stack.env(), "PREFECT_RUNNER_POLL_FREQUENCY": "1"},  # as `cueflow serve` sets it

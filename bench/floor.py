@@ -14,14 +14,15 @@ import asyncio
 import sys
 
 # isort: off
-import flows.environment  # noqa: F401  (cueflow's Prefect settings, before Prefect loads)
+from flows.environment import default_scene_concurrency  # cueflow's Prefect settings, before Prefect loads
 from prefect import flow, tags, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 # isort: on
 
-SCENE_CONCURRENCY = 1  # as cueflow on SQLite; a deployment on PostgreSQL passes 4, as cueflow's runs use there
+# As cueflow: 4 on a server (PREFECT_API_URL), 1 on Prefect's own ephemeral server, whose SQLite writes collide.
+SCENE_CONCURRENCY = default_scene_concurrency()
 LEAN = {"persist_result": False, "cache_policy": NO_CACHE, "log_prints": False}
 
 

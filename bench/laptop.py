@@ -1,10 +1,11 @@
 """What a user waits for: `cueflow run` as a whole process beside Prefect's floor for the same shape (bench/floor.py).
 
-`python -m bench.laptop [--rounds 3] [--only warm,fresh,resident,slope]` runs, in paired rounds (the order
+`python -m bench.laptop [--rounds 3] [--only warm,fresh,resident,resident-pg,slope]` runs, in paired rounds (the order
 alternating), each pair as two whole processes timed from spawn to exit:
 - warm: `cueflow run` of Macbeth and the floor with as many scenes, each with its own home used before;
 - fresh: the same, each in a new home (the first run on a machine: Prefect's database does not exist yet);
 - resident: both against one `cueflow server --sqlite` (cueflow finds it itself; the floor is given its URL);
+- resident-pg: the same against `cueflow server` on its private PostgreSQL (its default where PostgreSQL is installed);
 - slope: generated plays of 25 and 200 scenes on a warm home: the seconds per added scene of each.
 It prints each figure's medians, the median of the paired ratios and the machine's load (1-minute average, at
 the start and the end of each part). The figures are whole-process walls, so the machine's noise is in them:
@@ -31,7 +32,7 @@ from flows.environment import EPHEMERAL_DEFAULTS
 ROOT = Path(__file__).resolve().parent.parent
 MACBETH = ROOT.parent / "shared" / "data" / "scripts" / "plays" / "macbeth.txt"
 CUEFLOW = Path(sys.executable).parent / "cueflow"
-PARTS = ("warm", "fresh", "resident", "slope")
+PARTS = ("warm", "fresh", "resident", "resident-pg", "slope")
 
 
 def _clean_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -183,21 +184,23 @@ def slope(rounds: int, tmp: Path, baseline: Path | None) -> Pairs:
     return pairs
 
 
-def resident(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pairs:
-    """Both against one `cueflow server --sqlite`: cueflow finds it by itself; the floor and the baseline (which
-    could not) are given its URL."""
+def resident(rounds: int, tmp: Path, script: Path, baseline: Path | None, database: str = "sqlite") -> Pairs:
+    """Both against one `cueflow server` (on `database`): cueflow finds it by itself; the floor and the baseline
+    (which could not) are given its URL."""
     from deployments.postgres_cluster import free_port
 
     scenes = _scenes(script)
-    home = tmp / "resident"
+    home = tmp / f"resident-{database}"
     port = free_port()
     env = _clean_env(home)
-    log = (tmp / "server.log").open("wb")
+    log_path = tmp / f"server-{database}.log"
+    log = log_path.open("wb")
+    chosen = ["--sqlite"] if database == "sqlite" else []
     server = subprocess.Popen(
-        [str(CUEFLOW), "server", "--sqlite", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [str(CUEFLOW), "server", *chosen, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        api = _wait_for_server(server, port, tmp / "server.log")
+        api = _wait_for_server(server, port, log_path)
         told = {**env, **_resident_client(home, api)}
         # The client settings `cueflow run` has on that server (flows/environment.py: its laptop defaults).
         lean = {key: EPHEMERAL_DEFAULTS[key] for key in ("PREFECT_LOGGING_TO_API_ENABLED", "PREFECT_LOGGING_LEVEL")}
@@ -209,7 +212,7 @@ def resident(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pai
             runs["baseline"] = lambda: _cueflow(script, tmp / "out", told, baseline)
         for run in runs.values():
             run()
-        pairs = Pairs(f"{script.stem} resident server")
+        pairs = Pairs(f"{script.stem} resident {database}")
         for i in range(rounds):
             pairs.add(i, runs)
         return pairs
@@ -219,7 +222,7 @@ def resident(rounds: int, tmp: Path, script: Path, baseline: Path | None) -> Pai
             server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
-        text = (tmp / "server.log").read_text(errors="replace")
+        text = log_path.read_text(errors="replace")
         print(f"  the resident server answered 503 {text.count('Encountered retryable exception')} times", flush=True)
 
 
@@ -281,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if part == "slope":
                 figures[part] = slope(args.rounds, tmp, baseline)
+            elif part == "resident-pg":
+                figures[part] = resident(args.rounds, tmp, args.script, baseline, "postgresql")
             else:
                 measure = {"warm": warm, "fresh": fresh, "resident": resident}[part]
                 figures[part] = measure(args.rounds, tmp, args.script, baseline)
@@ -293,12 +298,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, pairs in figures.items():
         shown = ", ".join(f"{who} {statistics.median(cpu):.1f}" for who, cpu in pairs.cpus.items() if cpu)
         print(f"  {name}: {shown}")
-    if "resident" in figures and "warm" in figures:
-        resident_wall = statistics.median(figures["resident"].walls["cueflow"])
+    for part in ("resident", "resident-pg"):
+        if part not in figures or "warm" not in figures:
+            continue
+        resident_wall = statistics.median(figures[part].walls["cueflow"])
         for who in ("cueflow", "baseline"):
             if figures["warm"].walls[who]:
                 warm_wall = statistics.median(figures["warm"].walls[who])
-                print(f"resident server / {who} warm: {resident_wall / warm_wall:.2f}")
+                print(f"{figures[part].label} / {who} warm: {resident_wall / warm_wall:.2f}")
     return 0
 
 

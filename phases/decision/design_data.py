@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from phases.contracts import ShowMoment
-from phases.data_files import load_yaml_model
+from phases.data_files import load_yaml_model, parse_yaml
 from phases.knowledge.loading import DATA_DIR as KNOWLEDGE_DATA
 
 from .settings import DATA, DecisionDataError
@@ -183,7 +182,7 @@ def any_direction() -> re.Pattern[str]:
 def direction_rules() -> tuple[DirectionRule, ...]:
     path = DATA / "directions.yaml"
     rules = []
-    for index, raw in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+    for index, raw in enumerate(parse_yaml(path.read_text(encoding="utf-8")) or []):
         try:
             entry = DirectionEntry.model_validate(raw)
             rules.append(DirectionRule(re.compile(entry.pattern, re.IGNORECASE), entry.moment, entry.depth))

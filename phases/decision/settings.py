@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from phases.data_files import load_yaml_model
+from phases.data_files import load_yaml_model, parse_yaml
 
 DATA = Path(__file__).parent / "data"
 
@@ -80,7 +79,7 @@ def engine_settings() -> EngineSettings:
 def cue_vocabulary() -> tuple[CueRule, ...]:
     path = DATA / "cue_vocabulary.yaml"
     rules = []
-    for index, raw in enumerate(yaml.safe_load(path.read_text())):
+    for index, raw in enumerate(parse_yaml(path.read_text())):
         try:
             entry = CueEntry.model_validate(raw)
             regex = re.compile(entry.pattern, re.IGNORECASE)

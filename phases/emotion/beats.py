@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from phases.contracts import Emotion, EmotionBeat
+from phases.data_files import parse_yaml
 
 from .classifier import batch_label_scores, emotion_from_scores, settings
 from .lexicon import DATA, EmotionDataError, taxonomy
@@ -42,7 +41,7 @@ class BeatSettings:
 
 @lru_cache(maxsize=1)
 def beat_settings() -> BeatSettings:
-    raw = yaml.safe_load((DATA / "beats.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml((DATA / "beats.yaml").read_text(encoding="utf-8"))
     known = set(taxonomy())
     try:
         words = sorted((str(w) for w in raw["cut_words"]), key=len, reverse=True)
@@ -172,7 +171,7 @@ def baseline() -> dict[str, float]:
     """Each label's usual share in play text (data/label_baseline.yaml); all ones when the file is absent."""
     if not BASELINE_FILE.exists():
         return {label: 1.0 for label in taxonomy()}
-    raw = yaml.safe_load(BASELINE_FILE.read_text(encoding="utf-8"))
+    raw = parse_yaml(BASELINE_FILE.read_text(encoding="utf-8"))
     try:
         values = {str(k): float(v) for k, v in raw.items()}
     except (AttributeError, TypeError, ValueError) as exc:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import yaml
 
 from phases.contracts import Emotion, EmotionLabel
+from phases.data_files import parse_yaml
 from phases.embedding import embedder
 
 from .lexicon import DATA, EmotionDataError, lexicon_evidence, taxonomy
@@ -41,7 +41,7 @@ class Settings:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    raw = yaml.safe_load((DATA / "classifier.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml((DATA / "classifier.yaml").read_text(encoding="utf-8"))
     try:
         return Settings(**{k: float(v) if k != "chunk_words" else int(v) for k, v in raw.items()})
     except (TypeError, ValueError) as exc:
@@ -57,7 +57,7 @@ class Prototypes:
 
 @lru_cache(maxsize=1)
 def prototypes() -> Prototypes:
-    raw = yaml.safe_load((DATA / "prototypes.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml((DATA / "prototypes.yaml").read_text(encoding="utf-8"))
     known = taxonomy()
     if not isinstance(raw, dict):
         raise EmotionDataError("prototypes.yaml: expected a mapping of label -> list of sentences")

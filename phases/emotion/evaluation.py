@@ -4,9 +4,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from phases.contracts import Scene
+from phases.data_files import parse_yaml
 
 from .classifier import Settings, batch_label_scores, settings
 from .lexicon import EmotionDataError, lexicon_scores, taxonomy
@@ -30,7 +29,7 @@ class Score:
 
 
 def load_passages(path: Path) -> list[Passage]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = parse_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(raw, list):
         raise EmotionDataError(f"{path.name}: expected a list of passages")
     out = []
@@ -101,7 +100,7 @@ class SceneLabel:
 
 
 def load_scene_labels(path: Path) -> list[SceneLabel]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = parse_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(raw, list):
         raise EmotionDataError(f"{path.name}: expected a list of scene labels")
     known = set(taxonomy())

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from phases.contracts import Emotion, EmotionLabel
+from phases.data_files import parse_yaml
 
 DATA = Path(__file__).parent / "data"
 _WORD = re.compile(r"[a-z][a-z'’\-]*")
@@ -27,7 +26,7 @@ class Affect:
 
 @lru_cache(maxsize=1)
 def taxonomy() -> dict[str, Affect]:
-    raw = yaml.safe_load((DATA / "taxonomy.yaml").read_text())
+    raw = parse_yaml((DATA / "taxonomy.yaml").read_text())
     try:
         return {label: Affect(float(v["valence"]), float(v["arousal"])) for label, v in raw.items()}
     except (KeyError, TypeError, ValueError) as exc:
@@ -37,7 +36,7 @@ def taxonomy() -> dict[str, Affect]:
 @lru_cache(maxsize=1)
 def lexicon() -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """(single-word stems, multi-word phrases), each label -> cue -> weight."""
-    raw = yaml.safe_load((DATA / "lexicon.yaml").read_text())
+    raw = parse_yaml((DATA / "lexicon.yaml").read_text())
     known = set(taxonomy())
     stems: dict[str, dict[str, float]] = {}
     phrases: dict[str, dict[str, float]] = {}

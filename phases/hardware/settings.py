@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from phases.data_files import parse_yaml
+
 from .errors import HardwareError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -15,7 +17,7 @@ DATA_DIR = Path(__file__).parent / "data"
 def load_data(name: str) -> dict[str, object]:
     path = DATA_DIR / f"{name}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise HardwareError(f"{path.name}: cannot read ({type(exc).__name__}: {exc})") from None
     if not isinstance(data, dict):

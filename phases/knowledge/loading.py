@@ -12,6 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from phases.contracts import Colour, GroupRole, LightingRule, Rig
 from phases.contracts.validation import field_error
+from phases.data_files import parse_yaml
 
 from .errors import KnowledgeError
 
@@ -37,7 +38,7 @@ class KnowledgeBase:
 
 def _load_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KnowledgeError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:

@@ -21,6 +21,7 @@ import numpy as np
 import yaml
 
 from phases.contracts import LightingRule, Scene, SceneKnowledge, ScoredRule
+from phases.data_files import parse_yaml
 from phases.embedding import embedder, split_words
 
 from .errors import KnowledgeError
@@ -73,7 +74,7 @@ class RetrievalSettings:
 def retrieval_settings() -> RetrievalSettings:
     path = DATA_DIR / "retrieval.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
         return RetrievalSettings(**{k: int(v) if k == "semantic_top" else float(v) for k, v in raw.items()})
     except (OSError, yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
         raise KnowledgeError(f"{path.name}: {exc}") from None

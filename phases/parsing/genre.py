@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from phases.data_files import parse_yaml
 
 DATA_FILE = Path(__file__).parent / "data" / "genre.yaml"
 _WORD = re.compile(r"[a-z]+")
@@ -42,7 +42,7 @@ class PlayPart:
 
 @cache
 def genre_words() -> GenreWords:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = parse_yaml(DATA_FILE.read_text(encoding="utf-8"))
     try:
         rules = []
         for item in raw["rules"]:

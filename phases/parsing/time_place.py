@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from phases.data_files import parse_yaml
 
 from .time_mentions import read_words
 from .time_of_day import SceneTime, read_scene_time
@@ -32,7 +32,7 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 @cache
 def places() -> Places:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = parse_yaml(DATA_FILE.read_text(encoding="utf-8"))
     try:
         return Places(
             carry=re.compile("|".join(raw["carry_phrases"]), re.IGNORECASE),

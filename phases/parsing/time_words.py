@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from phases.data_files import parse_yaml
 
 from .vocabulary import TIMES_OF_DAY
 
@@ -185,7 +185,7 @@ def _time(value: object, where: str) -> str | None:
 
 @cache
 def time_vocabulary() -> TimeVocabulary:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = parse_yaml(DATA_FILE.read_text(encoding="utf-8"))
     try:
         triggers = [str(w).lower() for w in raw["triggers"]]
         words = []

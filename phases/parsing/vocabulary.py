@@ -3,14 +3,14 @@
 from functools import cache
 from pathlib import Path
 
-import yaml
+from phases.data_files import parse_yaml
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.yaml"
 
 
 @cache
 def _vocabulary() -> dict[str, list[str]]:
-    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(VOCABULARY_FILE.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
         raise RuntimeError(f"{VOCABULARY_FILE}: expected a mapping of names to lists")
     return {key: [str(item) for item in value] for key, value in data.items()}

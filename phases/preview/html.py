@@ -16,9 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from phases.contracts import Colour, EvaluationReport, Fixture, GroupInstruction, LightingInstruction, Rig, RigGroup, Scene
+from phases.data_files import parse_yaml
 from phases.hardware.effects import lightning_shape, seed32
 from phases.hardware.settings import load_data
 from phases.rig.profiles import FixtureProfile
@@ -38,19 +37,19 @@ SCRIPTS = ("engine.js", "plan2d.js", "stage3d_view.js", "stage3d.js", "book.js",
 
 @lru_cache(maxsize=1)
 def stage_layout() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "stage.yaml").read_text(encoding="utf-8"))
+    return parse_yaml((DATA_DIR / "stage.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def palette() -> dict[str, Any]:
     """Display colours for groups and emotions, shared by the page and the PNG plot."""
-    return yaml.safe_load((DATA_DIR / "palette.yaml").read_text(encoding="utf-8"))
+    return parse_yaml((DATA_DIR / "palette.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def designer() -> dict[str, Any]:
     """What the page tells a designer: the no-change thresholds, the current-cue panel, the timeline's colours."""
-    return yaml.safe_load((DATA_DIR / "designer.yaml").read_text(encoding="utf-8"))
+    return parse_yaml((DATA_DIR / "designer.yaml").read_text(encoding="utf-8"))
 
 
 def effect_data() -> dict[str, object]:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from phases.contracts import Fixture, Rig
+from phases.data_files import parse_yaml
 from phases.rig.roles import row_position
 
 from .errors import PreviewError
@@ -24,7 +25,7 @@ BUNDLE = HERE / "vendor" / "three-stage.min.js"
 @lru_cache(maxsize=1)
 def stage3d_settings() -> dict[str, Any]:
     try:
-        return dict(yaml.safe_load((HERE / "data" / "stage3d.yaml").read_text(encoding="utf-8")))
+        return dict(parse_yaml((HERE / "data" / "stage3d.yaml").read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, TypeError, ValueError) as exc:
         raise PreviewError(f"stage3d.yaml: cannot read ({type(exc).__name__}: {exc})") from None
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from phases.contracts import Aim, Mounting, Position
 from phases.contracts.rig import GroupRole
 from phases.contracts.validation import field_error
+from phases.data_files import parse_yaml
 from phases.regular_file import FileProblem, read_regular_file
 
 from .errors import RigError
@@ -77,7 +78,7 @@ def read_overlay(path: Path) -> RigOverlay:
         text = raw.decode("utf-8")
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
             raise RigError(f"{path.name}: the focus file uses YAML aliases (*name), which cueflow refuses")
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except UnicodeDecodeError:
         raise RigError(f"{path.name}: the focus file is not UTF-8 text") from None
     except yaml.YAMLError as exc:

@@ -6,8 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
-import yaml
-
+from phases.data_files import parse_yaml
 from phases.regular_file import FileProblem, read_regular_file
 
 from .errors import RigError
@@ -17,7 +16,7 @@ DATA_DIR = Path(__file__).parent / "data"
 
 @lru_cache(maxsize=4)
 def load_data(name: str) -> dict[str, object]:
-    data = yaml.safe_load((DATA_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    data = parse_yaml((DATA_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 

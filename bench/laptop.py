@@ -48,10 +48,10 @@ def _clean_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str
 _last_cpu = [0.0]  # CPU seconds (user + system) of the last timed process and the children it waited for
 
 
-def _timed(command: list[str], env: dict[str, str], what: str) -> float:
+def _timed(command: list[str], env: dict[str, str], what: str, cwd: Path = ROOT) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -62,10 +62,19 @@ def _timed(command: list[str], env: dict[str, str], what: str) -> float:
 
 def _cueflow(script: Path, out: Path, env: dict[str, str], checkout: Path | None = None) -> float:
     """`cueflow run` as a user types it; from another checkout (the baseline) through `python -m flows.cli`."""
-    command = [str(CUEFLOW)] if checkout is None else [sys.executable, "-m", "flows.cli"]
-    if checkout is not None:
-        env = {**env, "PYTHONPATH": str(checkout)}
-    return _timed([*command, "run", str(script), "--out", str(out)], env, f"cueflow run {script.name}")
+    if checkout is None:
+        return _timed([str(CUEFLOW), "run", str(script), "--out", str(out)], env, f"cueflow run {script.name}")
+    # From the checkout's folder: `python -m` puts the working folder first on sys.path, ahead of PYTHONPATH.
+    command = [sys.executable, "-m", "flows.cli", "run", str(script), "--out", str(out)]
+    return _timed(command, {**env, "PYTHONPATH": str(checkout)}, f"baseline run {script.name}", cwd=checkout)
+
+
+def _check_baseline(checkout: Path) -> None:
+    """Fail unless `python -m flows.cli` from the checkout runs the checkout's code (not this one's)."""
+    probe = [sys.executable, "-c", "import flows; print(flows.__file__)"]
+    done = subprocess.run(probe, env={**os.environ, "PYTHONPATH": str(checkout)}, cwd=checkout, capture_output=True, text=True)
+    if not done.stdout.strip().startswith(str(checkout)):
+        raise SystemExit(f"bench: the baseline would run {done.stdout.strip() or done.stderr.strip()}, not {checkout}")
 
 
 def _floor(scenes: int, name: str, env: dict[str, str]) -> float:
@@ -273,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     baseline = args.baseline.resolve() if args.baseline else None
+    if baseline is not None:
+        _check_baseline(baseline)
     os.environ["PREFECT_API_LOG_RETRYABLE_ERRORS"] = "true"  # the resident server logs each 503 it answers
     tmp = Path(tempfile.mkdtemp(prefix="cueflow-laptop-"))
     rows = []

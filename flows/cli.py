@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=int,
         default=None,
-        help="scene subflows in flight at once (default: 1, or 4 with PREFECT_API_URL set: a Prefect server)",
+        help="scene subflows in flight at once (default: 4)",
     )
     run.add_argument(
         "--task-runner",

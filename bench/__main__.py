@@ -6,8 +6,9 @@ Then Macbeth and the 200-scene play again with the ephemeral server on a private
 scene at a time and four at once: SQLite allows only one writer, PostgreSQL shows what is left.
 Component benchmarks (parsing, emotion, decision, the preview in headless Chromium, DMX frame timing, export,
 `cueflow run` as a whole process beside Prefect's floor for the same shape (bench/laptop.py: ephemeral server warm
-and on a fresh home, a resident `cueflow server`, the slope per scene), and a deployment's trigger to completion
-through a real server and `cueflow serve` beside a same-shape trivial deployment) run after, when present.
+and on a fresh home, a resident `cueflow server` on SQLite and on PostgreSQL, the slope per scene), and a
+deployment's trigger to completion through a real server and `cueflow serve` beside a same-shape trivial
+deployment) run after, when present.
 """
 
 import argparse

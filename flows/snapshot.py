@@ -41,6 +41,14 @@ class RunSnapshot(BaseModel):
 PHASE_TASK = re.compile(r"^phase-(\d)-")  # tasks are named by phase (flows/tasks.py); they carry no tags
 
 
+def _scene_order(scene_id: str | None) -> tuple[int, str]:
+    """scene_012 before scene_101, whatever the padding; None first."""
+    if scene_id is None:
+        return (-1, "")
+    digits = re.findall(r"\d+", scene_id)
+    return (int(digits[-1]) if digits else -1, scene_id)
+
+
 def _tag(tags: list[str], prefix: str) -> str | None:
     return next((t.split(":", 1)[1] for t in tags if t.startswith(prefix)), None)
 
@@ -94,19 +102,20 @@ def run_snapshot(flow_run_id: str | UUID) -> RunSnapshot:
         if started is not None and (latest_phase is None or started.isoformat() > latest_phase[0]):
             latest_phase = (started.isoformat(), phase)
     scenes: dict[str, str] = {}
-    current_scene: str | None = None
-    latest_scene = ""
+    running: list[str] = []
+    started: list[str] = []
     for child in children:
         scene_id = _tag(child.tags, "scene:")
         if scene_id is None:
             continue
         scenes[scene_id] = child.state.name if child.state else "Unknown"
-        started = child.start_time or child.expected_start_time
-        stamp = started.isoformat() if started else ""
         if child.state and child.state.is_running():
-            current_scene, latest_scene = scene_id, "~"  # a running scene always wins
-        elif stamp > latest_scene:
-            current_scene, latest_scene = scene_id, stamp
+            running.append(scene_id)
+        if child.start_time is not None:
+            started.append(scene_id)
+    # The furthest scene in the play that is running, else the furthest that started: with several scenes in
+    # flight, start times do not follow the play's order (a scene's run may reach Running after a later one's).
+    current_scene = max(running or started or [None], key=_scene_order)
     return RunSnapshot(
         flow_run_id=str(run_id),
         name=run.name,

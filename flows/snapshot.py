@@ -103,7 +103,7 @@ def run_snapshot(flow_run_id: str | UUID) -> RunSnapshot:
             latest_phase = (started.isoformat(), phase)
     scenes: dict[str, str] = {}
     running: list[str] = []
-    started: list[str] = []
+    begun: list[str] = []
     for child in children:
         scene_id = _tag(child.tags, "scene:")
         if scene_id is None:
@@ -112,10 +112,10 @@ def run_snapshot(flow_run_id: str | UUID) -> RunSnapshot:
         if child.state and child.state.is_running():
             running.append(scene_id)
         if child.start_time is not None:
-            started.append(scene_id)
+            begun.append(scene_id)
     # The furthest scene in the play that is running, else the furthest that started: with several scenes in
     # flight, start times do not follow the play's order (a scene's run may reach Running after a later one's).
-    current_scene = max(running or started or [None], key=_scene_order)
+    current_scene = max(running or begun or [None], key=_scene_order)
     return RunSnapshot(
         flow_run_id=str(run_id),
         name=run.name,

@@ -17,6 +17,7 @@ import sys
 from flows.environment import default_scene_concurrency  # cueflow's Prefect settings, before Prefect loads
 from prefect import flow, tags, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TagsContext
 from prefect.runtime import flow_run
 
 # isort: on
@@ -43,8 +44,9 @@ def scene_name() -> str:
 
 @flow(name="floor-scene", flow_run_name=scene_name, persist_result=False, validate_parameters=False, log_prints=False)
 async def scene(index: int) -> int:
-    for _ in range(3):
-        await scene_step(index)
+    with TagsContext(current_tags=set()):  # as cueflow's scene subflow: its tasks do not inherit the scene's tags
+        for _ in range(3):
+            await scene_step(index)
     return index
 
 

@@ -299,6 +299,7 @@ def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path
         if problem:  # find out now, not after planning the whole show
             return fail(problem, EXIT_FAILED)
     from .console import quiet_prefect_console
+    from .heap import freeze_long_lived
     from .signals import keep_sigterm_in_flow_runs
 
     keep_sigterm_in_flow_runs()
@@ -307,6 +308,8 @@ def _run_locked(args: argparse.Namespace, script: Path, out: Path, dry_run: Path
     dead = _server_ready()
     if dead is not None:
         return dead
+    if _process_entry:  # the `cueflow` command, which ends with this run: everything it needs is imported by now
+        freeze_long_lived()
     result = run(script.resolve(), config)
     returned = time.perf_counter()
     print(_summary(result), file=sys.stderr)
@@ -361,6 +364,7 @@ def _batch(args: argparse.Namespace) -> int:
     from flows.progress import set_listener
 
     from .console import quiet_prefect_console
+    from .heap import freeze_long_lived
     from .signals import keep_sigterm_in_flow_runs
 
     keep_sigterm_in_flow_runs()
@@ -369,6 +373,8 @@ def _batch(args: argparse.Namespace) -> int:
     dead = _server_ready()
     if dead is not None:
         return dead
+    if _process_entry:
+        freeze_long_lived()
     try:
         summary = run_directory(directory.resolve(), out, PipelineConfig(enable_phase_2=not args.no_emotion, rig=rig))
     except BatchLockedError as exc:

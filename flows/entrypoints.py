@@ -24,6 +24,7 @@ from .artifacts import artifact_key
 from .batch import BATCH_MARK, BatchLockedError, run_changed_scripts
 from .config import HARDWARE_FIELDS, PipelineConfig, require_gate
 from .errors import PhaseNotImplementedError
+from .heap import freeze_long_lived
 from .outputs import output_folder
 from .parameter_names import fail_on_bad_parameter_names
 from .pipeline import lighting_pipeline
@@ -419,3 +420,10 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
         return await _refuse(str(exc))
     where = "to OLA" if hardware else f"to {DRY_RUN_FILE} (dry run: hardware is off)"
     return Completed(message=f"played {len(plan)} cues {where} in {seconds:.1f}s", data=stats)
+
+
+
+# The process Prefect starts for a served run (`python -m prefect.engine`, told its run in PREFECT__FLOW_RUN_ID)
+# imports this module last, and ends with the run: what is alive now lives as long as it (flows/heap.py).
+if os.environ.get("PREFECT__FLOW_RUN_ID"):
+    freeze_long_lived()

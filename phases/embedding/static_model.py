@@ -31,8 +31,10 @@ class StaticEmbedder:
             raise ModelMissingError(f"emotion model in {directory} could not be read: {exc}") from None
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
-        # int8 rows share one scale, which cosine similarity ignores; float32 keeps the maths fast.
-        self.vectors = tensors["embeddings"].astype(np.float32)
+        # int8 rows share one scale, which cosine similarity ignores. They stay int8 and are summed in int32: exact,
+        # twice as fast as float32 rows, and no 30 MB float32 copy to make (60 ms) when a process first embeds.
+        self.vectors = tensors["embeddings"]
+        self._sum_type = np.int32 if np.issubdtype(self.vectors.dtype, np.integer) else np.float32
         self.dim = int(self.vectors.shape[1])
         self._word_ids: dict[str, tuple[int, ...]] = {}
         unk = self._tokenizer.token_to_id("[UNK]")
@@ -72,8 +74,10 @@ class StaticEmbedder:
         flat = np.fromiter((t for row in ids for t in row), dtype=np.int64, count=sum(lengths))
         rows = np.take(self.vectors, flat, axis=0)
         ends = np.cumsum(lengths).tolist()
-        # Slice sums: np.add.reduceat is several times slower on large float32 blocks.
-        sums = np.stack([rows[end - n : end].sum(axis=0) for end, n in zip(ends, lengths, strict=True) if n])
+        # Slice sums: np.add.reduceat is several times slower on large blocks.
+        spans = [(end - n, end) for end, n in zip(ends, lengths, strict=True) if n]
+        sums = np.stack([rows[start:end].sum(axis=0, dtype=self._sum_type) for start, end in spans])
+        sums = sums.astype(np.float32)  # exact: a sum of int8 rows stays far below 2**24 in size
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         out[np.asarray(lengths) > 0] = sums / np.maximum(norms, 1e-9)
         return out

@@ -58,7 +58,7 @@ class PopulationWords(_Frozen):
     @field_validator("not_people", "role", "the_rest", "train", "attended", "misprinted_exit", "bare_exit")
     @classmethod
     def _regex(cls, value: str) -> str:
-        re.compile(value)
+        re.compile(value, re.IGNORECASE)  # as stage_vocabulary compiles it: re's cache keeps it
         return value
 
 
@@ -143,13 +143,17 @@ class StageVocabulary(_Frozen):
     )  # fmt: skip
     @classmethod
     def _regex(cls, value: str) -> str:
-        re.compile(value)
+        re.compile(value, re.IGNORECASE)
         return value
 
+    # Checked with the flags stage_vocabulary compiles them with, so that its compile is a hit in re's cache:
+    # compiling these ~190 patterns is most of the first scene's phase 4.
     @model_validator(mode="after")
     def _patterns(self) -> "StageVocabulary":
-        for entry in [*self.actions, *self.spoken]:
-            re.compile(_action_pattern(entry, self.grammar))
+        for entry in self.actions:
+            re.compile(_action_pattern(entry, self.grammar), re.IGNORECASE)
+        for entry in self.spoken:
+            re.compile(_action_pattern(entry, self.grammar), re.IGNORECASE | re.MULTILINE)
         return self
 
 

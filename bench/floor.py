@@ -2,11 +2,13 @@
 
 `python -m bench.floor --scenes N [--name macbeth.txt]` runs it as a whole process, the way a plain Prefect user
 would (import Prefect, run the flow, let the interpreter exit): the parent flow runs eight tasks (cueflow's parse,
-sequence, export, two previews, timeline, replan, evaluate), and one subflow a scene, one at a time, named from
-the script and the scene (a computed run name, as cueflow's) and tagged `scene:` and `script:`, each running three
-tasks that return their input. It uses cueflow's Prefect settings (flows/environment.py), and the ephemeral server
-unless PREFECT_API_URL is set. `--serve` serves it as the deployment `floor/trivial` instead (bench/deployment_trigger.py
-triggers it beside cueflow's). bench/laptop.py runs it beside `cueflow run`, interleaved.
+sequence, export, two previews, timeline, replan, evaluate), and one subflow a scene, as many at once as cueflow's,
+named from the script and the scene (a computed run name, as cueflow's) and tagged `scene:` and `script:`, each
+running three tasks that return their input. Those tasks carry no tags, as cueflow's scene tasks do not: a tagged
+task makes Prefect start a concurrency-slot service and ask the server for slots. It uses cueflow's Prefect
+settings (flows/environment.py), and the ephemeral server unless PREFECT_API_URL is set. `--serve` serves it as the
+deployment `floor/trivial` instead (bench/deployment_trigger.py triggers it beside cueflow's). bench/laptop.py runs
+it beside `cueflow run`, interleaved.
 """
 
 import argparse

@@ -33,7 +33,7 @@ $(STAGE_JS): node_modules/.package-lock.json phases/preview/js/three_entry.js
 
 setup: $(STAMP) $(STAGE_JS)
 	@# cueflow's bytecode, as pip writes it for a regular install. An editable install has none until a run writes
-	@# it, and never any where PYTHONDONTWRITEBYTECODE is set: each process then compiled ~300 modules (0.2 s).
+	@# it, and never any where PYTHONDONTWRITEBYTECODE is set: each process then compiled ~200 modules (0.2 s).
 	@$(BIN)/python -m compileall -q flows phases deployments >/dev/null
 
 # Main job: plan the lighting for the bundled example play.

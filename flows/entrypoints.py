@@ -422,7 +422,6 @@ async def play_show(plan_dir: str, hardware: bool = False, speed: float = 1.0, u
     return Completed(message=f"played {len(plan)} cues {where} in {seconds:.1f}s", data=stats)
 
 
-
 # The process Prefect starts for a served run (`python -m prefect.engine`, told its run in PREFECT__FLOW_RUN_ID)
 # imports this module last, and ends with the run: what is alive now lives as long as it (flows/heap.py).
 if os.environ.get("PREFECT__FLOW_RUN_ID"):

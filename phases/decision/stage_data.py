@@ -147,7 +147,7 @@ class StageVocabulary(_Frozen):
         return value
 
     # Checked with the flags stage_vocabulary compiles them with, so that its compile is a hit in re's cache:
-    # compiling these ~190 patterns is most of the first scene's phase 4.
+    # each process compiled these ~190 patterns twice on its first scene.
     @model_validator(mode="after")
     def _patterns(self) -> "StageVocabulary":
         for entry in self.actions:

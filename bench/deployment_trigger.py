@@ -61,12 +61,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         time.sleep(4)
         cueflow: dict[str, list[float]] = {"server": [], "startup": [], "walls": [], "cpu": []}
         trivial: dict[str, list[float]] = {"server": [], "startup": [], "walls": [], "cpu": []}
-        serving = {id(cueflow): stack.serve_process.pid, id(trivial): floor.pid}  # type: ignore[union-attr]
         for i in range(args.runs):
-            pair = [(cueflow, "lighting-pipeline/on-demand", (f'script_path="{MACBETH.name}"', f'output_dir="run-{i}"'))]
-            pair.append((trivial, "floor/trivial", (f"scenes={scenes}", f'name="{MACBETH.name}"')))
-            for figures, deployment, params in pair if i % 2 == 0 else pair[::-1]:
-                cpu_before = _reaped_cpu(serving[id(figures)])
+            served = (f'script_path="{MACBETH.name}"', f'output_dir="run-{i}"')
+            pair = [(cueflow, "lighting-pipeline/on-demand", served, stack.serve_process.pid)]  # type: ignore[union-attr]
+            pair.append((trivial, "floor/trivial", (f"scenes={scenes}", f'name="{MACBETH.name}"'), floor.pid))
+            # the process that serves each deployment: a run's process is its child
+            for figures, deployment, params, serving in pair if i % 2 == 0 else pair[::-1]:
+                cpu_before = _reaped_cpu(serving)
                 start = time.perf_counter()
                 run_id, _ = stack.trigger(deployment, *params, watch=True)
                 figures["walls"].append(time.perf_counter() - start)
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 figures["server"].append((_at(run["end_time"]) - _at(run["created"])).total_seconds())  # type: ignore[arg-type]
                 # created -> start: the runner's poll and the new run process (importing Prefect and cueflow)
                 figures["startup"].append((_at(run["start_time"]) - _at(run["created"])).total_seconds())  # type: ignore[arg-type]
-                figures["cpu"].append(_run_process_cpu(serving[id(figures)], cpu_before))
+                figures["cpu"].append(_run_process_cpu(serving, cpu_before))
                 print(
                     f"run {i} {deployment}: {run['state']['type']}, created->end {figures['server'][-1]:.1f} s"  # type: ignore[index]
                     f" (start-up {figures['startup'][-1]:.1f} s), --watch wall {figures['walls'][-1]:.1f} s,"
